@@ -1,0 +1,131 @@
+import strawberry
+from strawberry.types import Info
+
+from app.auth import service
+from app.auth.models import IntegrationClient as IntegrationClientModel
+from app.auth.types import (
+    AuthResult,
+    AuthSession,
+    ChangePasswordInput,
+    ChangePasswordResult,
+    CreateIntegrationClientInput,
+    CreateIntegrationClientResult,
+    IntegrationClient,
+    IntegrationClientCreated,
+    LogInInput,
+    PasswordChanged,
+    SignUpInput,
+)
+from app.errors import DomainError
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.permissions import IsStaff, allow
+from app.members.models import Role
+from app.members.types import Member
+
+
+def _session(issued: service.IssuedSession) -> AuthSession:
+    return AuthSession(
+        access_token=issued.access_token,
+        access_token_expires_at=issued.access_token_expires_at,
+        refresh_token=issued.refresh_token,
+        refresh_token_expires_at=issued.refresh_token_expires_at,
+        member=Member.from_model(issued.member),
+    )
+
+
+def _client(client: IntegrationClientModel) -> IntegrationClient:
+    return IntegrationClient(
+        client_id=client.client_id,
+        name=client.name,
+        scopes=list(client.scopes),
+        created_at=client.created_at,
+        last_used_at=client.last_used_at,
+        revoked_at=client.revoked_at,
+    )
+
+
+@strawberry.type
+class AuthQuery:
+    @strawberry.field(
+        description="Admin: the registered integration clients.",
+        extensions=allow(IsStaff(Role.ADMIN)),
+    )
+    async def integration_clients(self, info: Info[Context, None]) -> list[IntegrationClient]:
+        return [_client(c) for c in await service.list_integration_clients()]
+
+
+@strawberry.type
+class AuthMutation:
+    @strawberry.mutation(description="Create a member account and sign in.")
+    async def sign_up(self, info: Info[Context, None], input: SignUpInput) -> AuthResult:
+        ctx = info.context
+        try:
+            issued = await service.sign_up(
+                email=input.email,
+                password=input.password,
+                display_name=input.display_name,
+                locale=input.locale,
+                client=ctx.client,
+            )
+        except DomainError as exc:
+            return user_error(exc, ctx.locale_hint)
+        return _session(issued)
+
+    @strawberry.mutation(description="Sign in with email and password.")
+    async def log_in(self, info: Info[Context, None], input: LogInInput) -> AuthResult:
+        ctx = info.context
+        try:
+            issued = await service.log_in(
+                email=input.email, password=input.password, client=ctx.client
+            )
+        except DomainError as exc:
+            return user_error(exc, ctx.locale_hint)
+        return _session(issued)
+
+    @strawberry.mutation(
+        description="Exchange a refresh token for a new session pair. A token works once; "
+        "reusing one signs out that session everywhere (UNAUTHENTICATED)."
+    )
+    async def refresh_session(self, info: Info[Context, None], refresh_token: str) -> AuthResult:
+        return _session(await service.refresh_session(refresh_token=refresh_token))
+
+    @strawberry.mutation(description="Sign out this session, or every session with allSessions.")
+    async def log_out(self, info: Info[Context, None], all_sessions: bool = False) -> bool:
+        principal, _ = await info.context.require_member()
+        return await service.log_out(principal=principal, all_sessions=all_sessions) > 0
+
+    @strawberry.mutation(description="Change your password; other sessions are signed out.")
+    async def change_password(
+        self, info: Info[Context, None], input: ChangePasswordInput
+    ) -> ChangePasswordResult:
+        principal, _ = await info.context.require_member()
+        try:
+            member = await service.change_password(
+                principal=principal,
+                current_password=input.current_password,
+                new_password=input.new_password,
+            )
+        except DomainError as exc:
+            return user_error(exc, info.context.locale_hint)
+        return PasswordChanged(member=Member.from_model(member))
+
+    @strawberry.mutation(description="Admin: register a POS/CRM client with scopes.")
+    async def create_integration_client(
+        self, info: Info[Context, None], input: CreateIntegrationClientInput
+    ) -> CreateIntegrationClientResult:
+        admin = await info.context.require_staff(Role.ADMIN)
+        try:
+            client, secret = await service.create_integration_client(
+                name=input.name, scopes=input.scopes, created_by=admin.id
+            )
+        except DomainError as exc:
+            return user_error(exc, info.context.locale_hint)
+        return IntegrationClientCreated(client=_client(client), client_secret=secret)
+
+    @strawberry.mutation(
+        description="Admin: revoke a client; its tokens stop working.",
+        extensions=allow(IsStaff(Role.ADMIN)),
+    )
+    async def revoke_integration_client(self, info: Info[Context, None], client_id: str) -> bool:
+        return await service.revoke_integration_client(client_id=client_id)

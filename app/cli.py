@@ -1,0 +1,212 @@
+"""The `loyalty` command."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import getpass
+import os
+import sys
+from pathlib import Path
+
+from app.settings import Settings, SettingsError, configure
+
+
+def _settings() -> Settings:
+    try:
+        return configure(Settings.from_env())
+    except SettingsError as exc:
+        sys.exit(f"configuration error: {exc}")
+
+
+async def _with_database(settings: Settings, work):
+    from app import db
+
+    await db.open_database(settings)
+    try:
+        return await work()
+    finally:
+        await db.close_database()
+
+
+async def _database_problem(settings: Settings) -> str | None:
+    from app import db
+
+    try:
+        await db.open_database(settings)
+        ok = await db.database_reachable()
+    except Exception as exc:  # any driver error: report it in one line
+        return f"database unreachable ({db.describe(settings.database_url)}): {exc}"
+    finally:
+        await db.close_database()
+    return None if ok else f"database unreachable: {db.describe(settings.database_url)}"
+
+
+def cmd_serve(args: argparse.Namespace) -> None:
+    import uvicorn
+
+    from app.main import create_app
+
+    settings = _settings()
+    problem = asyncio.run(_database_problem(settings))
+    if problem:
+        sys.exit(problem)
+    host = args.host or settings.host
+    port = args.port or settings.port
+    uvicorn.run(
+        create_app(settings),
+        host=host,
+        port=port,
+        log_level=settings.log_level.lower(),
+        proxy_headers=settings.trust_forwarded_for,
+        ws="websockets-sansio",
+    )
+
+
+def cmd_migrate(args: argparse.Namespace) -> None:
+    from app.schema_history import apply_migrations
+
+    settings = _settings()
+    applied = asyncio.run(apply_migrations(settings))
+    print(f"applied {len(applied)} migration(s)" + "".join(f"\n  {m}" for m in applied))
+
+
+def cmd_make_migrations(args: argparse.Namespace) -> None:
+    from app.schema_history import make_migration_for, make_migrations
+
+    if args.dialect:
+        print(asyncio.run(make_migration_for(args.dialect, args.name)))
+        return
+    for line in make_migrations(args.name):
+        print(line)
+
+
+def cmd_check_migrations(args: argparse.Namespace) -> None:
+    from app.schema_history import apply_migrations, check_drift
+
+    settings = _settings()
+    asyncio.run(apply_migrations(settings))
+    problems = asyncio.run(check_drift(settings))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        sys.exit(1)
+    print(f"no drift: the {settings.dialect} history matches the models")
+
+
+def cmd_seed_demo(args: argparse.Namespace) -> None:
+    from app.demo import seed_demo
+
+    settings = _settings()
+    lines = asyncio.run(_with_database(settings, seed_demo))
+    print("\n".join(lines))
+
+
+def cmd_export_schema(args: argparse.Namespace) -> None:
+    from app.graphql.schema import export_schema
+
+    sdl = export_schema()
+    if args.output:
+        Path(args.output).write_text(sdl)
+    else:
+        sys.stdout.write(sdl)
+
+
+def cmd_create_staff(args: argparse.Namespace) -> None:
+    from app.auth import service
+    from app.errors import DomainError
+    from app.members.models import Role
+
+    settings = _settings()
+    password = os.environ.get("STAFF_PASSWORD") or (
+        getpass.getpass("Password (10+ characters): ") if sys.stdin.isatty() else ""
+    )
+
+    async def work():
+        return await service.create_staff(
+            email=args.email, password=password, role=Role(args.role), display_name=args.name
+        )
+
+    try:
+        member = asyncio.run(_with_database(settings, work))
+    except DomainError as exc:
+        details = getattr(exc, "problems", None)
+        reason = ", ".join(f"{p.field}: {p.code}" for p in details) if details else exc.code
+        sys.exit(f"could not create staff account: {reason}")
+    print(f"{member.email} is now {member.role.value}")
+
+
+def cmd_check_config(args: argparse.Namespace) -> None:
+    from app import db
+
+    settings = _settings()
+    problem = asyncio.run(_database_problem(settings))
+    if problem:
+        sys.exit(problem)
+    print(
+        f"ok: environment={settings.environment} database={db.describe(settings.database_url)} "
+        f"graphiql={settings.graphiql} introspection={settings.introspection} "
+        f"signing key={settings.jwt_active_kid}"
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="loyalty",
+        description="Loyalty member API. Configuration comes from the environment "
+        "(DATABASE_URL, LOYALTY_ENV, JWT_KEYS, ...; see README).",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("serve", help="serve the API with uvicorn")
+    p.add_argument("--host", help="bind address (default HOST or 127.0.0.1)")
+    p.add_argument("--port", type=int, help="port (default PORT or 8000)")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("migrate", help="apply pending migrations to DATABASE_URL")
+    p.set_defaults(func=cmd_migrate)
+
+    p = sub.add_parser(
+        "make-migrations",
+        help="write the next migration of both histories (sqlite, postgres) from the models",
+    )
+    p.add_argument("name", help="short name, e.g. add_tiers")
+    p.add_argument("--dialect", choices=["sqlite", "postgres"], help="only this history")
+    p.set_defaults(func=cmd_make_migrations)
+
+    p = sub.add_parser(
+        "check-migrations",
+        help="migrate DATABASE_URL and fail if its schema differs from the models",
+    )
+    p.set_defaults(func=cmd_check_migrations)
+
+    p = sub.add_parser("seed-demo", help="create the demo program once (safe to repeat)")
+    p.set_defaults(func=cmd_seed_demo)
+
+    p = sub.add_parser("export-schema", help="print the GraphQL SDL (schema.graphql)")
+    p.add_argument("--output", "-o", help="write to this file instead of stdout")
+    p.set_defaults(func=cmd_export_schema)
+
+    p = sub.add_parser(
+        "create-staff",
+        help="create a staff account (password from STAFF_PASSWORD or a prompt), "
+        "or give an existing account a staff role",
+    )
+    p.add_argument("--email", required=True)
+    p.add_argument("--role", required=True, choices=["admin", "marketer", "support"])
+    p.add_argument("--name", help="display name")
+    p.set_defaults(func=cmd_create_staff)
+
+    p = sub.add_parser(
+        "check-config", help="validate the configuration and reach the database; exit 1 if not"
+    )
+    p.set_defaults(func=cmd_check_config)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,117 @@
+"""Tortoise configuration and the transaction helper every state-changing service uses."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+
+from tortoise import Tortoise, connections
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.transactions import in_transaction
+
+from app.settings import Settings
+
+log = logging.getLogger(__name__)
+
+# Every domain's models module; aerich.models keeps the migration history table.
+MODEL_MODULES = [
+    "app.members.models",
+    "app.auth.models",
+]
+
+
+def tortoise_config(database_url: str) -> dict:
+    """The Tortoise/aerich config for one database URL."""
+    return {
+        "connections": {"default": database_url},
+        "apps": {
+            "models": {
+                "models": [*MODEL_MODULES, "aerich.models"],
+                "default_connection": "default",
+            }
+        },
+        "use_tz": True,
+        "timezone": "UTC",
+    }
+
+
+async def open_database(settings: Settings) -> None:
+    """Initialise Tortoise for the process (visible to every task, as uvicorn needs)."""
+    path = settings.sqlite_path()
+    if path is not None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+
+
+async def close_database() -> None:
+    await Tortoise.close_connections()
+
+
+async def database_reachable() -> bool:
+    try:
+        await connections.get("default").execute_query("SELECT 1")
+    except Exception:  # any driver error means "not reachable" to a health check
+        log.warning("database health check failed", exc_info=True)
+        return False
+    return True
+
+
+def connection() -> BaseDBAsyncClient:
+    return connections.get("default")
+
+
+@dataclass
+class Transaction:
+    """An open transaction; `after_commit` callbacks run only once it has committed."""
+
+    connection: BaseDBAsyncClient
+    _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+
+    def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        self._after_commit.append(callback)
+
+
+_current: ContextVar[Transaction | None] = ContextVar("loyalty_transaction", default=None)
+
+
+@asynccontextmanager
+async def transaction() -> AsyncIterator[Transaction]:
+    """Open a transaction; deliver what was registered with `after_commit` after COMMIT.
+
+    Nested use becomes a savepoint whose callbacks wait for the outermost commit.
+    A rollback (an exception leaving the block) delivers nothing.
+    """
+    outer = _current.get()
+    mark = len(outer._after_commit) if outer is not None else 0
+    async with in_transaction() as conn:
+        tx = Transaction(connection=conn)
+        if outer is not None:
+            tx._after_commit = outer._after_commit
+        token = _current.set(tx)
+        try:
+            yield tx
+        except BaseException:
+            del tx._after_commit[mark:]  # a rolled-back savepoint delivers nothing
+            raise
+        finally:
+            _current.reset(token)
+    if outer is not None:
+        return
+    for callback in tx._after_commit:
+        try:
+            await callback()
+        except Exception:  # delivery must never turn a committed change into an error
+            log.exception("after-commit callback failed")
+
+
+def describe(database_url: str) -> str:
+    """The URL without its password, for messages."""
+    scheme, sep, rest = database_url.partition("://")
+    if "@" in rest:
+        credentials, _, host = rest.rpartition("@")
+        user = credentials.split(":")[0]
+        rest = f"{user}:***@{host}" if ":" in credentials else f"{user}@{host}"
+    return f"{scheme}{sep}{rest}"

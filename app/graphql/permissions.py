@@ -1,0 +1,48 @@
+"""Permission classes for staff-only and integration-only fields.
+
+Failures raise the domain errors that ErrorCodes turns into top-level errors with
+`extensions.code` UNAUTHENTICATED or FORBIDDEN.
+"""
+
+from typing import Any
+
+from strawberry.extensions.field_extension import FieldExtension
+from strawberry.permission import BasePermission, PermissionExtension
+from strawberry.types import Info
+
+from app.members.models import Role
+
+
+class IsMember(BasePermission):
+    """Any signed-in account (member or staff)."""
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        await info.context.require_member()
+        return True
+
+
+class IsStaff(BasePermission):
+    """Staff with one of `roles` (any staff role when none are given)."""
+
+    def __init__(self, *roles: Role):
+        self.roles = roles
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        await info.context.require_staff(*self.roles)
+        return True
+
+
+class HasScope(BasePermission):
+    """An integration client token carrying `scope`."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        await info.context.require_scope(self.scope)
+        return True
+
+
+def allow(*permissions: BasePermission) -> list[FieldExtension]:
+    """`extensions=allow(IsStaff(Role.ADMIN))` on a field."""
+    return [PermissionExtension(permissions=list(permissions), use_directives=False)]

@@ -1,0 +1,27 @@
+"""Relay connection building from service pages."""
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from strawberry import relay
+
+from app.pagination import Page
+
+C = TypeVar("C", bound=relay.Connection)
+
+
+def to_connection(connection_type: type[C], page: Page, convert: Callable[[Any], Any]) -> C:
+    """Turn a keyset Page of models into a Relay connection of GraphQL nodes."""
+    edges = [
+        relay.Edge(node=convert(item), cursor=cursor)
+        for item, cursor in zip(page.items, page.cursors, strict=True)
+    ]
+    return connection_type(
+        edges=edges,
+        page_info=relay.PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=page.cursors[0] if page.cursors else None,
+            end_cursor=page.cursors[-1] if page.cursors else None,
+        ),
+    )

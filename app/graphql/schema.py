@@ -1,0 +1,62 @@
+"""Composes every domain's Query, Mutation and Subscription into one schema."""
+
+import strawberry
+from graphql.validation import NoSchemaIntrospectionCustomRule
+from strawberry import relay
+from strawberry.extensions import (
+    AddValidationRules,
+    MaxAliasesLimiter,
+    MaxTokensLimiter,
+    ParserCache,
+    QueryDepthLimiter,
+    ValidationCache,
+)
+from strawberry.schema.config import StrawberryConfig
+
+from app.auth.api import AuthMutation, AuthQuery
+from app.graphql.errors import ErrorCodes
+from app.members.api import MemberMutation, MemberQuery, MemberSubscription
+from app.settings import Settings
+
+
+@strawberry.type
+class Query(MemberQuery, AuthQuery):
+    node: relay.Node | None = relay.node(
+        description="Any object with a global id that you may see; null otherwise."
+    )
+
+
+@strawberry.type
+class Mutation(AuthMutation, MemberMutation):
+    pass
+
+
+@strawberry.type
+class Subscription(MemberSubscription):
+    pass
+
+
+def build_schema(settings: Settings) -> strawberry.Schema:
+    """The schema with this deployment's limits, caches and introspection policy."""
+    extensions: list = [
+        ErrorCodes(),
+        ParserCache(maxsize=1000),
+        ValidationCache(maxsize=1000),
+        QueryDepthLimiter(max_depth=settings.max_query_depth),
+        MaxTokensLimiter(max_token_count=settings.max_tokens),
+        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+    ]
+    if not settings.introspection:
+        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        extensions=extensions,
+        config=StrawberryConfig(disable_field_suggestions=not settings.field_suggestions),
+    )
+
+
+def export_schema() -> str:
+    """The SDL committed as schema.graphql (independent of deployment settings)."""
+    return build_schema(Settings()).as_str() + "\n"

@@ -1,0 +1,30 @@
+"""Member-scoped event streams for subscriptions: authenticated, and ended at token expiry."""
+
+import asyncio
+import time
+from collections.abc import AsyncGenerator
+
+from strawberry.types import Info
+
+from app.errors import Unauthenticated
+from app.events import bus, member_topic
+from app.graphql.context import Context
+
+
+async def member_events(info: Info[Context, None]) -> AsyncGenerator[tuple[int, dict], None]:
+    """Yield (member id, event) for the signed-in member's own topic until the token expires.
+
+    A socket without a valid token never subscribes; one whose token expires gets an
+    UNAUTHENTICATED error and stops receiving member events.
+    """
+    principal, member = await info.context.require_member()
+    async with bus().subscribe(member_topic(member.id)) as queue:
+        while True:
+            remaining = principal.expires_at - time.time()
+            if remaining <= 0:
+                raise Unauthenticated("SESSION_EXPIRED")
+            try:
+                event = await asyncio.wait_for(queue.get(), timeout=remaining)
+            except TimeoutError:
+                continue
+            yield member.id, event

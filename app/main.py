@@ -1,0 +1,82 @@
+"""The ASGI application: GraphQL, OAuth token endpoint, health and version."""
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from importlib.metadata import PackageNotFoundError, version
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.cors import CORSMiddleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route, WebSocketRoute
+
+from app import db, events
+from app.auth.oauth import token_endpoint
+from app.graphql.view import LoyaltyGraphQL
+from app.requests import RequestIdMiddleware
+from app.settings import Settings, SettingsError, configure
+
+
+def app_version() -> str:
+    try:
+        return version("loyalty")
+    except PackageNotFoundError:
+        return "0.0.0+local"
+
+
+async def health(request: Request) -> JSONResponse:
+    ok = await db.database_reachable()
+    return JSONResponse(
+        {"status": "ok" if ok else "unavailable", "database": ok}, status_code=200 if ok else 503
+    )
+
+
+async def version_endpoint(request: Request) -> JSONResponse:
+    settings: Settings = request.app.state.settings
+    return JSONResponse({"version": app_version(), "environment": settings.environment})
+
+
+def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
+    """Build the app. `manage_database=False` leaves Tortoise to the caller (tests)."""
+    configure(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if manage_database:
+            await db.open_database(settings)
+            if not await db.database_reachable():
+                await db.close_database()
+                raise SettingsError(f"database unreachable: {db.describe(settings.database_url)}")
+        events.use_bus(events.MemoryEventBus())
+        try:
+            yield
+        finally:
+            await events.bus().close()
+            if manage_database:
+                await db.close_database()
+
+    graphql = LoyaltyGraphQL(settings)
+    middleware = [Middleware(RequestIdMiddleware)]
+    if settings.cors_origins:
+        middleware.append(
+            Middleware(
+                CORSMiddleware,
+                allow_origins=list(settings.cors_origins),
+                allow_methods=["GET", "POST"],
+                allow_headers=["authorization", "content-type", "x-request-id"],
+            )
+        )
+    app = Starlette(
+        routes=[
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            WebSocketRoute("/graphql", graphql),
+            Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/health", health),
+            Route("/version", version_endpoint),
+        ],
+        middleware=middleware,
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    return app

@@ -1,0 +1,259 @@
+"""Member accounts and profiles: creation, credentials, profile updates, staff look-up."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from zoneinfo import available_timezones
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import Q
+
+from app.auth import passwords
+from app.db import transaction
+from app.errors import EmailAlreadyRegistered, FieldProblem, InvalidCredentials, InvalidInput
+from app.events import member_topic, publish_after_commit
+from app.i18n import LOCALES
+from app.members.models import Channel, ChannelPreference, Member, Role
+from app.pagination import Page, paginate_by_id
+
+EMAIL_RE = re.compile(
+    r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
+)
+MAX_EMAIL = 254
+MAX_DISPLAY_NAME = 80
+MAX_INTERESTS = 20
+MAX_INTEREST_LENGTH = 40
+MAX_SEARCH = 100
+_TIME_ZONES = frozenset(available_timezones()) | {"UTC"}
+
+
+class _Unset:
+    def __repr__(self) -> str:
+        return "UNSET"
+
+
+UNSET = _Unset()
+
+
+@dataclass(frozen=True)
+class ChannelChoice:
+    channel: Channel
+    opted_in: bool
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def _check_email(email: str, problems: list[FieldProblem]) -> None:
+    if not email:
+        problems.append(FieldProblem("email", "REQUIRED"))
+    elif len(email) > MAX_EMAIL:
+        problems.append(FieldProblem("email", "TOO_LONG", {"max": MAX_EMAIL}))
+    elif not EMAIL_RE.match(email):
+        problems.append(FieldProblem("email", "INVALID_EMAIL"))
+
+
+def _check_password(field: str, password: str, problems: list[FieldProblem]) -> None:
+    problem = passwords.password_problem(password)
+    if problem:
+        problems.append(FieldProblem(field, problem[0], problem[1]))
+
+
+def _check_display_name(display_name: str | None, problems: list[FieldProblem]) -> str | None:
+    if display_name is None:
+        return None
+    cleaned = " ".join(display_name.split())
+    if len(cleaned) > MAX_DISPLAY_NAME:
+        problems.append(FieldProblem("displayName", "TOO_LONG", {"max": MAX_DISPLAY_NAME}))
+    return cleaned or None
+
+
+def _check_locale(locale: str, problems: list[FieldProblem]) -> None:
+    if locale not in LOCALES:
+        problems.append(
+            FieldProblem("locale", "UNSUPPORTED_LOCALE", {"allowed": ", ".join(LOCALES)})
+        )
+
+
+async def create_member(
+    *,
+    email: str,
+    password: str,
+    display_name: str | None = None,
+    locale: str = "en",
+    role: Role = Role.MEMBER,
+) -> Member:
+    """Create an account after validating every field; nothing is written on any problem."""
+    email = normalize_email(email)
+    problems: list[FieldProblem] = []
+    _check_email(email, problems)
+    _check_password("password", password, problems)
+    display_name = _check_display_name(display_name, problems)
+    _check_locale(locale, problems)
+    if problems:
+        raise InvalidInput(problems)
+    password_hash = passwords.hash_password(password)
+    try:
+        async with transaction():
+            member = await Member.create(
+                email=email,
+                password_hash=password_hash,
+                display_name=display_name,
+                locale=locale,
+                role=role,
+                password_changed_at=dt.datetime.now(dt.UTC),
+            )
+    except IntegrityError:
+        raise EmailAlreadyRegistered() from None
+    return member
+
+
+async def verify_credentials(*, email: str, password: str) -> Member:
+    """The active member with this email and password; InvalidCredentials otherwise.
+
+    Unknown emails cost the same hashing time as known ones (no enumeration by timing).
+    """
+    member = await Member.get_or_none(email=normalize_email(email)[:MAX_EMAIL], is_active=True)
+    if member is None:
+        passwords.burn_verification_time(password)
+        raise InvalidCredentials()
+    if not passwords.verify_password(member.password_hash, password):
+        raise InvalidCredentials()
+    if passwords.needs_rehash(member.password_hash):
+        await Member.filter(id=member.id).update(password_hash=passwords.hash_password(password))
+    return member
+
+
+async def change_password(*, member_id: int, current_password: str, new_password: str) -> Member:
+    """Replace the password after checking the current one."""
+    member = await Member.get(id=member_id)
+    if not passwords.verify_password(member.password_hash, current_password):
+        raise InvalidCredentials()
+    problems: list[FieldProblem] = []
+    _check_password("newPassword", new_password, problems)
+    if not problems and new_password == current_password:
+        problems.append(FieldProblem("newPassword", "SAME_PASSWORD"))
+    if problems:
+        raise InvalidInput(problems)
+    member.password_hash = passwords.hash_password(new_password)
+    member.password_changed_at = dt.datetime.now(dt.UTC)
+    async with transaction():
+        await member.save(update_fields=["password_hash", "password_changed_at", "updated_at"])
+    return member
+
+
+async def update_profile(
+    *,
+    member_id: int,
+    display_name: str | _Unset | None = UNSET,
+    locale: str | _Unset = UNSET,
+    time_zone: str | _Unset = UNSET,
+    birthday: dt.date | _Unset | None = UNSET,
+    interests: list[str] | _Unset = UNSET,
+    channels: Iterable[ChannelChoice] | _Unset = UNSET,
+) -> Member:
+    """Change the given profile fields; omitted ones stay. All-or-nothing on validation."""
+    problems: list[FieldProblem] = []
+    changes: dict[str, object] = {}
+    if not isinstance(display_name, _Unset):
+        changes["display_name"] = _check_display_name(display_name, problems)
+    if not isinstance(locale, _Unset):
+        _check_locale(locale, problems)
+        changes["locale"] = locale
+    if not isinstance(time_zone, _Unset):
+        if time_zone not in _TIME_ZONES:
+            problems.append(FieldProblem("timeZone", "UNKNOWN_TIME_ZONE"))
+        changes["time_zone"] = time_zone
+    if not isinstance(birthday, _Unset):
+        today = dt.date.today()
+        if birthday is not None and not (today.replace(year=today.year - 130) <= birthday <= today):
+            problems.append(FieldProblem("birthday", "INVALID_DATE"))
+        changes["birthday"] = birthday
+    if not isinstance(interests, _Unset):
+        cleaned = list(dict.fromkeys(i.strip().lower() for i in interests if i.strip()))
+        if len(cleaned) > MAX_INTERESTS:
+            problems.append(FieldProblem("interests", "TOO_MANY", {"max": MAX_INTERESTS}))
+        if any(len(i) > MAX_INTEREST_LENGTH for i in cleaned):
+            problems.append(FieldProblem("interests", "TOO_LONG", {"max": MAX_INTEREST_LENGTH}))
+        changes["interests"] = cleaned
+    channel_list = [] if isinstance(channels, _Unset) else list(channels)
+    if len({c.channel for c in channel_list}) != len(channel_list):
+        problems.append(FieldProblem("channels", "INVALID_VALUE"))
+    if problems:
+        raise InvalidInput(problems)
+
+    now = dt.datetime.now(dt.UTC)
+    async with transaction() as tx:
+        member = await Member.select_for_update().get(id=member_id)
+        if changes:
+            await Member.filter(id=member_id).update(**changes, updated_at=now)
+        for choice in channel_list:
+            await _set_channel(member_id=member_id, choice=choice, now=now)
+        publish_after_commit(tx, member_topic(member_id), {"type": "MEMBER_UPDATED"})
+    return await Member.get(id=member_id) if (changes or channel_list) else member
+
+
+async def _set_channel(*, member_id: int, choice: ChannelChoice, now: dt.datetime) -> None:
+    pref = await ChannelPreference.get_or_none(member_id=member_id, channel=choice.channel)
+    if pref is None:
+        await ChannelPreference.create(
+            member_id=member_id,
+            channel=choice.channel,
+            opted_in=choice.opted_in,
+            consented_at=now if choice.opted_in else None,
+            withdrawn_at=None if choice.opted_in else now,
+        )
+        return
+    if pref.opted_in == choice.opted_in:
+        return
+    pref.opted_in = choice.opted_in
+    if choice.opted_in:
+        pref.consented_at = now
+    else:
+        pref.withdrawn_at = now
+    await pref.save()
+
+
+async def get_member(*, member_id: int) -> Member | None:
+    return await Member.get_or_none(id=member_id)
+
+
+async def get_member_by_email(*, email: str) -> Member | None:
+    return await Member.get_or_none(email=normalize_email(email))
+
+
+async def members_by_ids(ids: list[int]) -> list[Member | None]:
+    """Members in the order of `ids` (None where missing): the DataLoader batch function."""
+    found = {m.id: m for m in await Member.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def channel_preferences_by_member(member_ids: list[int]) -> list[list[ChannelPreference]]:
+    """Each member's channel preferences, for the DataLoader (one query for a whole page)."""
+    grouped: dict[int, list[ChannelPreference]] = {i: [] for i in member_ids}
+    for pref in await ChannelPreference.filter(member_id__in=member_ids).order_by("channel"):
+        grouped[pref.member_id].append(pref)
+    return [grouped[i] for i in member_ids]
+
+
+async def search_members(*, search: str | None, first: int | None, after: str | None) -> Page:
+    """Staff look-up by email or display name fragment, oldest first."""
+    query = Member.all()
+    if search:
+        term = search.strip()[:MAX_SEARCH]
+        if term:
+            query = query.filter(Q(email__icontains=term) | Q(display_name__icontains=term))
+    return await paginate_by_id(query, first=first, after=after)
+
+
+async def set_role(*, email: str, role: Role) -> Member:
+    """Give an existing account a role (used by `loyalty create-staff` for existing emails)."""
+    async with transaction():
+        updated = await Member.filter(email=normalize_email(email)).update(role=role)
+    if not updated:
+        raise InvalidInput([FieldProblem("email", "NOT_FOUND")])
+    return await Member.get(email=normalize_email(email))

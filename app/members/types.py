@@ -1,0 +1,112 @@
+import datetime as dt
+from collections.abc import Iterable
+from enum import Enum
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app.graphql.context import Context
+from app.graphql.errors import InvalidInputError
+from app.members import models
+
+Role = strawberry.enum(models.Role, name="Role", description="An account's role.")
+
+
+@strawberry.enum(description="A channel the program can reach a member on.")
+class Channel(Enum):
+    PUSH = "push"
+    EMAIL = "email"
+    SMS = "sms"
+    IN_APP = "in_app"
+
+
+@strawberry.type(
+    description="A member's choice for one channel, with when they gave or withdrew consent."
+)
+class ChannelPreference:
+    channel: Channel
+    opted_in: bool
+    consented_at: dt.datetime | None
+    withdrawn_at: dt.datetime | None
+
+
+@strawberry.type(description="A program member (or a staff account).")
+class Member(relay.Node):
+    id: relay.NodeID[int]
+    email: str
+    display_name: str | None
+    locale: str
+    time_zone: str
+    birthday: dt.date | None
+    interests: list[str]
+    role: Role
+    member_since: dt.datetime
+
+    @classmethod
+    def from_model(cls, member: models.Member) -> "Member":
+        return cls(
+            id=member.id,
+            email=member.email,
+            display_name=member.display_name,
+            locale=member.locale,
+            time_zone=member.time_zone,
+            birthday=member.birthday,
+            interests=list(member.interests or []),
+            role=Role(member.role),
+            member_since=member.created_at,
+        )
+
+    @strawberry.field(description="Per-channel communication choices.")
+    async def communication_preferences(self, info: Info[Context, None]) -> list[ChannelPreference]:
+        prefs = await info.context.loaders.members.channel_preferences.load(self.id)
+        return [
+            ChannelPreference(
+                channel=Channel(p.channel),
+                opted_in=p.opted_in,
+                consented_at=p.consented_at,
+                withdrawn_at=p.withdrawn_at,
+            )
+            for p in prefs
+        ]
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list["Member | None"]:
+        """A member is visible to themself and to staff; to anyone else it does not exist."""
+        viewer = await info.context.viewer()
+        ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
+        if viewer is None:
+            return [None for _ in ids]
+        staff = viewer.role != models.Role.MEMBER
+        visible = [i if (staff or i == viewer.id) else -1 for i in ids]
+        loaded = await info.context.loaders.members.by_id.load_many(visible)
+        return [cls.from_model(m) if m is not None else None for m in loaded]
+
+
+@strawberry.type
+class MemberConnection(relay.Connection[Member]):
+    pass
+
+
+@strawberry.input(description="A channel choice; opting in records consent now.")
+class ChannelPreferenceInput:
+    channel: Channel
+    opted_in: bool
+
+
+@strawberry.input(
+    description="Only the fields given are changed; send null to clear a nullable one."
+)
+class UpdateProfileInput:
+    display_name: str | None = strawberry.UNSET
+    locale: str | None = strawberry.UNSET
+    time_zone: str | None = strawberry.UNSET
+    birthday: dt.date | None = strawberry.UNSET
+    interests: list[str] | None = strawberry.UNSET
+    communication_preferences: list[ChannelPreferenceInput] | None = strawberry.UNSET
+
+
+UpdateProfileResult = Annotated[Member | InvalidInputError, strawberry.union("UpdateProfileResult")]

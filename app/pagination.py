@@ -1,0 +1,64 @@
+"""Keyset pagination shared by every list: opaque cursors, bounded page size."""
+
+from __future__ import annotations
+
+import base64
+from dataclasses import dataclass
+from typing import Generic, TypeVar
+
+from tortoise.queryset import QuerySet
+
+from app.errors import FieldProblem, InvalidInput
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 20
+
+
+@dataclass(frozen=True)
+class Page(Generic[T]):
+    items: list[T]
+    cursors: list[str]
+    has_next_page: bool
+    has_previous_page: bool
+
+
+def encode_cursor(key: int) -> str:
+    return base64.urlsafe_b64encode(f"k:{key}".encode()).decode().rstrip("=")
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        padded = cursor + "=" * (-len(cursor) % 4)
+        prefix, _, key = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
+        if prefix != "k":
+            raise ValueError
+        return int(key)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput([FieldProblem("after", "INVALID_VALUE")]) from None
+
+
+def page_size(first: int | None) -> int:
+    if first is None:
+        return DEFAULT_PAGE_SIZE
+    if first < 0 or first > MAX_PAGE_SIZE:
+        raise InvalidInput([FieldProblem("first", "INVALID_VALUE", {"max": MAX_PAGE_SIZE})])
+    return first
+
+
+async def paginate_by_id(
+    queryset: QuerySet, *, first: int | None, after: str | None, newest_first: bool = False
+) -> Page:
+    """One page of `queryset` ordered by primary key, after the given cursor."""
+    size = page_size(first)
+    if after is not None:
+        key = decode_cursor(after)
+        queryset = queryset.filter(id__lt=key) if newest_first else queryset.filter(id__gt=key)
+    rows = await queryset.order_by("-id" if newest_first else "id").limit(size + 1)
+    items = rows[:size]
+    return Page(
+        items=items,
+        cursors=[encode_cursor(row.id) for row in items],
+        has_next_page=len(rows) > size,
+        has_previous_page=after is not None,
+    )

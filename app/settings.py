@@ -1,0 +1,214 @@
+"""All configuration, read from the environment once and validated at start-up.
+
+Every problem is reported as one line naming the variable, so an operator can fix a
+deployment from the log without reading code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ENVIRONMENTS = ("development", "test", "production")
+DEFAULT_JWT_SECRET = "dev-only-secret-do-not-use-in-production-0123456789"
+DEFAULT_DATABASE_URL = "sqlite://var/loyalty.sqlite3"
+MIN_SECRET_LENGTH = 32
+
+
+class SettingsError(ValueError):
+    """A configuration value is missing, malformed or unsafe; the message is one line."""
+
+
+def _bool(env: Mapping[str, str], name: str, default: bool) -> bool:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off"):
+        return False
+    raise SettingsError(f"{name} must be true or false, got {raw!r}")
+
+
+def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -> int:
+    raw = env.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise SettingsError(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise SettingsError(f"{name} must be at least {minimum}, got {value}")
+    return value
+
+
+def _jwt_keys(raw: str | None) -> dict[str, str]:
+    """`JWT_KEYS` is `kid:secret[,kid:secret...]`; the first key signs unless JWT_ACTIVE_KID."""
+    if not raw:
+        return {"dev": DEFAULT_JWT_SECRET}
+    keys: dict[str, str] = {}
+    for part in raw.split(","):
+        kid, sep, secret = part.strip().partition(":")
+        if not sep or not kid or not secret:
+            raise SettingsError("JWT_KEYS must look like 'kid1:secret1,kid2:secret2'")
+        if kid in keys:
+            raise SettingsError(f"JWT_KEYS lists key id {kid!r} twice")
+        keys[kid] = secret
+    return keys
+
+
+@dataclass(frozen=True)
+class Settings:
+    environment: str = "development"
+    database_url: str = DEFAULT_DATABASE_URL
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: str = "INFO"
+
+    jwt_keys: dict[str, str] = field(default_factory=lambda: {"dev": DEFAULT_JWT_SECRET})
+    jwt_active_kid: str = "dev"
+    jwt_issuer: str = "loyalty-api"
+    jwt_audience: str = "loyalty-apps"
+    access_token_ttl: int = 15 * 60
+    refresh_token_ttl: int = 30 * 24 * 3600
+    client_token_ttl: int = 60 * 60
+
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+
+    login_max_failures_per_account: int = 5
+    login_max_failures_per_address: int = 30
+    login_window_seconds: int = 15 * 60
+    login_lockout_seconds: int = 15 * 60
+    trust_forwarded_for: bool = False
+
+    graphiql: bool = True
+    introspection: bool = True
+    field_suggestions: bool = True
+    max_query_depth: int = 12
+    max_tokens: int = 2000
+    max_aliases: int = 20
+    max_body_bytes: int = 1_000_000
+    cors_origins: tuple[str, ...] = ()
+
+    @property
+    def is_production(self) -> bool:
+        return self.environment == "production"
+
+    @property
+    def dialect(self) -> str:
+        return "postgres" if self.database_url.startswith(("postgres", "psql")) else "sqlite"
+
+    @property
+    def signing_secret(self) -> str:
+        return self.jwt_keys[self.jwt_active_kid]
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] | None = None) -> Settings:
+        """Read and validate the environment; raises SettingsError with a one-line reason."""
+        env = os.environ if env is None else env
+        environment = env.get("LOYALTY_ENV", "development").strip().lower()
+        if environment not in ENVIRONMENTS:
+            raise SettingsError(f"LOYALTY_ENV must be one of {', '.join(ENVIRONMENTS)}")
+        production = environment == "production"
+        keys = _jwt_keys(env.get("JWT_KEYS"))
+        active = env.get("JWT_ACTIVE_KID") or next(iter(keys))
+        if active not in keys:
+            raise SettingsError(f"JWT_ACTIVE_KID {active!r} is not one of the JWT_KEYS ids")
+        database_url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+        if not database_url.startswith(("sqlite://", "postgres://", "postgresql://", "psql://")):
+            raise SettingsError("DATABASE_URL must start with sqlite:// or postgres://")
+        if database_url.startswith("postgresql://"):
+            database_url = "postgres://" + database_url.removeprefix("postgresql://")
+        log_level = env.get("LOG_LEVEL", "INFO").upper()
+        if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+            raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        settings = cls(
+            environment=environment,
+            database_url=database_url,
+            redis_url=env.get("REDIS_URL") or None,
+            host=env.get("HOST", "127.0.0.1"),
+            port=_int(env, "PORT", 8000, minimum=1),
+            log_level=log_level,
+            jwt_keys=keys,
+            jwt_active_kid=active,
+            jwt_issuer=env.get("JWT_ISSUER", "loyalty-api"),
+            jwt_audience=env.get("JWT_AUDIENCE", "loyalty-apps"),
+            access_token_ttl=_int(env, "ACCESS_TOKEN_TTL", 15 * 60, minimum=30),
+            refresh_token_ttl=_int(env, "REFRESH_TOKEN_TTL", 30 * 24 * 3600, minimum=300),
+            client_token_ttl=_int(env, "CLIENT_TOKEN_TTL", 3600, minimum=60),
+            argon2_time_cost=_int(env, "ARGON2_TIME_COST", 3, minimum=1),
+            argon2_memory_kib=_int(env, "ARGON2_MEMORY_KIB", 65536, minimum=8),
+            login_max_failures_per_account=_int(
+                env, "LOGIN_MAX_FAILURES_PER_ACCOUNT", 5, minimum=1
+            ),
+            login_max_failures_per_address=_int(
+                env, "LOGIN_MAX_FAILURES_PER_ADDRESS", 30, minimum=1
+            ),
+            login_window_seconds=_int(env, "LOGIN_WINDOW_SECONDS", 900, minimum=1),
+            login_lockout_seconds=_int(env, "LOGIN_LOCKOUT_SECONDS", 900, minimum=1),
+            trust_forwarded_for=_bool(env, "TRUST_FORWARDED_FOR", False),
+            graphiql=_bool(env, "GRAPHIQL", not production),
+            introspection=_bool(env, "GRAPHQL_INTROSPECTION", not production),
+            field_suggestions=_bool(env, "GRAPHQL_FIELD_SUGGESTIONS", not production),
+            max_query_depth=_int(env, "GRAPHQL_MAX_DEPTH", 12, minimum=2),
+            max_tokens=_int(env, "GRAPHQL_MAX_TOKENS", 2000, minimum=10),
+            max_aliases=_int(env, "GRAPHQL_MAX_ALIASES", 20, minimum=1),
+            max_body_bytes=_int(env, "MAX_BODY_BYTES", 1_000_000, minimum=1024),
+            cors_origins=tuple(
+                o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()
+            ),
+        )
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Refuse combinations that are unsafe or contradictory."""
+        if self.graphiql and not self.introspection:
+            raise SettingsError(
+                "GRAPHIQL=true needs GRAPHQL_INTROSPECTION=true; GraphiQL cannot work on a hidden schema"
+            )
+        if not self.is_production:
+            return
+        for kid, secret in self.jwt_keys.items():
+            if secret == DEFAULT_JWT_SECRET:
+                raise SettingsError("production refuses the default JWT secret: set JWT_KEYS")
+            if len(secret) < MIN_SECRET_LENGTH:
+                raise SettingsError(
+                    f"JWT_KEYS secret for {kid!r} is shorter than {MIN_SECRET_LENGTH} characters"
+                )
+        if self.graphiql:
+            raise SettingsError(
+                "production refuses to expose GraphiQL: unset GRAPHIQL or set GRAPHIQL=false"
+            )
+        if self.database_url == DEFAULT_DATABASE_URL:
+            raise SettingsError("production needs an explicit DATABASE_URL")
+
+    def sqlite_path(self) -> Path | None:
+        if self.dialect != "sqlite":
+            return None
+        location = self.database_url.removeprefix("sqlite://")
+        return None if location.startswith(":memory:") else Path(location)
+
+
+_active: Settings | None = None
+
+
+def configure(settings: Settings) -> Settings:
+    """Make `settings` the process-wide configuration (create_app and the CLI call this)."""
+    global _active
+    _active = settings
+    return settings
+
+
+def get_settings() -> Settings:
+    """The process-wide settings, read from the environment on first use."""
+    global _active
+    if _active is None:
+        _active = Settings.from_env()
+    return _active
