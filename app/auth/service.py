@@ -176,6 +176,8 @@ async def refresh_session(*, refresh_token: str) -> IssuedSession:
     """
     digest = secret_digest(refresh_token)
     now = _now()
+    issued: IssuedSession | None = None
+    # The revocation on reuse must commit, so the refusal is raised after the block.
     async with transaction():
         spent = await RefreshToken.filter(
             token_hash=digest, used_at__isnull=True, expires_at__gt=now
@@ -183,18 +185,17 @@ async def refresh_session(*, refresh_token: str) -> IssuedSession:
         token = await RefreshToken.get_or_none(token_hash=digest).select_related(
             "session", "session__member"
         )
-        if token is None:
-            raise Unauthenticated("SESSION_EXPIRED")
-        session = token.session
-        if not spent:
-            if token.used_at is not None and session.revoked_at is None:
-                await _revoke(session.id, reason="refresh_token_reuse", now=now)
-            raise Unauthenticated("SESSION_EXPIRED")
-        member = session.member
-        if session.revoked_at is not None or not member.is_active:
-            raise Unauthenticated("SESSION_EXPIRED")
-        await AuthSession.filter(id=session.id).update(last_used_at=now)
-        return await _issue(member, session)
+        if token is not None:
+            session = token.session
+            if not spent:
+                if token.used_at is not None and session.revoked_at is None:
+                    await _revoke(session.id, reason="refresh_token_reuse", now=now)
+            elif session.revoked_at is None and session.member.is_active:
+                await AuthSession.filter(id=session.id).update(last_used_at=now)
+                issued = await _issue(session.member, session)
+    if issued is None:
+        raise Unauthenticated("SESSION_EXPIRED")
+    return issued
 
 
 async def _revoke(session_id: uuid.UUID | str, *, reason: str, now: dt.datetime) -> None:

@@ -126,7 +126,8 @@ class ErrorCodes(SchemaExtension):
         original = error.original_error
         extensions = dict(error.extensions or {})
         message = error.message
-        if original is None:
+        if original is None or (isinstance(original, GraphQLError) and "code" not in extensions):
+            # graphql-core's own parse, validation and coercion errors
             extensions.setdefault("code", _code_for_unlocated(error))
         elif isinstance(original, errors.Unauthenticated | errors.Forbidden):
             extensions["code"] = original.code
@@ -135,7 +136,7 @@ class ErrorCodes(SchemaExtension):
             extensions["code"] = "BAD_USER_INPUT"
             extensions["fields"] = [{"field": p.field, "code": p.code} for p in original.problems]
             message = translate(original.code, locale)
-        elif isinstance(original, GraphQLError) and "code" in extensions:
+        elif isinstance(original, GraphQLError):
             pass
         else:
             log.error(

@@ -38,16 +38,17 @@ class Subscription(MemberSubscription):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with this deployment's limits, caches and introspection policy."""
+    # Factories, not instances: extensions keep per-operation state.
     extensions: list = [
-        ErrorCodes(),
-        ParserCache(maxsize=1000),
-        ValidationCache(maxsize=1000),
-        QueryDepthLimiter(max_depth=settings.max_query_depth),
-        MaxTokensLimiter(max_token_count=settings.max_tokens),
-        MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        ErrorCodes,
+        lambda: ParserCache(maxsize=1000),
+        lambda: ValidationCache(maxsize=1000),
+        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
+        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
+        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
     ]
     if not settings.introspection:
-        extensions.append(AddValidationRules([NoSchemaIntrospectionCustomRule]))
+        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
         query=Query,
         mutation=Mutation,
