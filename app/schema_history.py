@@ -58,7 +58,9 @@ async def make_migration_for(dialect: str, name: str) -> str:
     location = history_dir(dialect)
     command = Command(tortoise_config(OFFLINE_URLS[dialect]), app="models", location=str(location))
     try:
-        versions = list((location / "models").glob("*.py")) if (location / "models").is_dir() else []
+        versions = (
+            list((location / "models").glob("*.py")) if (location / "models").is_dir() else []
+        )
         if not versions:
             await command.init_migrations(safe=False)
             return "initial history written"
@@ -80,7 +82,9 @@ def make_migrations(name: str) -> list[str]:
             capture_output=True,
             text=True,
         )
-        results.append(f"{dialect}: {out.stdout.strip().splitlines()[-1] if out.stdout.strip() else 'done'}")
+        results.append(
+            f"{dialect}: {out.stdout.strip().splitlines()[-1] if out.stdout.strip() else 'done'}"
+        )
     return results
 
 
@@ -122,7 +126,8 @@ def _sqlite_schema(path: str) -> dict:
                 cols = tuple(r[2] for r in conn.execute(f'PRAGMA index_info("{idx[1]}")'))
                 indexes.add((cols, bool(idx[2])))
             fks = {
-                (r[3], r[2], r[4], r[6]) for r in conn.execute(f'PRAGMA foreign_key_list("{table}")')
+                (r[3], r[2], r[4], r[6])
+                for r in conn.execute(f'PRAGMA foreign_key_list("{table}")')
             }
             schema[table] = {"columns": columns, "indexes": indexes, "foreign_keys": fks}
         return schema

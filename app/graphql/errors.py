@@ -114,13 +114,22 @@ class ErrorCodes(SchemaExtension):
 
     def on_operation(self) -> Iterator[None]:
         yield
-        result = self.execution_context.result
-        if result is None or not getattr(result, "errors", None):
+        self._process_result(self.execution_context.result)
+
+    def on_stream_result(self, result: object) -> Iterator[None]:
+        """Subscription events (and their errors) pass here, not through on_operation."""
+        self._process_result(result)
+        yield
+
+    def _process_result(self, result: object) -> None:
+        errors = getattr(result, "errors", None)
+        if not errors:
             return
         context = self.execution_context.context
         request_id = getattr(context, "request_id", None)
         locale = getattr(context, "locale_hint", None) or "en"
-        result.errors = [self._process(e, request_id, locale) for e in result.errors]
+        # Idempotent: a processed error has a code and no original error left.
+        result.errors = [self._process(e, request_id, locale) for e in errors]
 
     def _process(self, error: GraphQLError, request_id: str | None, locale: str) -> GraphQLError:
         original = error.original_error

@@ -19,11 +19,15 @@ from app.members.api import MemberMutation, MemberQuery, MemberSubscription
 from app.settings import Settings
 
 
-@strawberry.type
-class Query(MemberQuery, AuthQuery):
-    node: relay.Node | None = relay.node(
-        description="Any object with a global id that you may see; null otherwise."
-    )
+def _query_type() -> type:
+    # A fresh class per schema: strawberry's relay node field can be applied to one schema only.
+    @strawberry.type(name="Query")
+    class Query(MemberQuery, AuthQuery):
+        node: relay.Node | None = relay.node(
+            description="Any object with a global id that you may see; null otherwise."
+        )
+
+    return Query
 
 
 @strawberry.type
@@ -50,7 +54,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
     if not settings.introspection:
         extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
-        query=Query,
+        query=_query_type(),
         mutation=Mutation,
         subscription=Subscription,
         extensions=extensions,

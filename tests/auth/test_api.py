@@ -46,8 +46,16 @@ async def test_sign_up_bad_input_is_typed_and_writes_nothing(client):
     cases = [
         ({"email": "not-an-email", "password": PASSWORD}, "email", "INVALID_EMAIL"),
         ({"email": unique_email(), "password": "short"}, "password", "PASSWORD_TOO_SHORT"),
-        ({"email": unique_email(), "password": PASSWORD, "locale": "fr"}, "locale", "UNSUPPORTED_LOCALE"),
-        ({"email": unique_email(), "password": PASSWORD, "displayName": "x" * 81}, "displayName", "TOO_LONG"),
+        (
+            {"email": unique_email(), "password": PASSWORD, "locale": "fr"},
+            "locale",
+            "UNSUPPORTED_LOCALE",
+        ),
+        (
+            {"email": unique_email(), "password": PASSWORD, "displayName": "x" * 81},
+            "displayName",
+            "TOO_LONG",
+        ),
         ({"email": "a" * 250 + "@example.com", "password": PASSWORD}, "email", "TOO_LONG"),
         ({"email": unique_email(), "password": "p" * 300}, "password", "TOO_LONG"),
     ]
@@ -59,7 +67,9 @@ async def test_sign_up_bad_input_is_typed_and_writes_nothing(client):
             {"field": f["field"], "code": f["code"]} for f in result["fields"]
         ]
         assert all(f["message"] for f in result["fields"])
-    members = await gql(client, "{ members { edges { node { email } } } }", token=staff["accessToken"])
+    members = await gql(
+        client, "{ members { edges { node { email } } } }", token=staff["accessToken"]
+    )
     assert [e["node"]["email"] for e in members["data"]["members"]["edges"]] == [
         staff["member"]["email"]
     ]
@@ -86,7 +96,9 @@ async def test_login_lockout_per_account(client):
     email = unique_email()
     await sign_up(client, email=email)
     for _ in range(4):
-        body = await gql(client, LOG_IN, {"input": {"email": email, "password": "wrong-password-1"}})
+        body = await gql(
+            client, LOG_IN, {"input": {"email": email, "password": "wrong-password-1"}}
+        )
         assert body["data"]["logIn"]["__typename"] == "InvalidCredentials"
     body = await gql(client, LOG_IN, {"input": {"email": email, "password": "wrong-password-1"}})
     result = body["data"]["logIn"]

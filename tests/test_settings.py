@@ -1,0 +1,117 @@
+import subprocess
+import sys
+
+import pytest
+
+from app.settings import DEFAULT_JWT_SECRET, Settings, SettingsError
+
+STRONG = "k1:" + "s" * 40
+
+
+def test_development_defaults():
+    settings = Settings.from_env({})
+    assert settings.environment == "development"
+    assert settings.graphiql and settings.introspection
+    assert settings.database_url.startswith("sqlite://var/")
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"LOYALTY_ENV": "production", "DATABASE_URL": "postgres://db/x"}, "default JWT secret"),
+        (
+            {
+                "LOYALTY_ENV": "production",
+                "DATABASE_URL": "postgres://db/x",
+                "JWT_KEYS": "k1:short",
+            },
+            "shorter than 32",
+        ),
+        (
+            {
+                "LOYALTY_ENV": "production",
+                "DATABASE_URL": "postgres://db/x",
+                "JWT_KEYS": STRONG,
+                "GRAPHIQL": "true",
+                "GRAPHQL_INTROSPECTION": "true",
+            },
+            "GraphiQL",
+        ),
+        ({"LOYALTY_ENV": "production", "JWT_KEYS": STRONG}, "DATABASE_URL"),
+        ({"GRAPHIQL": "true", "GRAPHQL_INTROSPECTION": "false"}, "hidden schema"),
+        ({"LOYALTY_ENV": "staging"}, "LOYALTY_ENV"),
+        ({"PORT": "eighty"}, "PORT must be an integer"),
+        ({"GRAPHIQL": "maybe"}, "GRAPHIQL must be true or false"),
+        ({"JWT_KEYS": "nocolon"}, "JWT_KEYS"),
+        ({"JWT_KEYS": STRONG, "JWT_ACTIVE_KID": "k9"}, "JWT_ACTIVE_KID"),
+        ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+    ],
+)
+def test_refused_configurations(env, message):
+    with pytest.raises(SettingsError, match=message) as info:
+        Settings.from_env(env)
+    assert "\n" not in str(info.value)
+
+
+def test_production_with_safe_settings():
+    settings = Settings.from_env(
+        {
+            "LOYALTY_ENV": "production",
+            "DATABASE_URL": "postgresql://db/x",
+            "JWT_KEYS": STRONG + ",k0:" + "o" * 40,
+        }
+    )
+    assert not settings.graphiql and not settings.introspection and not settings.field_suggestions
+    assert settings.database_url == "postgres://db/x"
+    assert settings.jwt_active_kid == "k1"
+    assert DEFAULT_JWT_SECRET not in settings.jwt_keys.values()
+
+
+def _cli(*args, env):
+    return subprocess.run(
+        [sys.executable, "-m", "app.cli", *args],
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_check_config_refuses_unreachable_database():
+    result = _cli(
+        "check-config",
+        env={
+            "LOYALTY_ENV": "production",
+            "JWT_KEYS": STRONG,
+            "DATABASE_URL": "postgres://nobody:secret@127.0.0.1:1/none",
+        },
+    )
+    assert result.returncode != 0
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("database unreachable")
+    assert "secret" not in last
+
+
+def test_check_config_one_line_on_bad_config():
+    result = _cli("check-config", env={"LOYALTY_ENV": "production"})
+    assert result.returncode != 0
+    assert (
+        result.stderr.strip()
+        == "configuration error: production refuses the default JWT secret: set JWT_KEYS"
+    )
+
+
+def test_every_command_has_help():
+    for command in [
+        "serve",
+        "migrate",
+        "seed-demo",
+        "export-schema",
+        "create-staff",
+        "check-config",
+        "make-migrations",
+        "check-migrations",
+    ]:
+        result = _cli(command, "--help", env={})
+        assert result.returncode == 0, command
+        assert "usage: loyalty" in result.stdout
