@@ -1,0 +1,49 @@
+"""Races on PostgreSQL: parallel requests, each on its own pooled connection."""
+
+import asyncio
+
+import pytest
+
+from app.auth.models import AuthSession, LoginThrottle
+from tests.helpers import LOG_IN, REFRESH, gql, sign_up, unique_email
+
+
+@pytest.fixture(autouse=True)
+def _postgres_only(dialect):
+    if dialect != "postgres":
+        pytest.skip("SQLite serializes writers; races are proven on PostgreSQL")
+
+
+async def test_parallel_refresh_of_one_token_succeeds_once_and_revokes(client):
+    session = await sign_up(client)
+    results = await asyncio.gather(
+        *(gql(client, REFRESH, {"t": session["refreshToken"]}) for _ in range(12))
+    )
+    winners = [r for r in results if r.get("data") and r["data"]["refreshSession"]]
+    losers = [r for r in results if r.get("errors")]
+    assert len(winners) == 1
+    assert len(losers) == 11
+    assert all(r["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED" for r in losers)
+    # The reuse revoked the family, including the winner's new token.
+    stored = await AuthSession.all()
+    assert len(stored) == 1 and stored[0].revoked_reason == "refresh_token_reuse"
+    newest = winners[0]["data"]["refreshSession"]["refreshToken"]
+    assert (await gql(client, REFRESH, {"t": newest}))["errors"][0]["extensions"]["code"] == (
+        "UNAUTHENTICATED"
+    )
+
+
+async def test_parallel_failed_logins_are_all_counted(client):
+    email = unique_email()
+    await sign_up(client, email=email)
+    results = await asyncio.gather(
+        *(
+            gql(client, LOG_IN, {"input": {"email": email, "password": "wrong-password-1"}})
+            for _ in range(12)
+        )
+    )
+    kinds = [r["data"]["logIn"]["__typename"] for r in results]
+    assert set(kinds) <= {"InvalidCredentials", "TooManyAttempts"}
+    assert "TooManyAttempts" in kinds
+    locked = await LoginThrottle.filter(key__startswith="account:", locked_until__isnull=False)
+    assert len(locked) == 1
