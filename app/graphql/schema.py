@@ -42,17 +42,22 @@ class Subscription(MemberSubscription):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with this deployment's limits, caches and introspection policy."""
+    # The limit rules are built once: each limiter instance makes new rule classes, and the
+    # validation cache keys on those classes, so per-request instances would never hit it.
+    rules = [
+        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
+        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
+    ]
+    if not settings.introspection:
+        rules.append(NoSchemaIntrospectionCustomRule)
     # Factories, not instances: extensions keep per-operation state.
     extensions: list = [
         ErrorCodes,
         lambda: ParserCache(maxsize=1000),
-        lambda: ValidationCache(maxsize=1000),
-        lambda: QueryDepthLimiter(max_depth=settings.max_query_depth),
         lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: MaxAliasesLimiter(max_alias_count=settings.max_aliases),
+        lambda: AddValidationRules(rules),
+        lambda: ValidationCache(maxsize=1000),
     ]
-    if not settings.introspection:
-        extensions.append(lambda: AddValidationRules([NoSchemaIntrospectionCustomRule]))
     return strawberry.Schema(
         query=_query_type(),
         mutation=Mutation,
