@@ -7,6 +7,7 @@ import secrets
 import time
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
 
 import jwt
 
@@ -15,6 +16,7 @@ from app.settings import Settings
 
 ALGORITHM = "HS256"
 REQUIRED_CLAIMS = ["iss", "aud", "exp", "iat", "sub", "jti"]
+LEEWAY = 5
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,28 @@ def issue_access_token(
 
 def verify_access_token(settings: Settings, token: str) -> Principal:
     """Verify signature (by `kid`), algorithm, issuer, audience and expiry, or raise."""
+    verify = _verifiers.get(id(settings))
+    if verify is None or verify.settings is not settings:
+        verify = _verifiers[id(settings)] = _CachedVerifier(settings)
+    principal = verify.verify(token)
+    if principal.expires_at <= time.time() - LEEWAY:
+        raise Unauthenticated("SESSION_EXPIRED")
+    return principal
+
+
+class _CachedVerifier:
+    """Signature checks cached per token: apps repeat one token for its whole life.
+    Expiry is re-checked on every use; revocation is checked against the database."""
+
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.verify = lru_cache(maxsize=4096)(lambda token: _verify(settings, token))
+
+
+_verifiers: dict[int, _CachedVerifier] = {}
+
+
+def _verify(settings: Settings, token: str) -> Principal:
     try:
         header = jwt.get_unverified_header(token)
         key = settings.jwt_keys.get(header.get("kid", ""))
@@ -80,7 +104,7 @@ def verify_access_token(settings: Settings, token: str) -> Principal:
             audience=settings.jwt_audience,
             issuer=settings.jwt_issuer,
             options={"require": REQUIRED_CLAIMS},
-            leeway=5,
+            leeway=LEEWAY,
         )
     except jwt.PyJWTError:
         raise Unauthenticated("SESSION_EXPIRED") from None
