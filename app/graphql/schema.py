@@ -1,20 +1,12 @@
 """Composes every domain's Query, Mutation and Subscription into one schema."""
 
 import strawberry
-from graphql.validation import NoSchemaIntrospectionCustomRule
 from strawberry import relay
-from strawberry.extensions import (
-    AddValidationRules,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
 from strawberry.schema.config import StrawberryConfig
 
 from app.auth.api import AuthMutation, AuthQuery
 from app.graphql.errors import ErrorCodes
+from app.graphql.extensions import operation_limits
 from app.members.api import MemberMutation, MemberQuery, MemberSubscription
 from app.settings import Settings
 
@@ -42,22 +34,7 @@ class Subscription(MemberSubscription):
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with this deployment's limits, caches and introspection policy."""
-    # The limit rules are built once: each limiter instance makes new rule classes, and the
-    # validation cache keys on those classes, so per-request instances would never hit it.
-    rules = [
-        *QueryDepthLimiter(max_depth=settings.max_query_depth).validation_rules,
-        *MaxAliasesLimiter(max_alias_count=settings.max_aliases).validation_rules,
-    ]
-    if not settings.introspection:
-        rules.append(NoSchemaIntrospectionCustomRule)
-    # Factories, not instances: extensions keep per-operation state.
-    extensions: list = [
-        ErrorCodes,
-        lambda: ParserCache(maxsize=1000),
-        lambda: MaxTokensLimiter(max_token_count=settings.max_tokens),
-        lambda: AddValidationRules(rules),
-        lambda: ValidationCache(maxsize=1000),
-    ]
+    extensions: list = [ErrorCodes, operation_limits(settings)]
     return strawberry.Schema(
         query=_query_type(),
         mutation=Mutation,
