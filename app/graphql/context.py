@@ -59,9 +59,19 @@ class Context:
         self._auth = None
 
     async def _authenticate(self) -> tuple[Principal | None, Member | None, Exception | None]:
+        # One verification per request, shared by every resolver that asks (a plain future,
+        # not a task: this runs on every request).
         if self._auth is None:
-            self._auth = asyncio.ensure_future(self._verify())
-        return await asyncio.shield(self._auth)
+            self._auth = asyncio.get_running_loop().create_future()
+            try:
+                self._auth.set_result(await self._verify())
+            except Exception as exc:
+                self._auth.set_exception(exc)
+                self._auth.exception()  # retrieved here; concurrent waiters re-raise it
+                self._auth = None
+                raise
+            return self._auth.result()
+        return await asyncio.shield(self._auth) if not self._auth.done() else self._auth.result()
 
     async def _verify(self) -> tuple[Principal | None, Member | None, Exception | None]:
         if not self.token:
