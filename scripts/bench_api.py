@@ -170,7 +170,7 @@ def main() -> int:
         return 0
 
     name = f"loyalty_bench_{uuid.uuid4().hex[:10]}"
-    url = f"{PG}/{name}"
+    url = f"{PG}/{name}{os.environ.get('BENCH_DATABASE_PARAMS', '')}"
     env = {**os.environ, "DATABASE_URL": url, "LOYALTY_ENV": "test", "LOG_LEVEL": "WARNING"}
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     server = None
