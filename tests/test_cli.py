@@ -1,0 +1,70 @@
+"""The `loyalty` commands a new user and an operator run, on a scratch SQLite database."""
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def run(tmp_path):
+    env = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite://{tmp_path}/cli.sqlite3",
+        "LOYALTY_ENV": "test",
+        "ARGON2_TIME_COST": "1",
+        "ARGON2_MEMORY_KIB": "8",
+    }
+    env.pop("TEST_DATABASE_URL", None)
+
+    def loyalty(*args: str, **extra_env: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "app.cli", *args],
+            env={**env, **extra_env},
+            capture_output=True,
+            text=True,
+            timeout=120,
+            stdin=subprocess.DEVNULL,
+        )
+
+    return loyalty
+
+
+def test_migrate_seed_and_create_staff(run):
+    assert "applied 1 migration(s)" in run("migrate").stdout
+    first = run("seed-demo")
+    assert first.returncode == 0, first.stderr
+    assert "6 account(s) created" in first.stdout
+    assert "ana@demo.loyalty" in first.stdout and "loyalty-demo-2026" in first.stdout
+    again = run("seed-demo")
+    assert "demo data: present" in again.stdout
+
+    made = run(
+        "create-staff",
+        "--email",
+        "ops@example.com",
+        "--role",
+        "support",
+        STAFF_PASSWORD="a-long-staff-password",
+    )
+    assert made.returncode == 0, made.stderr
+    assert made.stdout.strip() == "ops@example.com is now support"
+    promoted = run("create-staff", "--email", "ana@demo.loyalty", "--role", "marketer")
+    assert promoted.stdout.strip() == "ana@demo.loyalty is now marketer"
+    weak = run(
+        "create-staff", "--email", "new@example.com", "--role", "admin", STAFF_PASSWORD="short"
+    )
+    assert weak.returncode != 0
+    assert weak.stderr.strip() == "could not create staff account: password: PASSWORD_TOO_SHORT"
+
+    ok = run("check-config")
+    assert ok.returncode == 0 and ok.stdout.startswith("ok: environment=test")
+
+
+def test_export_schema_matches_committed_file(run):
+    from pathlib import Path
+
+    exported = run("export-schema")
+    committed = (Path(__file__).resolve().parents[1] / "schema.graphql").read_text()
+    assert exported.stdout == committed
