@@ -34,12 +34,16 @@ async def _database_problem(settings: Settings) -> str | None:
 
     try:
         await db.open_database(settings)
-        ok = await db.database_reachable()
-    except Exception as exc:  # any driver error: report it in one line
-        return f"database unreachable ({db.describe(settings.database_url)}): {exc}"
+        problem = await db.database_problem()
+    except Exception as exc:  # a malformed URL or driver error: report it in one line
+        problem = f"{type(exc).__name__}: {exc}"
     finally:
         await db.close_database()
-    return None if ok else f"database unreachable: {db.describe(settings.database_url)}"
+    return (
+        f"database unreachable ({db.describe(settings.database_url)}): {problem}"
+        if problem
+        else None
+    )
 
 
 def cmd_serve(args: argparse.Namespace) -> None:

@@ -50,13 +50,21 @@ async def close_database() -> None:
     await Tortoise.close_connections()
 
 
-async def database_reachable() -> bool:
+async def database_problem() -> str | None:
+    """Why the database cannot be reached (one line), or None when it answers."""
     try:
         await connections.get("default").execute_query("SELECT 1")
-    except Exception:  # any driver error means "not reachable" to a health check
-        log.warning("database health check failed", exc_info=True)
-        return False
-    return True
+    except Exception as exc:  # any driver error means "not reachable"
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+async def database_reachable() -> bool:
+    problem = await database_problem()
+    if problem:
+        # One line: health checks repeat every few seconds while the database is down.
+        log.warning("database unreachable: %s", problem)
+    return problem is None
 
 
 def connection() -> BaseDBAsyncClient:

@@ -169,6 +169,10 @@ class Settings:
 
     def validate(self) -> None:
         """Refuse combinations that are unsafe or contradictory."""
+        if self.is_production and self.graphiql:
+            raise SettingsError(
+                "production refuses to expose GraphiQL: unset GRAPHIQL or set GRAPHIQL=false"
+            )
         if self.graphiql and not self.introspection:
             raise SettingsError(
                 "GRAPHIQL=true needs GRAPHQL_INTROSPECTION=true; GraphiQL cannot work on a hidden schema"
@@ -182,10 +186,6 @@ class Settings:
                 raise SettingsError(
                     f"JWT_KEYS secret for {kid!r} is shorter than {MIN_SECRET_LENGTH} characters"
                 )
-        if self.graphiql:
-            raise SettingsError(
-                "production refuses to expose GraphiQL: unset GRAPHIQL or set GRAPHIQL=false"
-            )
         if self.database_url == DEFAULT_DATABASE_URL:
             raise SettingsError("production needs an explicit DATABASE_URL")
 

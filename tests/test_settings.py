@@ -38,6 +38,10 @@ def test_development_defaults():
             "GraphiQL",
         ),
         ({"LOYALTY_ENV": "production", "JWT_KEYS": STRONG}, "DATABASE_URL"),
+        (
+            {"LOYALTY_ENV": "production", "JWT_KEYS": STRONG, "GRAPHIQL": "true"},
+            "refuses to expose GraphiQL",
+        ),
         ({"GRAPHIQL": "true", "GRAPHQL_INTROSPECTION": "false"}, "hidden schema"),
         ({"LOYALTY_ENV": "staging"}, "LOYALTY_ENV"),
         ({"PORT": "eighty"}, "PORT must be an integer"),
@@ -87,7 +91,9 @@ def test_check_config_refuses_unreachable_database():
         },
     )
     assert result.returncode != 0
-    last = result.stderr.strip().splitlines()[-1]
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    last = lines[0]
     assert last.startswith("database unreachable")
     assert "secret" not in last
 
