@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 from tortoise import Tortoise, connections
 from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.transactions import in_transaction
 
 from app.settings import Settings
@@ -25,8 +26,12 @@ MODEL_MODULES = [
 
 def tortoise_config(database_url: str) -> dict:
     """The Tortoise/aerich config for one database URL."""
+    connection: str | dict = database_url
+    if database_url.startswith(("postgres://", "psql://")):
+        connection = expand_db_url(database_url)
+        connection["engine"] = "app.postgres"
     return {
-        "connections": {"default": database_url},
+        "connections": {"default": connection},
         "apps": {
             "models": {
                 "models": [*MODEL_MODULES, "aerich.models"],

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from functools import cached_property
 
 from app.members.loaders import MemberLoaders
 
 
-@dataclass
 class Loaders:
-    members: MemberLoaders = field(default_factory=MemberLoaders)
+    """Per-request DataLoaders grouped per domain, made on first use."""
+
+    @cached_property
+    def members(self) -> MemberLoaders:
+        return MemberLoaders()
