@@ -59,7 +59,3 @@ class TooManyAttempts(DomainError):
 
 class EmailAlreadyRegistered(DomainError):
     code = "EMAIL_ALREADY_REGISTERED"
-
-
-class NotFound(DomainError):
-    code = "NOT_FOUND"

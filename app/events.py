@@ -52,9 +52,6 @@ class MemoryEventBus:
             if not self._queues[topic]:
                 del self._queues[topic]
 
-    def subscriber_count(self, topic: str) -> int:
-        return len(self._queues.get(topic, ()))
-
     async def close(self) -> None:
         self._queues.clear()
 

@@ -113,14 +113,6 @@ class Context:
             raise Forbidden()
         return member
 
-    async def require_scope(self, scope: str) -> Principal:
-        principal = await self.principal()
-        if principal is None:
-            raise Unauthenticated()
-        if principal.kind != "client" or scope not in principal.scopes:
-            raise Forbidden()
-        return principal
-
     async def locale(self) -> str:
         """The viewer's own language, else the best of Accept-Language, else English."""
         await self._authenticate()

@@ -58,11 +58,6 @@ class EmailAlreadyRegisteredError(UserError):
     pass
 
 
-@strawberry.type(name="NotFound")
-class NotFoundError(UserError):
-    pass
-
-
 def user_error(exc: errors.DomainError, locale: str) -> UserError:
     """The union member for an expected domain error; auth failures are raised instead."""
     if isinstance(exc, errors.Unauthenticated | errors.Forbidden):
@@ -86,7 +81,6 @@ def user_error(exc: errors.DomainError, locale: str) -> UserError:
     by_type: dict[type, type] = {
         errors.InvalidCredentials: InvalidCredentialsError,
         errors.EmailAlreadyRegistered: EmailAlreadyRegisteredError,
-        errors.NotFound: NotFoundError,
     }
     error_type = by_type.get(type(exc))
     if error_type is None:

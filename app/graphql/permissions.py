@@ -1,4 +1,4 @@
-"""Permission classes for staff-only and integration-only fields.
+"""Permission classes for staff-only fields.
 
 Failures raise the domain errors that ErrorCodes turns into top-level errors with
 `extensions.code` UNAUTHENTICATED or FORBIDDEN.
@@ -13,14 +13,6 @@ from strawberry.types import Info
 from app.members.models import Role
 
 
-class IsMember(BasePermission):
-    """Any signed-in account (member or staff)."""
-
-    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        await info.context.require_member()
-        return True
-
-
 class IsStaff(BasePermission):
     """Staff with one of `roles` (any staff role when none are given)."""
 
@@ -29,17 +21,6 @@ class IsStaff(BasePermission):
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
         await info.context.require_staff(*self.roles)
-        return True
-
-
-class HasScope(BasePermission):
-    """An integration client token carrying `scope`."""
-
-    def __init__(self, scope: str):
-        self.scope = scope
-
-    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
-        await info.context.require_scope(self.scope)
         return True
 
 
