@@ -153,6 +153,47 @@ def cmd_check_config(args: argparse.Namespace) -> None:
     )
 
 
+def cmd_ledger_check(args: argparse.Namespace) -> None:
+    from app.ledger.check import CHECKS, check
+
+    problems = asyncio.run(_with_database(_settings(), check))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        sys.exit(f"ledger inconsistent: {len(problems)} problem(s)")
+    print(f"ledger consistent: {len(CHECKS)} checks passed")
+
+
+def cmd_expire_points(args: argparse.Namespace) -> None:
+    from app.ledger import service as ledger
+
+    async def work():
+        released = await ledger.release_due_points(at=args.at)
+        expired = await ledger.expire_due_points(at=args.at)
+        return released, expired
+
+    released, expired = asyncio.run(_with_database(_settings(), work))
+    print(f"released {released} pending lot(s), expired {expired} lot(s)")
+
+
+def cmd_worker(args: argparse.Namespace) -> None:
+    from app.requests import configure_logging
+    from app.worker import run_forever, run_maintenance
+
+    settings = _settings()
+    configure_logging(settings.log_level)
+    if args.once:
+        print(asyncio.run(_with_database(settings, run_maintenance)))
+        return
+    asyncio.run(_with_database(settings, lambda: run_forever(interval_seconds=args.interval)))
+
+
+def _timestamp(value: str):
+    import datetime as dt
+
+    at = dt.datetime.fromisoformat(value)
+    return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="loyalty",
@@ -204,6 +245,26 @@ def build_parser() -> argparse.ArgumentParser:
         "check-config", help="validate the configuration and reach the database; exit 1 if not"
     )
     p.set_defaults(func=cmd_check_config)
+
+    p = sub.add_parser(
+        "ledger-check",
+        help="recompute every balance from the postings and check the ledger's invariants; "
+        "exit 1 on any difference",
+    )
+    p.set_defaults(func=cmd_ledger_check)
+
+    p = sub.add_parser(
+        "expire-points", help="make held points available and expire due points (once each)"
+    )
+    p.add_argument("--at", type=_timestamp, help="as if it were this ISO time (default: now)")
+    p.set_defaults(func=cmd_expire_points)
+
+    p = sub.add_parser(
+        "worker", help="run periodic work: release held points, expiry, birthday bonuses"
+    )
+    p.add_argument("--interval", type=float, default=60.0, help="seconds between passes (60)")
+    p.add_argument("--once", action="store_true", help="run one pass and exit")
+    p.set_defaults(func=cmd_worker)
     return parser
 
 

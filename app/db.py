@@ -21,6 +21,8 @@ log = logging.getLogger(__name__)
 MODEL_MODULES = [
     "app.members.models",
     "app.auth.models",
+    "app.ledger.models",
+    "app.earning.models",
 ]
 
 

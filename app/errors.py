@@ -59,3 +59,63 @@ class TooManyAttempts(DomainError):
 
 class EmailAlreadyRegistered(DomainError):
     code = "EMAIL_ALREADY_REGISTERED"
+
+
+class NotFound(DomainError):
+    """Something referred to does not exist (or is not visible to the caller)."""
+
+    code = "NOT_FOUND"
+
+
+class MemberNotFound(NotFound):
+    code = "MEMBER_NOT_FOUND"
+
+
+class PurchaseNotFound(NotFound):
+    code = "PURCHASE_NOT_FOUND"
+
+
+class InsufficientPoints(DomainError):
+    code = "INSUFFICIENT_POINTS"
+
+    def __init__(self, *, available: int, required: int):
+        self.available, self.required = available, required
+        super().__init__(None, available=available, required=required)
+
+
+class IdempotencyKeyReused(DomainError):
+    """The key was used before for a different request."""
+
+    code = "IDEMPOTENCY_KEY_REUSED"
+
+
+class PurchaseAlreadyRecorded(DomainError):
+    """This (source, externalId) earned already, under another idempotency key."""
+
+    code = "PURCHASE_ALREADY_RECORDED"
+
+    def __init__(self, *, purchase_id: int):
+        self.purchase_id = purchase_id
+        super().__init__(None)
+
+
+class RefundExceedsPurchase(DomainError):
+    code = "REFUND_EXCEEDS_PURCHASE"
+
+    def __init__(self, *, refundable: int):
+        self.refundable = refundable
+        super().__init__(None, refundable=refundable)
+
+
+class RefundAlreadyRecorded(DomainError):
+    code = "REFUND_ALREADY_RECORDED"
+
+
+class EventLimitReached(DomainError):
+    """The member earned this event as often as its type allows (or this very event)."""
+
+    code = "EVENT_LIMIT_REACHED"
+
+
+class UnknownEventType(DomainError):
+    code = "UNKNOWN_EVENT_TYPE"

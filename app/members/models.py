@@ -25,6 +25,10 @@ class Member(Model):
 
     id = fields.BigIntField(primary_key=True)
     email = fields.CharField(max_length=254, unique=True)
+    # How tills and CRMs refer to the member: the loyalty card and the CRM's own id.
+    card_number = fields.CharField(max_length=19, unique=True, null=True)
+    external_ref = fields.CharField(max_length=64, unique=True, null=True)
+    referral_code = fields.CharField(max_length=12, unique=True, null=True)
     password_hash = fields.CharField(max_length=255)
     display_name = fields.CharField(max_length=80, null=True)
     locale = fields.CharField(max_length=5, default="en")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
 from zoneinfo import available_timezones
@@ -79,6 +80,33 @@ def _check_locale(locale: str, problems: list[FieldProblem]) -> None:
         )
 
 
+def _luhn_digit(digits: str) -> str:
+    total = 0
+    for i, ch in enumerate(reversed(digits)):
+        d = int(ch) * (2 if i % 2 == 0 else 1)
+        total += d - 9 if d > 9 else d
+    return str((10 - total % 10) % 10)
+
+
+def new_card_number() -> str:
+    """A 16-digit loyalty card number with a Luhn check digit, so tills catch typos.
+    (10^14 random bodies: a collision is as likely as a lottery win, and would fail the
+    unique index rather than share a card.)"""
+    body = "7" + "".join(secrets.choice("0123456789") for _ in range(14))
+    return body + _luhn_digit(body)
+
+
+def valid_card_number(value: str) -> bool:
+    return len(value) == 16 and value.isdigit() and _luhn_digit(value[:-1]) == value[-1]
+
+
+_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are read aloud
+
+
+def new_referral_code() -> str:
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+
+
 async def create_member(
     *,
     email: str,
@@ -106,6 +134,8 @@ async def create_member(
                 locale=locale,
                 role=role,
                 password_changed_at=dt.datetime.now(dt.UTC),
+                card_number=new_card_number(),
+                referral_code=new_referral_code(),
             )
     except IntegrityError:
         raise EmailAlreadyRegistered() from None
@@ -257,3 +287,18 @@ async def set_role(*, email: str, role: Role) -> Member:
     if not updated:
         raise InvalidInput([FieldProblem("email", "NOT_FOUND")])
     return await Member.get(email=normalize_email(email))
+
+
+async def find_member(
+    *, member_id: int | None = None, external_ref: str | None = None, card_number: str | None = None
+) -> Member | None:
+    """An active member by primary key, CRM reference or loyalty card number."""
+    if member_id is not None:
+        query = Member.filter(id=member_id)
+    elif external_ref is not None:
+        query = Member.filter(external_ref=external_ref)
+    elif card_number is not None:
+        query = Member.filter(card_number=card_number.replace(" ", "").replace("-", ""))
+    else:
+        return None
+    return await query.filter(is_active=True).first()

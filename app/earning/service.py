@@ -1,0 +1,356 @@
+"""Earning from purchases, and taking points back on refunds."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from tortoise.exceptions import IntegrityError
+from tortoise.functions import Sum
+
+from app.db import Transaction
+from app.earning import rules as R
+from app.earning.models import (
+    BonusWindow,
+    CurrencyRate,
+    EarningMultiplier,
+    EarningPolicy,
+    Purchase,
+    Refund,
+)
+from app.errors import (
+    FieldProblem,
+    InvalidInput,
+    MemberNotFound,
+    PurchaseAlreadyRecorded,
+    PurchaseNotFound,
+    RefundAlreadyRecorded,
+    RefundExceedsPurchase,
+)
+from app.ledger import idempotency
+from app.ledger import service as ledger
+from app.ledger.models import Kind, PointsLot
+from app.members import service as members
+
+MAX_AMOUNT = 10**10  # minor units: 100 million in a 2-digit currency
+MAX_LINES = 200
+MAX_FUTURE = dt.timedelta(minutes=5)  # till clocks drift
+
+# ---- the rules in force, cached briefly: they are read by every purchase ------------------
+
+RULES_TTL_SECONDS = 5.0
+_cache: tuple[float, R.Rules] | None = None
+
+
+def forget_rules() -> None:
+    """Drop the cached rules (after staff change them in this process; other processes
+    see the change within RULES_TTL_SECONDS)."""
+    global _cache
+    _cache = None
+
+
+async def current_rules() -> R.Rules:
+    global _cache
+    if _cache is not None and time.monotonic() - _cache[0] < RULES_TTL_SECONDS:
+        return _cache[1]
+    row = await EarningPolicy.get_or_none(id=1)
+    policy = R.Policy()
+    if row is not None:
+        policy = R.Policy(**{f.name: getattr(row, f.name) for f in dataclasses.fields(R.Policy)})
+    rates = {
+        r.currency: R.Rate(r.currency, r.points_per_unit, r.minor_digits, r.minimum_spend)
+        for r in await CurrencyRate.all()
+    } or dict(R.DEFAULT_RATES)
+    multipliers = {(m.target, m.value): m.multiplier for m in await EarningMultiplier.all()}
+    windows = [
+        R.Window(w.name, w.starts_at, w.ends_at, w.multiplier)
+        for w in await BonusWindow.filter(ends_at__gt=dt.datetime.now(dt.UTC))
+    ]
+    rules = R.Rules(policy, rates, multipliers, windows)
+    _cache = (time.monotonic(), rules)
+    return rules
+
+
+# ---- input --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberRef:
+    member_id: int | None = None
+    external_ref: str | None = None
+    card_number: str | None = None
+
+
+def _text(value: str | None, name: str, limit: int, problems: list, *, required=True) -> str:
+    value = (value or "").strip()
+    if required and not value:
+        problems.append(FieldProblem(name, "REQUIRED"))
+    elif len(value) > limit:
+        problems.append(FieldProblem(name, "TOO_LONG", {"max": limit}))
+    return value
+
+
+def _check_key(key: str, problems: list) -> None:
+    if not idempotency.valid_key(key or ""):
+        problems.append(FieldProblem("idempotencyKey", "INVALID_KEY"))
+
+
+def _check_amount(amount: int, name: str, problems: list) -> None:
+    if amount <= 0:
+        problems.append(FieldProblem(name, "MUST_BE_POSITIVE"))
+    elif amount > MAX_AMOUNT:
+        problems.append(FieldProblem(name, "TOO_LARGE", {"max": MAX_AMOUNT}))
+
+
+def _check_time(at: dt.datetime, name: str, problems: list) -> dt.datetime:
+    at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
+    if at > dt.datetime.now(dt.UTC) + MAX_FUTURE:
+        problems.append(FieldProblem(name, "IN_THE_FUTURE"))
+    return at.astimezone(dt.UTC)
+
+
+def _check_ref(ref: MemberRef, problems: list) -> None:
+    given = [v for v in (ref.member_id, ref.external_ref, ref.card_number) if v is not None]
+    if len(given) != 1:
+        problems.append(FieldProblem("member", "ONE_REFERENCE"))
+
+
+async def _member_id(ref: MemberRef) -> int:
+    member = await members.find_member(
+        member_id=ref.member_id, external_ref=ref.external_ref, card_number=ref.card_number
+    )
+    if member is None:
+        raise MemberNotFound()
+    return member.id
+
+
+# ---- purchases ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """What a purchase or refund write returns; `replayed` when a retry got it back."""
+
+    id: int
+    transaction_id: int | None
+    replayed: bool
+
+
+async def record_purchase(
+    *,
+    scope: str,
+    idempotency_key: str,
+    member: MemberRef,
+    source: str,
+    external_id: str,
+    amount: int,
+    currency: str,
+    occurred_at: dt.datetime,
+    store: str | None = None,
+    lines: Sequence[R.Line] = (),
+    recorded_by: str | None = None,
+) -> Recorded:
+    """Record a purchase and earn its points, once: by idempotency key and by
+    (source, external_id). Invalid input raises InvalidInput and writes nothing."""
+    problems: list[FieldProblem] = []
+    _check_key(idempotency_key, problems)
+    _check_ref(member, problems)
+    source = _text(source, "source", 40, problems)
+    external_id = _text(external_id, "externalId", 100, problems)
+    _check_amount(amount, "amount", problems)
+    currency = (currency or "").strip().upper()
+    rules = await current_rules()
+    if currency not in rules.rates:
+        problems.append(FieldProblem("currency", "UNKNOWN_CURRENCY"))
+    occurred_at = _check_time(occurred_at, "occurredAt", problems)
+    store = _text(store, "store", 100, problems, required=False) or None
+    lines = _check_lines(lines, amount, problems)
+    if problems:
+        raise InvalidInput(problems)
+    payload = {
+        "member": dataclasses.asdict(member), "source": source, "externalId": external_id,
+        "amount": amount, "currency": currency, "occurredAt": occurred_at.isoformat(),
+        "store": store, "lines": [dataclasses.asdict(line) for line in lines],
+    }  # fmt: skip
+    member_id = await _member_id(member)
+
+    async def work(tx: Transaction) -> dict:
+        async with ledger.member_book(member_id=member_id) as book:
+            points, steps = R.purchase_points(
+                rules, amount=amount, currency=currency, lines=lines, occurred_at=occurred_at
+            )
+            points = await _apply_caps(rules.policy, member_id, occurred_at, points, steps)
+            available_at = occurred_at + dt.timedelta(days=rules.policy.hold_days)
+            if points and available_at > ledger.now():
+                steps.append({"rule": "RULE_HOLD", "points": 0,
+                              "params": {"availableAt": available_at.date().isoformat()}})  # fmt: skip
+            txn = await book.earn(
+                points=points, kind=Kind.PURCHASE, explanation=steps,
+                reference=f"purchase:{source}:{external_id}"[:120],
+                available_at=available_at, expires_at=R.expiry_for(rules.policy, occurred_at),
+            )  # fmt: skip
+            purchase = await Purchase.create(
+                member_id=member_id, source=source, external_id=external_id, amount=amount,
+                currency=currency, occurred_at=occurred_at, store=store,
+                lines=payload["lines"], points_earned=points, transaction_id=txn.id,
+                recorded_by=recorded_by, using_db=tx.connection,
+            )  # fmt: skip
+            await _after_purchase(book, purchase, rules)
+        return {"purchase": purchase.id, "transaction": txn.id}
+
+    try:
+        result, replayed = await idempotency.run_once(
+            scope=scope, key=idempotency_key, operation="recordPurchase", payload=payload,
+            work=work,
+        )  # fmt: skip
+    except IntegrityError:
+        existing = await Purchase.get_or_none(source=source, external_id=external_id)
+        if existing is None:
+            raise
+        raise PurchaseAlreadyRecorded(purchase_id=existing.id) from None
+    return Recorded(result["purchase"], result["transaction"], replayed)
+
+
+def _check_lines(lines: Sequence[R.Line], amount: int, problems: list) -> list[R.Line]:
+    if len(lines) > MAX_LINES:
+        problems.append(FieldProblem("lines", "TOO_LARGE", {"max": MAX_LINES}))
+        return []
+    clean = []
+    for i, line in enumerate(lines):
+        if line.amount < 0:
+            problems.append(FieldProblem(f"lines.{i}.amount", "MUST_BE_POSITIVE"))
+        if not 1 <= line.quantity <= 100_000:
+            problems.append(FieldProblem(f"lines.{i}.quantity", "INVALID_VALUE"))
+        sku = _text(line.sku, f"lines.{i}.sku", 64, problems, required=False) or None
+        category = _text(line.category, f"lines.{i}.category", 64, problems, required=False)
+        clean.append(R.Line(line.amount, sku, category.lower() or None, line.quantity))
+    total = sum(line.amount for line in clean)
+    if clean and total != amount and amount > 0:
+        problems.append(
+            FieldProblem("lines", "LINES_TOTAL_MISMATCH", {"lines": total, "amount": amount})
+        )
+    return clean
+
+
+async def _apply_caps(
+    policy: R.Policy, member_id: int, at: dt.datetime, points: int, steps: list[dict]
+) -> int:
+    """Cut `points` to what the member's daily/weekly/monthly caps leave (their balance row
+    is locked, so two purchases cannot both use the same room)."""
+    caps = {"RULE_DAILY_CAP": policy.daily_cap, "RULE_WEEKLY_CAP": policy.weekly_cap,
+            "RULE_MONTHLY_CAP": policy.monthly_cap}  # fmt: skip
+    for rule, start in R.period_starts(at).items():
+        cap = caps[rule]
+        if cap is None or points <= 0:
+            continue
+        rows = (
+            await Purchase.filter(
+                member_id=member_id,
+                occurred_at__gte=start,
+                occurred_at__lt=R.period_end(rule, start),
+            )
+            .annotate(total=Sum("points_earned"))
+            .values("total")
+        )
+        room = max(cap - int(rows[0]["total"] or 0), 0) if rows else cap
+        if points > room:
+            steps.append({"rule": rule, "points": room - points, "params": {"cap": cap}})
+            points = room
+    return points
+
+
+async def _after_purchase(book: ledger.MemberBook, purchase: Purchase, rules: R.Rules) -> None:
+    # Referral rewards hook in here (app.earning.actions), in the same transaction.
+    from app.earning import actions
+
+    await actions.reward_referral(book, purchase, rules.policy)
+
+
+# ---- refunds ------------------------------------------------------------------------------
+
+
+async def record_refund(
+    *,
+    scope: str,
+    idempotency_key: str,
+    source: str,
+    purchase_external_id: str,
+    external_id: str,
+    amount: int,
+    occurred_at: dt.datetime,
+) -> Recorded:
+    """Take back the points a purchase earned in proportion to the amount refunded (all of
+    them once it is refunded in full), pending points first, even into a negative balance."""
+    problems: list[FieldProblem] = []
+    _check_key(idempotency_key, problems)
+    source = _text(source, "source", 40, problems)
+    purchase_external_id = _text(purchase_external_id, "purchaseExternalId", 100, problems)
+    external_id = _text(external_id, "externalId", 100, problems)
+    _check_amount(amount, "amount", problems)
+    occurred_at = _check_time(occurred_at, "occurredAt", problems)
+    if problems:
+        raise InvalidInput(problems)
+    found = await Purchase.get_or_none(source=source, external_id=purchase_external_id)
+    if found is None:
+        raise PurchaseNotFound()
+    payload = {"source": source, "purchase": purchase_external_id, "externalId": external_id,
+               "amount": amount, "occurredAt": occurred_at.isoformat()}  # fmt: skip
+
+    async def work(tx: Transaction) -> dict:
+        async with ledger.member_book(member_id=found.member_id) as book:
+            # Re-read under the member's lock: refunds of one purchase are serialized.
+            purchase = await Purchase.get(id=found.id).using_db(tx.connection)
+            refundable = purchase.amount - purchase.refunded_amount
+            if amount > refundable:
+                raise RefundExceedsPurchase(refundable=refundable)
+            refunded = purchase.refunded_amount + amount
+            # Floor for partial refunds, everything on the last one: the total never
+            # exceeds what was earned and a full refund leaves nothing behind.
+            owed = purchase.points_earned * refunded // purchase.amount
+            points = owed - purchase.points_clawed_back
+            rate = (await current_rules()).rates.get(purchase.currency)
+            digits = rate.minor_digits if rate else 2
+            lot = (
+                await PointsLot.filter(transaction_id=purchase.transaction_id)
+                .using_db(tx.connection)
+                .first()
+            )
+            txn = await book.claw_back(
+                points=points, lot_id=lot.id if lot else None,
+                explanation=[{"rule": "RULE_REFUND", "points": -points, "params": {
+                    "amount": R.money(amount, digits), "currency": purchase.currency}}],
+                reference=f"refund:{source}:{external_id}"[:120],
+            )  # fmt: skip
+            refund = await Refund.create(
+                purchase_id=purchase.id, external_id=external_id, amount=amount, points=points,
+                transaction_id=txn.id if txn else None, occurred_at=occurred_at,
+                using_db=tx.connection,
+            )  # fmt: skip
+            purchase.refunded_amount = refunded
+            purchase.points_clawed_back = owed
+            await purchase.save(
+                update_fields=["refunded_amount", "points_clawed_back"], using_db=tx.connection
+            )
+        return {"refund": refund.id, "transaction": txn.id if txn else None}
+
+    try:
+        result, replayed = await idempotency.run_once(
+            scope=scope, key=idempotency_key, operation="recordRefund", payload=payload,
+            work=work,
+        )  # fmt: skip
+    except IntegrityError:  # this refund id was recorded under another key
+        raise RefundAlreadyRecorded() from None
+    return Recorded(result["refund"], result["transaction"], replayed)
+
+
+async def purchases_by_ids(ids: Sequence[int]) -> list[Purchase | None]:
+    found = {p.id: p for p in await Purchase.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+def decimal_text(value: Decimal) -> str:
+    return R.number(value)

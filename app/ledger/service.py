@@ -1,0 +1,430 @@
+"""Moving points. Every change goes through a `MemberBook`: one database transaction holding
+the member's balance row locked, so a member's movements are serialized by the database (a
+row lock on PostgreSQL, the single writer on SQLite) and never by a read-then-write in Python.
+
+Invariants kept by every operation (and verified by `check()`):
+- the postings of a transaction sum to zero;
+- a member's cached balance equals the sum of their postings (wallet and pending accounts);
+- pending = the remaining points of the member's pending lots;
+- the remaining points of available lots = the wallet balance when positive, else 0
+  (a negative wallet is a debt that the next points earned repay first).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import AsyncIterator, Sequence
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from app.db import Transaction, transaction
+from app.errors import InsufficientPoints
+from app.events import member_topic, publish_after_commit
+from app.ledger.models import (
+    Account,
+    Kind,
+    LotConsumption,
+    MemberBalance,
+    PointsLot,
+    PointsTransaction,
+    Posting,
+)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+_LOCK_SQL = (
+    'INSERT INTO "member_balance" ("member_id", "available", "pending", "lifetime", '
+    '"updated_at") VALUES ({0}, 0, 0, 0, CURRENT_TIMESTAMP) ON CONFLICT ("member_id") '
+    'DO UPDATE SET "member_id" = excluded."member_id" '
+    'RETURNING "available", "pending", "lifetime"'
+)
+
+
+def _param(tx: Transaction) -> str:
+    return "$1" if tx.connection.capabilities.dialect == "postgres" else "?"
+
+
+def _expiry_order(lot: PointsLot) -> tuple:
+    # First to expire first; lots that never expire last; then oldest first.
+    return (
+        lot.expires_at is None,
+        lot.expires_at or dt.datetime.max.replace(tzinfo=dt.UTC),
+        lot.id,
+    )
+
+
+@dataclass
+class MemberBook:
+    """A member's points inside one open transaction, their balance row locked."""
+
+    tx: Transaction
+    member_id: int
+    available: int
+    pending: int
+    lifetime: int
+    written: list[PointsTransaction] = field(default_factory=list)
+
+    # ---- the operations ------------------------------------------------------------------
+
+    async def earn(
+        self,
+        *,
+        points: int,
+        kind: Kind,
+        account: Account = Account.ISSUANCE,
+        explanation: Sequence[dict] = (),
+        reference: str | None = None,
+        reason: str | None = None,
+        actor_id: int | None = None,
+        available_at: dt.datetime | None = None,
+        expires_at: dt.datetime | None = None,
+        at: dt.datetime | None = None,
+    ) -> PointsTransaction:
+        """Credit `points` (>= 0) from a program account; pending until `available_at` when
+        that is in the future. Zero points still records the transaction and its why."""
+        if points < 0:
+            raise ValueError("earn takes a non-negative amount")
+        at = at or now()
+        is_pending = available_at is not None and available_at > at
+        legs = [] if points == 0 else [(account, -points)]
+        if points:
+            legs.append((Account.PENDING if is_pending else Account.WALLET, points))
+        txn = await self._record(
+            kind, legs, explanation=explanation, reference=reference, reason=reason,
+            actor_id=actor_id,
+        )  # fmt: skip
+        self.lifetime += points
+        if points:
+            if is_pending:
+                self.pending += points
+            remaining = points if is_pending else self._repay_debt(points)
+            lot = await PointsLot.create(
+                member_id=self.member_id,
+                transaction_id=txn.id,
+                points=points,
+                remaining=remaining,
+                pending=is_pending,
+                available_at=available_at if is_pending else at,
+                expires_at=expires_at,
+                using_db=self.tx.connection,
+            )
+            if remaining < points:  # part of it repaid a debt at once
+                await LotConsumption.create(
+                    lot_id=lot.id, transaction_id=txn.id, points=points - remaining,
+                    using_db=self.tx.connection,
+                )  # fmt: skip
+        return txn
+
+    async def debit(
+        self,
+        *,
+        points: int,
+        kind: Kind = Kind.REDEMPTION,
+        account: Account = Account.REDEEMED,
+        explanation: Sequence[dict] = (),
+        reference: str | None = None,
+        reason: str | None = None,
+        actor_id: int | None = None,
+        allow_negative: bool = False,
+        prefer_lot_id: int | None = None,
+    ) -> PointsTransaction:
+        """Take `points` (> 0) from the available balance, first-to-expire lots first.
+
+        Member-initiated debits never overdraw (InsufficientPoints); `allow_negative` is for
+        claw-backs and staff corrections, whose shortfall becomes a debt.
+        """
+        if points <= 0:
+            raise ValueError("debit takes a positive amount")
+        if not allow_negative and self.available < points:
+            raise InsufficientPoints(available=max(self.available, 0), required=points)
+        txn = await self._record(
+            kind, [(Account.WALLET, -points), (account, points)], explanation=explanation,
+            reference=reference, reason=reason, actor_id=actor_id,
+        )  # fmt: skip
+        await self._consume(txn, min(points, max(self.available, 0)), prefer_lot_id)
+        self.available -= points
+        if kind in (Kind.REFUND, Kind.ADJUSTMENT):
+            self.lifetime -= points
+        return txn
+
+    async def claw_back(
+        self,
+        *,
+        points: int,
+        lot_id: int | None,
+        explanation: Sequence[dict] = (),
+        reference: str | None = None,
+    ) -> PointsTransaction | None:
+        """Take back points a refunded purchase earned: from its lot while still pending,
+        the rest from the wallet, even into a negative balance."""
+        if points <= 0:
+            return None
+        lot = None
+        if lot_id is not None:
+            lot = await self._lots().filter(id=lot_id).first()
+        from_pending = min(points, lot.remaining) if lot is not None and lot.pending else 0
+        from_wallet = points - from_pending
+        legs = [(Account.REVERSED, points)]
+        if from_pending:
+            legs.append((Account.PENDING, -from_pending))
+        if from_wallet:
+            legs.append((Account.WALLET, -from_wallet))
+        txn = await self._record(Kind.REFUND, legs, explanation=explanation, reference=reference)
+        if from_pending:
+            await self._take(lot, from_pending, txn)
+            self.pending -= from_pending
+        if from_wallet:
+            await self._consume(txn, min(from_wallet, max(self.available, 0)), lot_id)
+            self.available -= from_wallet
+        self.lifetime -= points
+        return txn
+
+    async def release(self, lot: PointsLot, *, at: dt.datetime) -> PointsTransaction:
+        """Make a pending lot available (its hold period is over)."""
+        points = lot.remaining
+        txn = await self._record(
+            Kind.RELEASE, [(Account.PENDING, -points), (Account.WALLET, points)],
+            reference=f"lot:{lot.id}",
+        )  # fmt: skip
+        self.pending -= points
+        left = self._repay_debt(points)
+        if left != points:
+            await LotConsumption.create(
+                lot_id=lot.id, transaction_id=txn.id, points=points - left,
+                using_db=self.tx.connection,
+            )  # fmt: skip
+        lot.remaining, lot.pending, lot.available_at = left, False, at
+        await lot.save(update_fields=["remaining", "pending", "available_at"],
+                       using_db=self.tx.connection)  # fmt: skip
+        return txn
+
+    async def expire(self, lot: PointsLot) -> PointsTransaction:
+        """Expire what is left of an available lot."""
+        points = lot.remaining
+        txn = await self._record(
+            Kind.EXPIRY, [(Account.WALLET, -points), (Account.EXPIRED, points)],
+            reference=f"lot:{lot.id}",
+            explanation=[{"rule": "expiry", "points": -points,
+                          "params": {"expiresAt": lot.expires_at.isoformat()}}],
+        )  # fmt: skip
+        await self._take(lot, points, txn)
+        self.available -= points
+        return txn
+
+    # ---- internals -----------------------------------------------------------------------
+
+    def _lots(self):
+        return PointsLot.filter(member_id=self.member_id).using_db(self.tx.connection)
+
+    def _repay_debt(self, points: int) -> int:
+        """Credit the wallet; returns the points left in the lot after repaying any debt."""
+        debt = max(-self.available, 0)
+        self.available += points
+        return points - min(points, debt)
+
+    async def _consume(self, txn: PointsTransaction, points: int, prefer_lot_id: int | None):
+        if points <= 0:
+            return
+        lots = await self._lots().filter(pending=False, remaining__gt=0)
+        lots.sort(key=lambda lot: (lot.id != prefer_lot_id, *_expiry_order(lot)))
+        for lot in lots:
+            take = min(points, lot.remaining)
+            await self._take(lot, take, txn)
+            points -= take
+            if points == 0:
+                return
+        raise AssertionError(f"lots of member {self.member_id} hold less than their balance")
+
+    async def _take(self, lot: PointsLot, points: int, txn: PointsTransaction) -> None:
+        lot.remaining -= points
+        await lot.save(update_fields=["remaining"], using_db=self.tx.connection)
+        await LotConsumption.create(
+            lot_id=lot.id, transaction_id=txn.id, points=points, using_db=self.tx.connection
+        )
+
+    async def _record(
+        self,
+        kind: Kind,
+        legs: list[tuple[Account, int]],
+        *,
+        explanation: Sequence[dict] = (),
+        reference: str | None = None,
+        reason: str | None = None,
+        actor_id: int | None = None,
+    ) -> PointsTransaction:
+        if sum(amount for _, amount in legs) != 0:
+            raise AssertionError(f"unbalanced transaction: {legs}")
+        available = sum(a for account, a in legs if account == Account.WALLET)
+        pending = sum(a for account, a in legs if account == Account.PENDING)
+        txn = await PointsTransaction.create(
+            member_id=self.member_id,
+            kind=kind,
+            points=available + pending,
+            available_delta=available,
+            pending_delta=pending,
+            explanation=list(explanation),
+            reference=reference,
+            reason=reason,
+            actor_id=actor_id,
+            using_db=self.tx.connection,
+        )
+        if legs:
+            await Posting.bulk_create(
+                [
+                    Posting(transaction_id=txn.id, member_id=self.member_id, account=account,
+                            amount=amount)
+                    for account, amount in legs
+                ],
+                using_db=self.tx.connection,
+            )  # fmt: skip
+        self.written.append(txn)
+        publish_after_commit(
+            self.tx, member_topic(self.member_id), {"kind": "points", "transaction": txn.id}
+        )
+        return txn
+
+    async def _flush(self) -> None:
+        if self.written:
+            await MemberBalance.filter(member_id=self.member_id).using_db(
+                self.tx.connection
+            ).update(available=self.available, pending=self.pending, lifetime=self.lifetime,
+                     updated_at=now())  # fmt: skip
+
+
+@asynccontextmanager
+async def member_book(*, member_id: int) -> AsyncIterator[MemberBook]:
+    """Open (or join) a transaction with the member's balance locked; write it back at the
+    end. Anything raised inside rolls the whole movement back."""
+    async with transaction() as tx:
+        rows = await tx.connection.execute_query_dict(_LOCK_SQL.format(_param(tx)), [member_id])
+        row = rows[0]
+        book = MemberBook(tx, member_id, row["available"], row["pending"], row["lifetime"])
+        yield book
+        await book._flush()
+
+
+# ---- batch work: release and expiry ------------------------------------------------------
+
+
+async def release_due_points(*, at: dt.datetime | None = None, limit: int = 1000) -> int:
+    """Make every pending lot whose hold is over available. Safe to run concurrently: each
+    lot is re-read under its member's lock and released once."""
+    at = at or now()
+    member_ids = await _members_with(PointsLot.filter(pending=True, available_at__lte=at), limit)
+    released = 0
+    for member_id in member_ids:
+        async with member_book(member_id=member_id) as book:
+            for lot in await book._lots().filter(pending=True, available_at__lte=at).order_by("id"):
+                await book.release(lot, at=at)
+                released += 1
+    return released
+
+
+async def expire_due_points(*, at: dt.datetime | None = None, limit: int = 1000) -> int:
+    """Expire what is left of every lot past its expiry, exactly once even when two runs
+    overlap (the lot is re-read under its member's lock)."""
+    at = at or now()
+    due = PointsLot.filter(pending=False, remaining__gt=0, expires_at__lte=at)
+    member_ids = await _members_with(due, limit)
+    expired = 0
+    for member_id in member_ids:
+        async with member_book(member_id=member_id) as book:
+            lots = await book._lots().filter(pending=False, remaining__gt=0, expires_at__lte=at)
+            for lot in sorted(lots, key=_expiry_order):
+                await book.expire(lot)
+                expired += 1
+    return expired
+
+
+async def _members_with(lots, limit: int) -> list[int]:
+    ids = await lots.limit(limit).values_list("member_id", flat=True)
+    return sorted(set(ids))
+
+
+# ---- reading -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Balance:
+    member_id: int
+    available: int = 0
+    pending: int = 0
+    lifetime: int = 0
+
+
+async def balances(member_ids: Sequence[int]) -> list[Balance]:
+    """Cached balances in the order asked (a member with no movement has zeros)."""
+    rows = await MemberBalance.filter(member_id__in=list(member_ids)).values(
+        "member_id", "available", "pending", "lifetime"
+    )
+    found = {row["member_id"]: Balance(**row) for row in rows}
+    return [found.get(member_id, Balance(member_id)) for member_id in member_ids]
+
+
+@dataclass(frozen=True)
+class Expiring:
+    points: int
+    expires_at: dt.datetime
+
+
+async def expiring_points(member_ids: Sequence[int], *, limit: int = 5) -> list[list[Expiring]]:
+    """Per member, the next dates points expire on and how many (soonest first)."""
+    rows = await PointsLot.filter(
+        member_id__in=list(member_ids), pending=False, remaining__gt=0, expires_at__isnull=False
+    ).values("member_id", "remaining", "expires_at")
+    grouped: dict[int, dict[dt.datetime, int]] = {member_id: {} for member_id in member_ids}
+    for row in rows:
+        dates = grouped[row["member_id"]]
+        dates[row["expires_at"]] = dates.get(row["expires_at"], 0) + row["remaining"]
+    return [
+        [Expiring(points, at) for at, points in sorted(grouped[member_id].items())[:limit]]
+        for member_id in member_ids
+    ]
+
+
+async def transactions_by_ids(ids: Sequence[int]) -> list[PointsTransaction | None]:
+    found = {t.id: t for t in await PointsTransaction.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+# ---- staff corrections -------------------------------------------------------------------
+
+MAX_ADJUSTMENT = 1_000_000
+
+
+async def adjust_points(
+    *, member_id: int, points: int, reason: str, actor_id: int, expires_at: dt.datetime | None
+) -> PointsTransaction:
+    """A staff correction, either way, with its reason and author kept on the transaction.
+    A negative correction may leave a debt that later earnings repay."""
+    from app.errors import FieldProblem, InvalidInput, MemberNotFound
+    from app.members.models import Member
+
+    reason = " ".join((reason or "").split())
+    problems = []
+    if points == 0:
+        problems.append(FieldProblem("points", "MUST_NOT_BE_ZERO"))
+    elif abs(points) > MAX_ADJUSTMENT:
+        problems.append(FieldProblem("points", "TOO_LARGE", {"max": MAX_ADJUSTMENT}))
+    if len(reason) < 3:
+        problems.append(FieldProblem("reason", "REQUIRED"))
+    elif len(reason) > 500:
+        problems.append(FieldProblem("reason", "TOO_LONG", {"max": 500}))
+    if problems:
+        raise InvalidInput(problems)
+    if not await Member.exists(id=member_id):
+        raise MemberNotFound()
+    why = [{"rule": "RULE_ADJUSTMENT", "points": points, "params": {"reason": reason}}]
+    async with member_book(member_id=member_id) as book:
+        if points > 0:
+            return await book.earn(
+                points=points, kind=Kind.ADJUSTMENT, account=Account.ADJUSTMENT,
+                explanation=why, reason=reason, actor_id=actor_id, expires_at=expires_at,
+            )  # fmt: skip
+        return await book.debit(
+            points=-points, kind=Kind.ADJUSTMENT, account=Account.ADJUSTMENT, explanation=why,
+            reason=reason, actor_id=actor_id, allow_negative=True,
+        )  # fmt: skip

@@ -1,0 +1,38 @@
+"""`loyalty worker`: the program's periodic work, safe to run in several processes at once
+(every step re-checks its rows under the member's lock, or is unique per member and day)."""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+
+log = logging.getLogger(__name__)
+
+
+async def run_maintenance(*, at: dt.datetime | None = None) -> dict[str, int]:
+    """One pass: release held points, expire due points, birthday bonuses, forget old
+    idempotency keys. Returns how many of each."""
+    from app.earning import actions
+    from app.earning.service import current_rules
+    from app.ledger import idempotency
+    from app.ledger import service as ledger
+
+    at = at or ledger.now()
+    done = {"released": await ledger.release_due_points(at=at)}
+    done["expired"] = await ledger.expire_due_points(at=at)
+    policy = (await current_rules()).policy
+    done["birthdays"] = await actions.award_birthday_bonuses(today=at.date(), policy=policy)
+    done["forgotten_keys"] = await idempotency.purge_expired(now=at)
+    return done
+
+
+async def run_forever(*, interval_seconds: float) -> None:
+    while True:
+        try:
+            done = await run_maintenance()
+            if any(done.values()):
+                log.info("maintenance: %s", done)
+        except Exception:  # keep going: the next pass retries whatever failed
+            log.exception("maintenance pass failed")
+        await asyncio.sleep(interval_seconds)
