@@ -95,6 +95,9 @@ async def _clean_database(request):
     yield
     if "app" not in request.fixturenames:
         return
+    from app.earning.service import forget_rules
+
+    forget_rules()  # the rules cache must not outlive the rows it was read from
     conn = connections.get("default")
     tables = _tables()
     if conn.capabilities.dialect == "postgres":

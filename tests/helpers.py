@@ -63,3 +63,54 @@ async def staff_session(client: httpx.AsyncClient, role: Role) -> dict:
     result = body["data"]["logIn"]
     assert result["__typename"] == "AuthSession", body
     return result
+
+
+async def integration_token(client: httpx.AsyncClient, *scopes: str) -> str:
+    """An integration client (POS/CRM) with `scopes`, and its access token."""
+    created, secret = await auth.create_integration_client(
+        name=f"till {next(_seq)}", scopes=list(scopes), created_by=None
+    )
+    response = await client.post(
+        "/oauth/token",
+        data={"grant_type": "client_credentials", "client_id": created.client_id,
+              "client_secret": secret},
+    )  # fmt: skip
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+RECORD_PURCHASE = """
+mutation($input: PurchaseInput!) { recordPurchase(input: $input) {
+  __typename
+  ... on PurchaseRecorded { replayed purchase { id externalId pointsEarned }
+    transaction { id kind points availableChange pendingChange
+                  explanation { rule points description } } }
+  ... on UserError { code message }
+  ... on InvalidInput { fields { field code } }
+} }
+"""
+
+RECORD_REFUND = """
+mutation($input: RefundInput!) { recordRefund(input: $input) {
+  __typename
+  ... on RefundRecorded { replayed pointsClawedBack transaction { points } }
+  ... on RefundExceedsPurchase { refundable }
+  ... on UserError { code message }
+  ... on InvalidInput { fields { field code } }
+} }
+"""
+
+BALANCE = "{ me { balance { available pending lifetime expiring { points expiresAt } } } }"
+
+
+def purchase_input(member_gid: str, external_id: str, amount: int = 2500, **extra) -> dict:
+    return {
+        "idempotencyKey": f"purchase-{external_id}",
+        "member": {"id": member_gid},
+        "source": "pos",
+        "externalId": external_id,
+        "amount": amount,
+        "currency": "EUR",
+        "occurredAt": "2026-11-20T10:00:00+00:00",
+        **extra,
+    }

@@ -32,7 +32,11 @@ def run(tmp_path):
 
 
 def test_migrate_seed_and_create_staff(run):
-    assert "applied 1 migration(s)" in run("migrate").stdout
+    from pathlib import Path
+
+    history = Path(__file__).parents[1] / "migrations" / "sqlite" / "models"
+    steps = len(list(history.glob("[0-9]*.py")))
+    assert f"applied {steps} migration(s)" in run("migrate").stdout
     first = run("seed-demo")
     assert first.returncode == 0, first.stderr
     assert "6 account(s) created" in first.stdout

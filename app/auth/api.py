@@ -66,6 +66,7 @@ class AuthMutation:
                 password=input.password,
                 display_name=input.display_name,
                 locale=input.locale,
+                referral_code=input.referral_code,
                 client=ctx.client,
             )
         except DomainError as exc:

@@ -103,12 +103,20 @@ async def sign_up(
     password: str,
     display_name: str | None = None,
     locale: str = "en",
+    referral_code: str | None = None,
     client: ClientInfo,
 ) -> IssuedSession:
-    """Create a member account and sign it in on this device."""
-    member = await members.create_member(
-        email=email, password=password, display_name=display_name, locale=locale
-    )
+    """Create a member account and sign it in on this device; the welcome bonus and a
+    friend's referral are part of the same transaction (a bad code creates nothing)."""
+    from app.earning import actions
+    from app.earning.service import current_rules
+
+    policy = (await current_rules()).policy
+    async with transaction():
+        member = await members.create_member(
+            email=email, password=password, display_name=display_name, locale=locale
+        )
+        await actions.welcome(member_id=member.id, referral_code=referral_code, policy=policy)
     return await _open_session(member, client)
 
 

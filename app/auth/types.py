@@ -30,6 +30,9 @@ class SignUpInput:
     password: str
     display_name: str | None = None
     locale: str = "en"
+    referral_code: str | None = strawberry.field(
+        default=None, description="A friend's code: you both earn points on your first purchase."
+    )
 
 
 @strawberry.input

@@ -36,7 +36,7 @@ from app.ledger import service as ledger
 from app.ledger.models import Kind, PointsLot
 from app.members import service as members
 
-MAX_AMOUNT = 10**10  # minor units: 100 million in a 2-digit currency
+MAX_AMOUNT = 10**9  # minor units: 10 million in a 2-digit currency (GraphQL Int is 32-bit)
 MAX_LINES = 200
 MAX_FUTURE = dt.timedelta(minutes=5)  # till clocks drift
 

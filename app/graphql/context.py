@@ -113,6 +113,15 @@ class Context:
             raise Forbidden()
         return member
 
+    async def require_client(self, scope: str) -> Principal:
+        """An integration client's token carrying `scope`."""
+        principal = await self.principal()
+        if principal is None:
+            raise Unauthenticated()
+        if principal.kind != "client" or scope not in principal.scopes:
+            raise Forbidden()
+        return principal
+
     async def locale(self) -> str:
         """The viewer's own language, else the best of Accept-Language, else English."""
         await self._authenticate()

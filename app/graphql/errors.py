@@ -41,20 +41,83 @@ class InvalidInputError(UserError):
     fields: list[FieldError]
 
 
-@strawberry.type(name="InvalidCredentials")
+# Each expected domain error maps to one GraphQL type; `error_type` registers it.
+_ERROR_TYPES: dict[type[errors.DomainError], type] = {}
+
+
+def error_type(domain_error: type[errors.DomainError], *, description: str | None = None):
+    """Declare the GraphQL union member for `domain_error` (named after its code)."""
+
+    def register(cls: type) -> type:
+        name = "".join(part.title() for part in domain_error.code.split("_"))
+        gql = strawberry.type(cls, name=name, description=description)
+        _ERROR_TYPES[domain_error] = gql
+        return gql
+
+    return register
+
+
+@error_type(errors.InvalidCredentials)
 class InvalidCredentialsError(UserError):
     pass
 
 
-@strawberry.type(
-    name="TooManyAttempts", description="Locked out for a while after repeated failures."
-)
+@error_type(errors.TooManyAttempts, description="Locked out for a while after repeated failures.")
 class TooManyAttemptsError(UserError):
     retry_after_seconds: int
 
 
-@strawberry.type(name="EmailAlreadyRegistered")
+@error_type(errors.EmailAlreadyRegistered)
 class EmailAlreadyRegisteredError(UserError):
+    pass
+
+
+@error_type(errors.MemberNotFound)
+class MemberNotFoundError(UserError):
+    pass
+
+
+@error_type(errors.PurchaseNotFound)
+class PurchaseNotFoundError(UserError):
+    pass
+
+
+@error_type(errors.InsufficientPoints)
+class InsufficientPointsError(UserError):
+    available: int
+    required: int
+
+
+@error_type(
+    errors.IdempotencyKeyReused,
+    description="The idempotency key was used before for a different request; nothing changed.",
+)
+class IdempotencyKeyReusedError(UserError):
+    pass
+
+
+@error_type(errors.PurchaseAlreadyRecorded)
+class PurchaseAlreadyRecordedError(UserError):
+    purchase_id: strawberry.Private[int]
+
+
+@error_type(errors.RefundExceedsPurchase)
+class RefundExceedsPurchaseError(UserError):
+    refundable: int = strawberry.field(description="Minor units still refundable.")
+
+
+@error_type(errors.RefundAlreadyRecorded)
+class RefundAlreadyRecordedError(UserError):
+    pass
+
+
+@error_type(errors.EventLimitReached)
+class EventLimitReachedError(UserError):
+    pass
+
+
+@error_type(errors.UnknownEventType)
+class UnknownEventTypeError(UserError):
     pass
 
 
@@ -74,18 +137,15 @@ def user_error(exc: errors.DomainError, locale: str) -> UserError:
                 for p in exc.problems
             ],
         )
-    if isinstance(exc, errors.TooManyAttempts):
-        return TooManyAttemptsError(
-            code=exc.code, message=message, retry_after_seconds=exc.retry_after_seconds
-        )
-    by_type: dict[type, type] = {
-        errors.InvalidCredentials: InvalidCredentialsError,
-        errors.EmailAlreadyRegistered: EmailAlreadyRegisteredError,
-    }
-    error_type = by_type.get(type(exc))
-    if error_type is None:
+    gql = _ERROR_TYPES.get(type(exc))
+    if gql is None:
         raise exc
-    return error_type(code=exc.code, message=message)
+    extra = {
+        name: getattr(exc, name)
+        for name in gql.__dataclass_fields__
+        if name not in ("code", "message")
+    }
+    return gql(code=exc.code, message=message, **extra)
 
 
 def _code_for_unlocated(error: GraphQLError) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from app.ledger.loaders import LedgerLoaders
 from app.members.loaders import MemberLoaders
 
 
@@ -13,3 +14,7 @@ class Loaders:
     @cached_property
     def members(self) -> MemberLoaders:
         return MemberLoaders()
+
+    @cached_property
+    def ledger(self) -> LedgerLoaders:
+        return LedgerLoaders()

@@ -24,6 +24,17 @@ class IsStaff(BasePermission):
         return True
 
 
+class HasScope(BasePermission):
+    """An integration client (POS, CRM) whose token carries `scope`."""
+
+    def __init__(self, scope: str):
+        self.scope = scope
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        await info.context.require_client(self.scope)
+        return True
+
+
 def allow(*permissions: BasePermission) -> list[FieldExtension]:
     """`extensions=allow(IsStaff(Role.ADMIN))` on a field."""
     return [PermissionExtension(permissions=list(permissions), use_directives=False)]

@@ -5,8 +5,10 @@ from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
 
 from app.auth.api import AuthMutation, AuthQuery
+from app.earning.api import EarningMutation, EarningQuery
 from app.graphql.errors import ErrorCodes
 from app.graphql.extensions import operation_limits
+from app.ledger.api import LedgerSubscription
 from app.members.api import MemberMutation, MemberQuery, MemberSubscription
 from app.settings import Settings
 
@@ -14,7 +16,7 @@ from app.settings import Settings
 def _query_type() -> type:
     # A fresh class per schema: strawberry's relay node field can be applied to one schema only.
     @strawberry.type(name="Query")
-    class Query(MemberQuery, AuthQuery):
+    class Query(MemberQuery, AuthQuery, EarningQuery):
         node: relay.Node | None = relay.node(
             description="Any object with a global id that you may see; null otherwise."
         )
@@ -23,12 +25,12 @@ def _query_type() -> type:
 
 
 @strawberry.type
-class Mutation(AuthMutation, MemberMutation):
+class Mutation(AuthMutation, MemberMutation, EarningMutation):
     pass
 
 
 @strawberry.type
-class Subscription(MemberSubscription):
+class Subscription(MemberSubscription, LedgerSubscription):
     pass
 
 

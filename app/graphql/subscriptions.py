@@ -11,8 +11,11 @@ from app.events import bus, member_topic
 from app.graphql.context import Context
 
 
-async def member_events(info: Info[Context, None]) -> AsyncGenerator[tuple[int, dict], None]:
-    """Yield (member id, event) for the signed-in member's own topic until the token expires.
+async def member_events(
+    info: Info[Context, None], event_type: str
+) -> AsyncGenerator[tuple[int, dict], None]:
+    """Yield (member id, event) of `event_type` from the signed-in member's own topic until
+    the token expires.
 
     A socket without a valid token never subscribes; one whose token expires gets an
     UNAUTHENTICATED error and stops receiving member events.
@@ -27,4 +30,5 @@ async def member_events(info: Info[Context, None]) -> AsyncGenerator[tuple[int, 
                 event = await asyncio.wait_for(queue.get(), timeout=remaining)
             except TimeoutError:
                 continue
-            yield member.id, event
+            if event.get("type") == event_type:
+                yield member.id, event

@@ -282,7 +282,7 @@ class MemberBook:
             )  # fmt: skip
         self.written.append(txn)
         publish_after_commit(
-            self.tx, member_topic(self.member_id), {"kind": "points", "transaction": txn.id}
+            self.tx, member_topic(self.member_id), {"type": "POINTS_CHANGED", "transaction": txn.id}
         )
         return txn
 
@@ -428,3 +428,49 @@ async def adjust_points(
             points=-points, kind=Kind.ADJUSTMENT, account=Account.ADJUSTMENT, explanation=why,
             reason=reason, actor_id=actor_id, allow_negative=True,
         )  # fmt: skip
+
+
+# ---- activity ----------------------------------------------------------------------------
+
+_ACTIVITY_SQL = (
+    'SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t."member_id" '
+    'ORDER BY t."id" DESC) AS "row_number" FROM "points_transaction" t '
+    'WHERE t."member_id" IN ({members}){filters}) ranked WHERE "row_number" <= {limit} '
+    'ORDER BY "member_id", "id" DESC'
+)
+
+
+async def activity_pages(
+    member_ids: Sequence[int], *, size: int, before_id: int | None, kind: Kind | None
+) -> dict[int, tuple[list[PointsTransaction], bool]]:
+    """Newest-first pages of several members' transactions in one query:
+    {member id: (transactions, has more)}."""
+    from app.db import connection
+
+    conn = connection()
+    postgres = conn.capabilities.dialect == "postgres"
+    params: list = list(member_ids)
+    filters = ""
+    if kind is not None:
+        params.append(kind.value)
+        filters += ' AND t."kind" = {}'
+    if before_id is not None:
+        params.append(before_id)
+        filters += ' AND t."id" < {}'
+    marks = [f"${i}" if postgres else "?" for i in range(1, len(params) + 1)]
+    sql = _ACTIVITY_SQL.format(
+        members=", ".join(marks[: len(member_ids)]),
+        filters=filters.format(*marks[len(member_ids) :]),
+        limit=int(size) + 1,
+    )
+    pages: dict[int, tuple[list[PointsTransaction], bool]] = {m: ([], False) for m in member_ids}
+    for row in await conn.execute_query_dict(sql, params):
+        row = dict(row)
+        row.pop("row_number")
+        txn = PointsTransaction._init_from_db(**row)
+        items, _ = pages[txn.member_id]
+        if len(items) < size:
+            items.append(txn)
+        else:
+            pages[txn.member_id] = (items, True)
+    return pages

@@ -94,7 +94,7 @@ class MemberMutation:
 class MemberSubscription:
     @strawberry.subscription(description="Your own profile, each time it changes.")
     async def member_updated(self, info: Info[Context, None]) -> AsyncGenerator[Member, None]:
-        async for member_id, _event in member_events(info):
+        async for member_id, _event in member_events(info, "MEMBER_UPDATED"):
             member = await service.get_member(member_id=member_id)
             if member is not None:
                 yield Member.from_model(member)

@@ -9,7 +9,15 @@ from strawberry.types import Info
 
 from app.graphql.context import Context
 from app.graphql.errors import InvalidInputError
+from app.graphql.relay import to_connection
+from app.ledger.types import (
+    Balance,
+    PointsTransaction,
+    PointsTransactionConnection,
+    PointsTransactionKind,
+)
 from app.members import models
+from app.pagination import Page, decode_cursor, encode_cursor, page_size
 
 Role = strawberry.enum(models.Role, name="Role", description="An account's role.")
 
@@ -43,6 +51,10 @@ class Member(relay.Node):
     interests: list[str]
     role: Role
     member_since: dt.datetime
+    card_number: str | None = strawberry.field(description="The loyalty card tills scan.")
+    referral_code: str | None = strawberry.field(
+        description="Give it to friends: you both earn points on their first purchase."
+    )
 
     @classmethod
     def from_model(cls, member: models.Member) -> "Member":
@@ -56,6 +68,8 @@ class Member(relay.Node):
             interests=list(member.interests or []),
             role=Role(member.role),
             member_since=member.created_at,
+            card_number=member.card_number,
+            referral_code=member.referral_code,
         )
 
     @strawberry.field(description="Per-channel communication choices.")
@@ -70,6 +84,24 @@ class Member(relay.Node):
             )
             for p in prefs
         ]
+
+    @strawberry.field(description="Points: available, pending, lifetime and what expires when.")
+    async def balance(self, info: Info[Context, None]) -> Balance:
+        return Balance.from_service(await info.context.loaders.ledger.balance.load(self.id))
+
+    @strawberry.field(description="Points movements, newest first, each with its explanation.")
+    async def activity(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        kind: PointsTransactionKind | None = None,
+    ) -> PointsTransactionConnection:
+        size = page_size(first)
+        before = decode_cursor(after) if after is not None else None
+        items, more = await info.context.loaders.ledger.activity.load((self.id, size, before, kind))
+        page = Page(items, [encode_cursor(t.id) for t in items], more, after is not None)
+        return to_connection(PointsTransactionConnection, page, PointsTransaction.from_model)
 
     @classmethod
     async def resolve_nodes(

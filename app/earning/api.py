@@ -1,0 +1,302 @@
+import dataclasses
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app.earning import actions, config, models, service
+from app.earning import rules as R
+from app.earning import types as T
+from app.errors import DomainError, FieldProblem, InvalidInput
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.permissions import HasScope, IsStaff, allow
+from app.ledger import service as ledger
+from app.ledger.types import PointsTransaction
+from app.members.models import Role
+
+RULE_EDITORS = (Role.ADMIN, Role.MARKETER)
+
+
+def _node_id(gid: relay.GlobalID | None, type_name: str, field: str) -> int | None:
+    if gid is None:
+        return None
+    if gid.type_name != type_name or not gid.node_id.isdigit():
+        raise InvalidInput([FieldProblem(field, "INVALID_VALUE")])
+    return int(gid.node_id)
+
+
+def _member_ref(ref: T.MemberRefInput) -> service.MemberRef:
+    return service.MemberRef(
+        member_id=_node_id(ref.id, "Member", "member.id"),
+        external_ref=ref.external_ref,
+        card_number=ref.card_number,
+    )
+
+
+def purchase_type(p: models.Purchase) -> T.Purchase:
+    return T.Purchase(
+        id=relay.GlobalID("Purchase", str(p.id)), source=p.source, external_id=p.external_id,
+        amount=p.amount, currency=p.currency, occurred_at=p.occurred_at, store=p.store,
+        points_earned=p.points_earned, refunded_amount=p.refunded_amount,
+        points_clawed_back=p.points_clawed_back,
+    )  # fmt: skip
+
+
+async def _transaction(txn_id: int | None) -> PointsTransaction | None:
+    if txn_id is None:
+        return None
+    (txn,) = await ledger.transactions_by_ids([txn_id])
+    return PointsTransaction.from_model(txn)
+
+
+@strawberry.type
+class EarningMutation:
+    @strawberry.mutation(
+        description="Integrations (scope purchases:write): record a purchase and earn its "
+        "points, exactly once per idempotency key and per (source, externalId).",
+        extensions=allow(HasScope("purchases:write")),
+    )
+    async def record_purchase(
+        self, info: Info[Context, None], input: T.PurchaseInput
+    ) -> T.RecordPurchaseResult:
+        client = await info.context.principal()
+        try:
+            recorded = await service.record_purchase(
+                scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
+                member=_member_ref(input.member), source=input.source,
+                external_id=input.external_id, amount=input.amount, currency=input.currency,
+                occurred_at=input.occurred_at, store=input.store,
+                lines=[R.Line(line.amount, line.sku, line.category, line.quantity)
+                       for line in input.lines or []],
+                recorded_by=client.subject,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, "en")
+        (purchase,) = await service.purchases_by_ids([recorded.id])
+        return T.PurchaseRecorded(
+            purchase=purchase_type(purchase),
+            transaction=await _transaction(recorded.transaction_id),
+            replayed=recorded.replayed,
+        )
+
+    @strawberry.mutation(
+        description="Integrations (scope purchases:write): a refund takes back the points "
+        "its purchase earned, in proportion, even into a negative balance.",
+        extensions=allow(HasScope("purchases:write")),
+    )
+    async def record_refund(
+        self, info: Info[Context, None], input: T.RefundInput
+    ) -> T.RecordRefundResult:
+        client = await info.context.principal()
+        try:
+            recorded = await service.record_refund(
+                scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
+                source=input.source, purchase_external_id=input.purchase_external_id,
+                external_id=input.external_id, amount=input.amount,
+                occurred_at=input.occurred_at,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, "en")
+        refund = await models.Refund.get(id=recorded.id)
+        (purchase,) = await service.purchases_by_ids([refund.purchase_id])
+        return T.RefundRecorded(
+            refund_id=relay.GlobalID("Refund", str(refund.id)),
+            points_clawed_back=refund.points, purchase=purchase_type(purchase),
+            transaction=await _transaction(recorded.transaction_id), replayed=recorded.replayed,
+        )  # fmt: skip
+
+    @strawberry.mutation(
+        description="Integrations (scope events:write): a member's action earns the points "
+        "of its event type, within the type's limits.",
+        extensions=allow(HasScope("events:write")),
+    )
+    async def record_event(
+        self, info: Info[Context, None], input: T.EventInput
+    ) -> T.RecordEventResult:
+        client = await info.context.principal()
+        try:
+            ref = _member_ref(input.member)
+            member_id = None
+            if sum(v is not None for v in dataclasses.astuple(ref)) != 1:
+                raise InvalidInput([FieldProblem("member", "ONE_REFERENCE")])
+            member_id = await service._member_id(ref)
+            earning, replayed = await actions.record_event(
+                scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
+                member_id=member_id, event_type=input.event_type,
+                external_id=input.external_id, occurred_at=input.occurred_at,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, "en")
+        return T.EventRecorded(
+            points=earning.points, transaction=await _transaction(earning.transaction_id),
+            replayed=replayed,
+        )  # fmt: skip
+
+    @strawberry.mutation(
+        description="Staff (admin, support): correct a member's points; the reason and your "
+        "name are kept with the movement.",
+        extensions=allow(IsStaff(Role.ADMIN, Role.SUPPORT)),
+    )
+    async def adjust_points(
+        self, info: Info[Context, None], input: T.AdjustPointsInput
+    ) -> T.AdjustPointsResult:
+        staff = await info.context.require_staff(Role.ADMIN, Role.SUPPORT)
+        locale = await info.context.locale()
+        try:
+            member_id = _node_id(input.member, "Member", "member")
+            rules = await service.current_rules()
+            txn = await ledger.adjust_points(
+                member_id=member_id, points=input.points, reason=input.reason,
+                actor_id=staff.id, expires_at=R.expiry_for(rules.policy, ledger.now()),
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return PointsTransaction.from_model(txn)
+
+    @strawberry.mutation(
+        description="Use a friend's referral code (before your first purchase): you both "
+        "earn points when you make your first qualifying purchase."
+    )
+    async def apply_referral_code(
+        self, info: Info[Context, None], code: str
+    ) -> T.ApplyReferralCodeResult:
+        _, member = await info.context.require_member()
+        try:
+            await actions.apply_referral_code(member_id=member.id, code=code)
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.ReferralApplied()
+
+    # ---- staff configuration -----------------------------------------------------------
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): change the earning policy.",
+        extensions=allow(IsStaff(*RULE_EDITORS)),
+    )
+    async def update_earning_policy(
+        self, info: Info[Context, None], input: T.EarningPolicyInput
+    ) -> T.EarningRulesResult:
+        staff = await info.context.require_staff(*RULE_EDITORS)
+        changes = {
+            f.name: getattr(input, f.name)
+            for f in dataclasses.fields(input)
+            if getattr(input, f.name) is not strawberry.UNSET
+        }
+        for name in ("rounding", "expiry_mode", "expiry_period", "hold_days", "expiry_months",
+                     "signup_bonus", "birthday_bonus", "referrer_points", "referee_points",
+                     "referral_minimum_spend", "referral_monthly_cap"):  # fmt: skip
+            if name in changes and changes[name] is None:
+                return user_error(InvalidInput([FieldProblem(name, "REQUIRED")]),
+                                  await info.context.locale())  # fmt: skip
+        return await _rules_or_error(info, config.update_policy(changes=changes,
+                                                                actor_id=staff.id))  # fmt: skip
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): accept a currency or change what it earns.",
+        extensions=allow(IsStaff(*RULE_EDITORS)),
+    )
+    async def set_currency_rate(
+        self, info: Info[Context, None], input: T.CurrencyRateInput
+    ) -> T.EarningRulesResult:
+        return await _rules_or_error(info, config.set_currency_rate(
+            currency=input.currency, points_per_unit=input.points_per_unit,
+            minor_digits=input.minor_digits, minimum_spend=input.minimum_spend,
+        ))  # fmt: skip
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): a points multiplier on a category or SKU.",
+        extensions=allow(IsStaff(*RULE_EDITORS)),
+    )
+    async def set_earning_multiplier(
+        self, info: Info[Context, None], input: T.EarningMultiplierInput
+    ) -> T.EarningRulesResult:
+        return await _rules_or_error(info, config.set_multiplier(
+            target=models.MultiplierTarget(input.target), value=input.value,
+            multiplier=input.multiplier,
+        ))  # fmt: skip
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): remove a multiplier.",
+        extensions=allow(IsStaff(*RULE_EDITORS)),
+    )
+    async def remove_earning_multiplier(self, info: Info[Context, None], id: int) -> T.EarningRules:
+        await config.remove_multiplier(multiplier_id=id)
+        return await earning_rules()
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): a bonus window (e.g. double points weekend).",
+        extensions=allow(IsStaff(*RULE_EDITORS)),
+    )
+    async def add_bonus_window(
+        self, info: Info[Context, None], input: T.BonusWindowInput
+    ) -> T.EarningRulesResult:
+        return await _rules_or_error(info, config.add_bonus_window(
+            name=input.name, starts_at=input.starts_at, ends_at=input.ends_at,
+            multiplier=input.multiplier,
+        ))  # fmt: skip
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): remove a bonus window.",
+        extensions=allow(IsStaff(*RULE_EDITORS)),
+    )
+    async def remove_bonus_window(self, info: Info[Context, None], id: int) -> T.EarningRules:
+        await config.remove_bonus_window(window_id=id)
+        return await earning_rules()
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): create or change an event type integrations "
+        "may report (e.g. product_review).",
+        extensions=allow(IsStaff(*RULE_EDITORS)),
+    )
+    async def save_event_type(
+        self, info: Info[Context, None], input: T.EventTypeInput
+    ) -> T.EarningRulesResult:
+        return await _rules_or_error(info, config.save_event_type(
+            code=input.code, name=input.name, points=input.points,
+            daily_limit=input.daily_limit, total_limit=input.total_limit, active=input.active,
+        ))  # fmt: skip
+
+
+async def _rules_or_error(info: Info[Context, None], change) -> T.EarningRulesResult:
+    try:
+        await change
+    except DomainError as exc:
+        return user_error(exc, await info.context.locale())
+    return await earning_rules()
+
+
+async def earning_rules() -> T.EarningRules:
+    p = await config.policy()
+    return T.EarningRules(
+        policy=T.EarningPolicy(**{f: getattr(p, f) for f in T.EarningPolicy.__annotations__}),
+        currencies=[
+            T.CurrencyRate(currency=r.currency, points_per_unit=r.points_per_unit,
+                           minor_digits=r.minor_digits, minimum_spend=r.minimum_spend)
+            for r in await config.currency_rates()
+        ],
+        multipliers=[
+            T.EarningMultiplier(id=m.id, target=m.target, value=m.value, multiplier=m.multiplier)
+            for m in await models.EarningMultiplier.all().order_by("target", "value")
+        ],
+        bonus_windows=[
+            T.BonusWindow(id=w.id, name=w.name, starts_at=w.starts_at, ends_at=w.ends_at,
+                          multiplier=w.multiplier)
+            for w in await models.BonusWindow.all().order_by("starts_at")
+        ],
+        event_types=[
+            T.EventType(code=e.code, name=e.name, points=e.points, daily_limit=e.daily_limit,
+                        total_limit=e.total_limit, active=e.active)
+            for e in await models.EventType.all().order_by("code")
+        ],
+    )  # fmt: skip
+
+
+@strawberry.type
+class EarningQuery:
+    @strawberry.field(
+        description="Staff (admin, marketer): the rules that decide how points are earned.",
+        extensions=allow(IsStaff(*RULE_EDITORS)),
+    )
+    async def earning_rules(self, info: Info[Context, None]) -> T.EarningRules:
+        return await earning_rules()
