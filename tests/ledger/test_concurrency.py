@@ -74,7 +74,7 @@ async def test_parallel_distinct_purchases_of_one_member_all_count(client):
                 RECORD_PURCHASE,
                 {"input": purchase_input(gid, f"p-{i}", amount=1000)},
                 token=till,
-            )  # fmt: skip
+            )
             for i in range(30)
         )
     )
