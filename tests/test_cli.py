@@ -72,3 +72,31 @@ def test_export_schema_matches_committed_file(run):
     exported = run("export-schema")
     committed = (Path(__file__).resolve().parents[1] / "schema.graphql").read_text()
     assert exported.stdout == committed
+
+
+def test_ledger_check_expiry_and_worker(run, tmp_path):
+    import sqlite3
+
+    assert run("migrate").returncode == 0
+    assert run("seed-demo").returncode == 0  # demo purchases: points that expire in a year
+    consistent = run("ledger-check")
+    assert consistent.returncode == 0, consistent.stderr
+    assert consistent.stdout.startswith("ledger consistent:")
+
+    expired = run("expire-points", "--at", "2099-01-01T00:00:00")
+    assert expired.returncode == 0, expired.stderr
+    assert expired.stdout.strip() == "released 0 pending lot(s), expired 5 lot(s)"
+    again = run("expire-points", "--at", "2099-01-01T00:00:00")
+    assert again.stdout.strip() == "released 0 pending lot(s), expired 0 lot(s)"
+    once = run("worker", "--once")
+    assert once.returncode == 0, once.stderr
+    assert "'expired': 0" in once.stdout
+    assert run("ledger-check").returncode == 0
+
+    # A cached balance that no longer matches its postings is reported, and fails the run.
+    with sqlite3.connect(tmp_path / "cli.sqlite3") as db:
+        db.execute("UPDATE member_balance SET available = available + 7")
+    broken = run("ledger-check")
+    assert broken.returncode == 1
+    assert "each cached balance equals the sum of the member's postings" in broken.stderr
+    assert "ledger inconsistent" in broken.stderr
