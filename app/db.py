@@ -84,12 +84,19 @@ class Transaction:
 
     connection: BaseDBAsyncClient
     _after_commit: list[Callable[[], Awaitable[None]]] = field(default_factory=list)
+    # What services keep for the life of this transaction (e.g. the ledger's open books).
+    state: dict = field(default_factory=dict)
 
     def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
         self._after_commit.append(callback)
 
 
 _current: ContextVar[Transaction | None] = ContextVar("loyalty_transaction", default=None)
+
+
+def current_transaction() -> Transaction | None:
+    """The transaction this task has open, if any."""
+    return _current.get()
 
 
 @asynccontextmanager
@@ -105,6 +112,7 @@ async def transaction() -> AsyncIterator[Transaction]:
         tx = Transaction(connection=conn)
         if outer is not None:
             tx._after_commit = outer._after_commit
+            tx.state = outer.state
         token = _current.set(tx)
         try:
             yield tx

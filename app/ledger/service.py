@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from app.db import Transaction, transaction
+from app.db import Transaction, current_transaction, transaction
 from app.errors import InsufficientPoints
 from app.events import member_topic, publish_after_commit
 from app.ledger.models import (
@@ -296,14 +296,33 @@ class MemberBook:
 
 @asynccontextmanager
 async def member_book(*, member_id: int) -> AsyncIterator[MemberBook]:
-    """Open (or join) a transaction with the member's balance locked; write it back at the
-    end. Anything raised inside rolls the whole movement back."""
+    """Open a transaction (or join the caller's) with the member's balance locked; write it
+    back at the end. Anything raised inside rolls the whole movement back."""
+    outer = current_transaction()
+    if outer is not None:
+        # Join without a savepoint (two round trips saved per movement): an error inside
+        # aborts the caller's transaction as a whole, which is what every caller wants.
+        key = ("member_book", member_id)
+        if key in outer.state:  # already open further up: the same book, flushed there
+            yield outer.state[key]
+            return
+        book = outer.state[key] = await _open_book(outer, member_id)
+        try:
+            yield book
+            await book._flush()
+        finally:
+            del outer.state[key]
+        return
     async with transaction() as tx:
-        rows = await tx.connection.execute_query_dict(_LOCK_SQL.format(_param(tx)), [member_id])
-        row = rows[0]
-        book = MemberBook(tx, member_id, row["available"], row["pending"], row["lifetime"])
+        book = tx.state[("member_book", member_id)] = await _open_book(tx, member_id)
         yield book
         await book._flush()
+
+
+async def _open_book(tx: Transaction, member_id: int) -> MemberBook:
+    rows = await tx.connection.execute_query_dict(_LOCK_SQL.format(_param(tx)), [member_id])
+    row = rows[0]
+    return MemberBook(tx, member_id, row["available"], row["pending"], row["lifetime"])
 
 
 # ---- batch work: release and expiry ------------------------------------------------------

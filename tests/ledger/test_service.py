@@ -87,3 +87,14 @@ async def test_adjustment_keeps_author_and_reason():
     )
     assert (await balance(m.id)).available == -20
     assert await check() == []
+
+
+async def test_nested_books_of_one_member_share_one_balance():
+    m = await factories.member()
+    async with ledger.member_book(member_id=m.id) as outer:
+        await outer.earn(points=10, kind=Kind.PURCHASE)
+        async with ledger.member_book(member_id=m.id) as inner:
+            assert inner is outer
+            await inner.earn(points=5, kind=Kind.BONUS)
+    assert (await balance(m.id)).available == 15
+    assert await check() == []
