@@ -1,5 +1,6 @@
 import datetime as dt
 from collections.abc import Iterable
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 from strawberry import relay
@@ -9,6 +10,9 @@ from app.graphql.context import Context
 from app.i18n import translate
 from app.ledger import models
 from app.members.models import Role
+
+if TYPE_CHECKING:
+    from app.members.types import Member
 
 PointsTransactionKind = strawberry.enum(
     models.Kind, name="PointsTransactionKind", description="What moved the points."
@@ -61,8 +65,22 @@ class PointsTransaction(relay.Node):
     pending_change: int
     reference: str | None
     created_at: dt.datetime
+    reason: str | None = strawberry.field(description="Why staff made this correction.")
     member_id: strawberry.Private[int]
     steps: strawberry.Private[list]
+    actor_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="Staff only: who made this correction (null otherwise).")
+    async def made_by(
+        self, info: Info[Context, None]
+    ) -> Annotated["Member", strawberry.lazy("app.members.types")] | None:
+        from app.members.types import Member
+
+        viewer = await info.context.viewer()
+        if self.actor_id is None or viewer is None or viewer.role == Role.MEMBER:
+            return None
+        staff = await info.context.loaders.members.by_id.load(self.actor_id)
+        return Member.from_model(staff) if staff else None
 
     @strawberry.field(description="Why: the rules that applied, with their effect.")
     async def explanation(self, info: Info[Context, None]) -> list[EarningStep]:
@@ -86,8 +104,10 @@ class PointsTransaction(relay.Node):
             pending_change=txn.pending_delta,
             reference=txn.reference,
             created_at=txn.created_at,
+            reason=txn.reason,
             member_id=txn.member_id,
             steps=list(txn.explanation or []),
+            actor_id=txn.actor_id,
         )
 
     @classmethod

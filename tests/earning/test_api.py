@@ -196,3 +196,46 @@ async def test_activity_lists_newest_first_with_kind_filter(client):
     assert [e["node"]["points"] for e in rest["data"]["me"]["activity"]["edges"]] == [10]
     refunds = await gql(client, query, {"kind": "REFUND"}, token=member["accessToken"])
     assert refunds["data"]["me"]["activity"]["edges"] == []
+
+
+ADJUST = """mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) { __typename
+  ... on PointsTransaction { points kind reason explanation { description } }
+  ... on UserError { code } ... on InvalidInput { fields { field code } } } }"""
+
+
+async def test_staff_adjustments_are_audited(client):
+    from app.members.models import Role
+    from tests.helpers import staff_session
+
+    member = await sign_up(client)
+    support = await staff_session(client, Role.SUPPORT)
+    gid = member["member"]["id"]
+    body = await gql(client, ADJUST, {"input": {"member": gid, "points": 40,
+                     "reason": "Missing points for receipt 88"}}, token=support["accessToken"])  # fmt: skip
+    assert body["data"]["adjustPoints"] == {
+        "__typename": "PointsTransaction", "points": 40, "kind": "ADJUSTMENT",
+        "reason": "Missing points for receipt 88",
+        "explanation": [{"description": "Correction by our team: Missing points for receipt 88"}],
+    }  # fmt: skip
+    bad = await gql(client, ADJUST, {"input": {"member": gid, "points": 0, "reason": ""}},
+                    token=support["accessToken"])  # fmt: skip
+    assert bad["data"]["adjustPoints"]["fields"] == [
+        {"field": "points", "code": "MUST_NOT_BE_ZERO"}, {"field": "reason", "code": "REQUIRED"},
+    ]  # fmt: skip
+    marketer = await staff_session(client, Role.MARKETER)
+    denied = await gql(client, ADJUST, {"input": {"member": gid, "points": 5, "reason": "why"}},
+                       token=marketer["accessToken"])  # fmt: skip
+    assert denied["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    # Who did it is visible to staff, not to the member.
+    query = (
+        "query($id: ID!) { member(id: $id) { activity { edges { node { madeBy { email } } } } } }"
+    )
+    seen = await gql(client, query, {"id": gid}, token=support["accessToken"])
+    made_by = seen["data"]["member"]["activity"]["edges"][0]["node"]["madeBy"]
+    assert made_by["email"].startswith("support")
+    own = await gql(client, "{ me { activity { edges { node { madeBy { email } } } } } }",
+                    token=member["accessToken"])  # fmt: skip
+    assert own["data"]["me"]["activity"]["edges"][0]["node"]["madeBy"] is None
+    balance = (await gql(client, BALANCE, token=member["accessToken"]))["data"]["me"]["balance"]
+    assert balance["available"] == 40
+    assert await check() == []
