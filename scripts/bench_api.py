@@ -30,6 +30,7 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -135,6 +136,15 @@ def _check(target: str, status: int, body: bytes) -> str | None:
     return None if email == EMAIL else f"wrong email {email!r}"
 
 
+def http_request(method: str, path: str, headers: dict[str, str], body: bytes | None) -> bytes:
+    """One HTTP/1.1 request as bytes (keep-alive is HTTP/1.1's default)."""
+    lines = [f"{method} {path} HTTP/1.1", f"Host: {HOST}"]
+    lines += [f"{k}: {v}" for k, v in headers.items()]
+    if body is not None:
+        lines.append(f"Content-Length: {len(body)}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + (body or b"")
+
+
 @dataclass(frozen=True)
 class Target:
     name: str
@@ -199,14 +209,23 @@ class RawLoad:
 
     @staticmethod
     def _bytes(target: Target) -> bytes:
-        lines = [f"{target.method} {target.path} HTTP/1.1", f"Host: {HOST}"]
-        lines += [f"{k}: {v}" for k, v in target.headers.items()]
-        if target.body is not None:
-            lines.append(f"Content-Length: {len(target.body)}")
-        return ("\r\n".join(lines) + "\r\n\r\n").encode() + (target.body or b"")
+        return http_request(target.method, target.path, target.headers, target.body)
 
     async def worker(self, target: Target, deadline: float, tally: Tally) -> None:
         request = self._bytes(target)
+        await self.exchange(
+            lambda: request, lambda status, body: _check(target.name, status, body), deadline, tally
+        )
+
+    async def exchange(
+        self,
+        next_request: Callable[[], bytes],
+        check: Callable[[int, bytes], str | None],
+        deadline: float,
+        tally: Tally,
+    ) -> None:
+        """One connection: send `next_request()`, read the answer, `check(status, body)`
+        (None when right, else why not), until the deadline."""
         while time.perf_counter() < deadline:  # reconnects after a broken connection
             try:
                 reader, writer = await asyncio.open_connection(HOST, self.port)
@@ -217,7 +236,7 @@ class RawLoad:
             try:
                 while time.perf_counter() < deadline:
                     started = time.perf_counter()
-                    writer.write(request)
+                    writer.write(next_request())
                     head = await asyncio.wait_for(reader.readuntil(b"\r\n\r\n"), 10)
                     lines = head.split(b"\r\n")
                     status = int(lines[0].split()[1])
@@ -234,7 +253,7 @@ class RawLoad:
                         break
                     body = await asyncio.wait_for(reader.readexactly(length), 10)
                     tally.latencies.append(time.perf_counter() - started)
-                    problem = _check(target.name, status, body)
+                    problem = check(status, body)
                     if problem:
                         tally.fail(problem)
             except (OSError, asyncio.IncompleteReadError, TimeoutError, ValueError) as exc:

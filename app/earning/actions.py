@@ -116,12 +116,12 @@ async def award_birthday_bonuses(*, today: dt.date, policy: R.Policy) -> int:
     birthdays are celebrated on the 28th in other years)."""
     if policy.birthday_bonus <= 0:
         return 0
-    query = Member.filter(is_active=True, birthday__month=today.month, birthday__day=today.day)
+    days = [f"{today.month:02d}-{today.day:02d}"]
     if today.month == 2 and today.day == 28 and not _leap(today.year):
-        query = Member.filter(is_active=True, birthday__month=2, birthday__day__in=[28, 29])
+        days.append("02-29")
     given = 0
     at = ledger.now()
-    for member_id in await query.values_list("id", flat=True):
+    for member_id in await _born_on(days):
         try:
             async with ledger.member_book(member_id=member_id) as book:
                 await _earn_once(
@@ -133,6 +133,24 @@ async def award_birthday_bonuses(*, today: dt.date, policy: R.Policy) -> int:
         except IntegrityError:  # already given this year (another run got there first)
             continue
     return given
+
+
+async def _born_on(days: list[str]) -> list[int]:
+    """Active members whose birthday (month-day, "MM-DD") is one of `days`. Date-part
+    lookups differ per database (SQLite has no EXTRACT), so this is written per dialect."""
+    from app.db import connection
+
+    conn = connection()
+    if conn.capabilities.dialect == "postgres":
+        expr, marks = "to_char(\"birthday\", 'MM-DD')", [f"${i + 1}" for i in range(len(days))]
+    else:
+        expr, marks = "strftime('%m-%d', \"birthday\")", ["?"] * len(days)
+    rows = await conn.execute_query_dict(
+        f'SELECT "id" FROM "member" WHERE "is_active" AND "birthday" IS NOT NULL '
+        f'AND {expr} IN ({", ".join(marks)}) ORDER BY "id"',
+        days,
+    )
+    return [row["id"] for row in rows]
 
 
 def _leap(year: int) -> bool:
