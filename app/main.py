@@ -1,5 +1,7 @@
 """The ASGI application: GraphQL, OAuth token endpoint, health and version."""
 
+import asyncio
+import contextlib
 import gc
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -17,6 +19,7 @@ from app.auth.oauth import token_endpoint
 from app.graphql.view import LoyaltyGraphQL
 from app.requests import RequestIdMiddleware
 from app.settings import Settings, SettingsError, configure
+from app.worker import run_forever
 
 
 def app_version() -> str:
@@ -49,7 +52,12 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             if not await db.database_reachable():
                 await db.close_database()
                 raise SettingsError(f"database unreachable: {db.describe(settings.database_url)}")
-        events.use_bus(events.MemoryEventBus())
+        events.use_bus(events.bus_for(settings.redis_url))
+        worker = None
+        if settings.worker_interval:
+            worker = asyncio.create_task(
+                run_forever(interval_seconds=settings.worker_interval), name="maintenance"
+            )
         # Everything built so far (schema, ORM metadata, imports) lives as long as the process:
         # move it out of the collector's reach so full collections under load stay short.
         gc.collect()
@@ -57,6 +65,10 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         try:
             yield
         finally:
+            if worker is not None:
+                worker.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await worker
             await events.bus().close()
             if manage_database:
                 await db.close_database()

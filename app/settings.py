@@ -6,6 +6,7 @@ deployment from the log without reading code.
 
 from __future__ import annotations
 
+import json
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -61,11 +62,41 @@ def _jwt_keys(raw: str | None) -> dict[str, str]:
     return keys
 
 
+def _firebase(raw: str | None) -> str | None:
+    """FIREBASE_CREDENTIALS: the service account JSON, or a path to it; checked now so a
+    typo fails at start-up, not at the first push."""
+    if not raw or not raw.strip():
+        return None
+    raw = raw.strip()
+    if raw.startswith("{"):
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            raise SettingsError("FIREBASE_CREDENTIALS is not valid JSON") from None
+    else:
+        path = Path(raw)
+        if not path.is_file():
+            raise SettingsError(f"FIREBASE_CREDENTIALS: no file at {raw}")
+        try:
+            data = json.loads(path.read_text())
+        except ValueError:
+            raise SettingsError(f"FIREBASE_CREDENTIALS: {raw} is not JSON") from None
+    if not isinstance(data, dict) or data.get("type") != "service_account":
+        raise SettingsError("FIREBASE_CREDENTIALS must be a Firebase service account key")
+    return raw
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str = "development"
     database_url: str = DEFAULT_DATABASE_URL
     redis_url: str | None = None
+    # Seconds between in-process maintenance passes (release, expire, birthdays); 0 = off,
+    # e.g. when a separate `loyalty worker` runs.
+    worker_interval: int = 60
+    # Firebase service account: a path to its JSON file, or the JSON itself. Unset: pushes
+    # are logged, not sent.
+    firebase_credentials: str | None = None
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
@@ -125,13 +156,18 @@ class Settings:
             raise SettingsError("DATABASE_URL must start with sqlite:// or postgres://")
         if database_url.startswith("postgresql://"):
             database_url = "postgres://" + database_url.removeprefix("postgresql://")
+        redis_url = env.get("REDIS_URL") or None
+        if redis_url and not redis_url.startswith(("redis://", "rediss://", "unix://")):
+            raise SettingsError("REDIS_URL must start with redis://, rediss:// or unix://")
         log_level = env.get("LOG_LEVEL", "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
         settings = cls(
             environment=environment,
             database_url=database_url,
-            redis_url=env.get("REDIS_URL") or None,
+            redis_url=redis_url,
+            worker_interval=_int(env, "WORKER_INTERVAL", 60),
+            firebase_credentials=_firebase(env.get("FIREBASE_CREDENTIALS")),
             host=env.get("HOST", "127.0.0.1"),
             port=_int(env, "PORT", 8000, minimum=1),
             log_level=log_level,

@@ -13,6 +13,14 @@ def test_development_defaults():
     assert settings.environment == "development"
     assert settings.graphiql and settings.introspection
     assert settings.database_url.startswith("sqlite://var/")
+    assert settings.redis_url is None  # in-memory event bus
+    assert settings.worker_interval == 60  # `scripts/serve` releases and expires points
+
+
+def test_redis_and_worker_settings():
+    settings = Settings.from_env({"REDIS_URL": "rediss://cache:6380/2", "WORKER_INTERVAL": "0"})
+    assert settings.redis_url == "rediss://cache:6380/2"
+    assert settings.worker_interval == 0
 
 
 @pytest.mark.parametrize(
@@ -49,6 +57,11 @@ def test_development_defaults():
         ({"JWT_KEYS": "nocolon"}, "JWT_KEYS"),
         ({"JWT_KEYS": STRONG, "JWT_ACTIVE_KID": "k9"}, "JWT_ACTIVE_KID"),
         ({"DATABASE_URL": "mysql://x"}, "DATABASE_URL"),
+        ({"REDIS_URL": "127.0.0.1:6379"}, "REDIS_URL must start with redis://"),
+        ({"WORKER_INTERVAL": "-1"}, "WORKER_INTERVAL must be at least 0"),
+        ({"FIREBASE_CREDENTIALS": "{not json"}, "FIREBASE_CREDENTIALS is not valid JSON"),
+        ({"FIREBASE_CREDENTIALS": "/nowhere/key.json"}, "no file at /nowhere/key.json"),
+        ({"FIREBASE_CREDENTIALS": '{"type": "authorized_user"}'}, "service account key"),
     ],
 )
 def test_refused_configurations(env, message):
