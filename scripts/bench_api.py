@@ -23,6 +23,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import itertools
 import json
 import os
 import socket
@@ -204,8 +205,9 @@ class HttpxLoad:
 class RawLoad:
     """Pre-built HTTP/1.1 requests written on asyncio sockets, one connection per worker."""
 
-    def __init__(self, port: int, concurrency: int):
-        self.port = port
+    def __init__(self, port: int | list[int], concurrency: int):
+        # Several ports: connections are spread round-robin, as a load balancer would.
+        self._ports = itertools.cycle([port] if isinstance(port, int) else port)
 
     @staticmethod
     def _bytes(target: Target) -> bytes:
@@ -228,7 +230,7 @@ class RawLoad:
         (None when right, else why not), until the deadline."""
         while time.perf_counter() < deadline:  # reconnects after a broken connection
             try:
-                reader, writer = await asyncio.open_connection(HOST, self.port)
+                reader, writer = await asyncio.open_connection(HOST, next(self._ports))
             except OSError as exc:
                 tally.fail(repr(exc))
                 await asyncio.sleep(0.01)

@@ -6,7 +6,11 @@ lost or earned twice.
   `app.schema_history.apply_migrations` and dropped at the end, even on failure.
 - Set-up in this process through the service layer: N members (N = --concurrency) and one
   integration client with scope `purchases:write`; its token comes from `POST /oauth/token`.
-- ONE uvicorn worker (subprocess, `bench_api:server_app`) serves `create_app(Settings.from_env())`.
+- `--workers` single-worker uvicorn processes (default: one per core, as deployed; each a
+  subprocess serving `bench_api:server_app`, i.e. `create_app(Settings.from_env())`), each on
+  its own port; the load generator spreads its connections over them round-robin, as a load
+  balancer would. (uvicorn's own `--workers` share one listening socket, and the process that
+  wakes first accepts all keep-alive connections, leaving the others idle.)
 - The load comes from this process (bench_api's raw keep-alive client, uvloop when installed):
   N connections POST `recordPurchase`, each request with its own `externalId` and
   `idempotencyKey`, for a fixed time per run after a warm-up. Run 1 "distinct": connection i
@@ -199,7 +203,13 @@ async def _measure(load: RawLoad, streams: list[Stream], seconds: float) -> Tall
 
 
 async def run_load(
-    port: int, token: str, members: list[int], *, seconds: float, warmup: float, seen: Seen
+    port: int | list[int],
+    token: str,
+    members: list[int],
+    *,
+    seconds: float,
+    warmup: float,
+    seen: Seen,
 ) -> dict[str, Tally]:
     load = RawLoad(port, len(members))
     runs = {
@@ -374,7 +384,7 @@ class Outcome:
 def report(o: Outcome, args: argparse.Namespace) -> int:
     n = args.concurrency
     print(
-        f"scripts/bench ledger: 1 uvicorn worker, PostgreSQL, {n} keep-alive connections, "
+        f"scripts/bench ledger: {args.workers} server process(es), PostgreSQL, {n} keep-alive connections, "
         f"{args.seconds:g} s per run after {args.warmup / 2:g} s warm-up each, {n} members"
     )
     print(
@@ -417,6 +427,10 @@ def main() -> int:
     parser.add_argument("--seconds", type=int, default=10, help="per run and pgbench (10)")
     parser.add_argument("--concurrency", type=int, default=32, help="connections, members (32)")
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds, split over runs (2)")
+    parser.add_argument(
+        "--workers", type=int, default=os.cpu_count() or 1,
+        help="server processes (default: one per core, as deployed)",
+    )  # fmt: skip
     args = parser.parse_args()
     if not (0 < args.seconds <= 600 and 1 <= args.concurrency <= 1024):
         parser.error("need 0 < --seconds <= 600, 1 <= --concurrency <= 1024")
@@ -428,17 +442,22 @@ def main() -> int:
     suffix = uuid.uuid4().hex[:10]
     name, reference = f"loyalty_bench_{suffix}", f"loyalty_pgbench_{suffix}"
     url = f"{PG}/{name}{os.environ.get('BENCH_DATABASE_PARAMS', '')}"
-    env = {**os.environ, "DATABASE_URL": url, "LOYALTY_ENV": "test", "LOG_LEVEL": "WARNING"}
+    env = {**os.environ, "DATABASE_URL": url, "LOYALTY_ENV": "test", "LOG_LEVEL": "WARNING",
+           "WORKER_INTERVAL": "0"}  # fmt: skip
     asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
-    server = None
+    servers: list = []
     try:
         settings = configure(Settings.from_env(env))  # the set-up's password hashing costs
         asyncio.run(apply_migrations(settings))
         members, client_id, secret = asyncio.run(set_up(url, args.concurrency))
-        port = _free_port()
-        server = start_server(port, env)
-        wait_for_health(server, port)
-        token = client_token(port, client_id, secret)
+        # One single-worker uvicorn per --workers, each on its own port, the load spread
+        # over them round-robin: uvicorn's own --workers share one listening socket, and
+        # whichever process wakes first accepts all 32 keep-alive connections.
+        ports = [_free_port() for _ in range(args.workers)]
+        servers.extend(start_server(port, env) for port in ports)
+        for server, port in zip(servers, ports, strict=True):
+            wait_for_health(server, port)
+        token = client_token(ports[0], client_id, secret)
         try:
             import uvloop
 
@@ -447,18 +466,19 @@ def main() -> int:
             runner = asyncio.run
         seen = Seen()
         results = runner(
-            run_load(port, token, members, seconds=args.seconds, warmup=args.warmup, seen=seen)
+            run_load(ports, token, members, seconds=args.seconds, warmup=args.warmup, seen=seen)
         )
-        if server.poll() is not None:
-            raise RuntimeError(f"the server exited during the run ({server.returncode})")
-        stop(server)  # nothing in flight while checking, nothing competing with pgbench
+        for server in servers:
+            if server.poll() is not None:
+                raise RuntimeError(f"a server exited during the run ({server.returncode})")
+            stop(server)  # nothing in flight while checking, nothing competing with pgbench
         problems = asyncio.run(verify(url, seen, members))
         ledger_ok, ledger = ledger_check(env)
         asyncio.run(_admin(f'CREATE DATABASE "{reference}"'))
         tps, command = pgbench(reference, args.seconds, args.concurrency)
     finally:
         try:
-            if server is not None:
+            for server in servers:
                 stop(server)
         finally:
             try:

@@ -34,7 +34,8 @@ SCOPES = {
     "members:sync": "Create and update members from a CRM",
     "members:read": "Read member profiles and balances",
     "events:write": "Record custom earning events",
-    "vouchers:redeem": "Validate and consume vouchers at a till",
+    "vouchers:redeem": "Validate and consume vouchers, and pay with points, at a till",
+    "cashback:pay": "List cashback owed to members and report it paid",
 }
 MAX_CLIENT_NAME = 100
 
@@ -250,10 +251,10 @@ async def authenticate(*, token: str) -> tuple[Principal, Member | None]:
     """
     principal = verify_access_token(get_settings(), token)
     if principal.kind == "client":
-        client = await IntegrationClient.get_or_none(
+        live = await IntegrationClient.filter(
             client_id=principal.subject, revoked_at__isnull=True
-        )
-        if client is None:
+        ).exists()
+        if not live:
             raise Unauthenticated("SESSION_EXPIRED")
         return principal, None
     member = await _live_session_member(principal)

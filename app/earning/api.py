@@ -11,6 +11,7 @@ from app.errors import DomainError, FieldProblem, InvalidInput
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import HasScope, IsStaff, allow
+from app.graphql.relay import node_id
 from app.ledger import service as ledger
 from app.ledger.types import PointsTransaction
 from app.members.models import Role
@@ -18,12 +19,7 @@ from app.members.models import Role
 RULE_EDITORS = (Role.ADMIN, Role.MARKETER)
 
 
-def _node_id(gid: relay.GlobalID | None, type_name: str, field: str) -> int | None:
-    if gid is None:
-        return None
-    if gid.type_name != type_name or not gid.node_id.isdigit():
-        raise InvalidInput([FieldProblem(field, "INVALID_VALUE")])
-    return int(gid.node_id)
+_node_id = node_id
 
 
 def _member_ref(ref: T.MemberRefInput) -> service.MemberRef:
@@ -73,11 +69,14 @@ class EarningMutation:
             )  # fmt: skip
         except DomainError as exc:
             return user_error(exc, "en")
-        (purchase,) = await service.purchases_by_ids([recorded.id])
+        if recorded.written:  # a fresh write: the rows it wrote, not read again
+            purchase, txn = recorded.written
+            transaction = PointsTransaction.from_model(txn)
+        else:
+            (purchase,) = await service.purchases_by_ids([recorded.id])
+            transaction = await _transaction(recorded.transaction_id)
         return T.PurchaseRecorded(
-            purchase=purchase_type(purchase),
-            transaction=await _transaction(recorded.transaction_id),
-            replayed=recorded.replayed,
+            purchase=purchase_type(purchase), transaction=transaction, replayed=recorded.replayed
         )
 
     @strawberry.mutation(
@@ -120,7 +119,7 @@ class EarningMutation:
             member_id = None
             if sum(v is not None for v in dataclasses.astuple(ref)) != 1:
                 raise InvalidInput([FieldProblem("member", "ONE_REFERENCE")])
-            member_id = await service._member_id(ref)
+            member_id = await service.member_id_for(ref)
             earning, replayed = await actions.record_event(
                 scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
                 member_id=member_id, event_type=input.event_type,

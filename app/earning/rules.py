@@ -83,9 +83,19 @@ def number(value: Decimal) -> str:
 
 
 def purchase_points(
-    rules: Rules, *, amount: int, currency: str, lines: Sequence[Line], occurred_at: dt.datetime
+    rules: Rules,
+    *,
+    amount: int,
+    currency: str,
+    lines: Sequence[Line],
+    occurred_at: dt.datetime,
+    tier: tuple[str, Decimal] | None = None,
+    bonuses: Sequence = (),
 ) -> tuple[int, list[dict]]:
-    """Points before caps, with the steps that explain them."""
+    """Points before caps, with the steps that explain them. `tier` is the member's tier
+    name and earn multiplier (applied to everything before it); `bonuses` are offers
+    (app.offers.service.Bonus) that add a multiple of the qualifying lines' base points or
+    a fixed number of points."""
     rate = rules.rates[currency]
     if amount < rate.minimum_spend:
         params = {"minimum": money(rate.minimum_spend, rate.minor_digits), "currency": currency}
@@ -116,6 +126,24 @@ def purchase_points(
         subtotal = sum(points for _, points, _ in exact)
         exact.append(("RULE_BONUS_WINDOW", subtotal * (best.multiplier - 1),
                       {"name": best.name, "multiplier": number(best.multiplier)}))  # fmt: skip
+    if tier is not None and tier[1] != 1:
+        subtotal = sum(points for _, points, _ in exact)
+        exact.append(("RULE_TIER", subtotal * (tier[1] - 1),
+                      {"tier": tier[0], "multiplier": number(tier[1])}))  # fmt: skip
+    for bonus in bonuses:
+        if bonus.categories:
+            qualifying = sum(line.amount for line in lines if line.category in bonus.categories)
+        else:
+            qualifying = amount
+        if qualifying <= 0 or (bonus.minimum_spend and qualifying < bonus.minimum_spend):
+            continue
+        if bonus.multiplier is not None:
+            extra = qualifying * per_minor * (bonus.multiplier - 1)
+            params = {"offer": bonus.title, "multiplier": number(bonus.multiplier)}
+        else:
+            extra = Decimal(bonus.points)
+            params = {"offer": bonus.title, "points": bonus.points}
+        exact.append(("RULE_OFFER", extra, {**params, "offerId": bonus.offer_id}))
     rounding = _ROUNDING[rules.policy.rounding]
     steps, running, shown = [], Decimal(0), 0
     for rule, points, params in exact:

@@ -35,6 +35,8 @@ from app.ledger import idempotency
 from app.ledger import service as ledger
 from app.ledger.models import Kind, PointsLot
 from app.members import service as members
+from app.offers import service as offers
+from app.tiers import service as tiers
 
 MAX_AMOUNT = 10**9  # minor units: 10 million in a 2-digit currency (GraphQL Int is 32-bit)
 MAX_LINES = 200
@@ -119,13 +121,13 @@ def _check_ref(ref: MemberRef, problems: list) -> None:
         problems.append(FieldProblem("member", "ONE_REFERENCE"))
 
 
-async def _member_id(ref: MemberRef) -> int:
-    member = await members.find_member(
+async def member_id_for(ref: MemberRef) -> int:
+    member_id = await members.find_member_id(
         member_id=ref.member_id, external_ref=ref.external_ref, card_number=ref.card_number
     )
-    if member is None:
+    if member_id is None:
         raise MemberNotFound()
-    return member.id
+    return member_id
 
 
 # ---- purchases ----------------------------------------------------------------------------
@@ -133,11 +135,13 @@ async def _member_id(ref: MemberRef) -> int:
 
 @dataclass(frozen=True)
 class Recorded:
-    """What a purchase or refund write returns; `replayed` when a retry got it back."""
+    """What a purchase or refund write returns; `replayed` when a retry got it back. A fresh
+    write also hands back the rows it wrote, so the caller need not read them again."""
 
     id: int
     transaction_id: int | None
     replayed: bool
+    written: tuple | None = None
 
 
 async def record_purchase(
@@ -176,13 +180,17 @@ async def record_purchase(
         "amount": amount, "currency": currency, "occurredAt": occurred_at.isoformat(),
         "store": store, "lines": [dataclasses.asdict(line) for line in lines],
     }  # fmt: skip
-    member_id = await _member_id(member)
+    member_id = await member_id_for(member)
+    written = []
 
     async def work(tx: Transaction) -> dict:
         async with ledger.member_book(member_id=member_id) as book:
+            tier = await tiers.multiplier_for(member_id, tx.connection)
+            bonuses = await offers.bonuses_for_purchase(member_id, occurred_at, tx.connection)
             points, steps = R.purchase_points(
-                rules, amount=amount, currency=currency, lines=lines, occurred_at=occurred_at
-            )
+                rules, amount=amount, currency=currency, lines=lines, occurred_at=occurred_at,
+                tier=(tier.name(), tier.multiplier) if tier else None, bonuses=bonuses,
+            )  # fmt: skip
             points = await _apply_caps(rules.policy, member_id, occurred_at, points, steps)
             available_at = occurred_at + dt.timedelta(days=rules.policy.hold_days)
             if points and available_at > ledger.now():
@@ -199,7 +207,12 @@ async def record_purchase(
                 lines=payload["lines"], points_earned=points, transaction_id=txn.id,
                 recorded_by=recorded_by, using_db=tx.connection,
             )  # fmt: skip
+            paid = [s["params"]["offerId"] for s in steps
+                    if s["rule"] == "RULE_OFFER" and s["points"] > 0]  # fmt: skip
+            if paid:
+                await offers.record_uses(member_id, paid, tx.connection)
             await _after_purchase(book, purchase, rules)
+        written[:] = [purchase, txn]
         return {"purchase": purchase.id, "transaction": txn.id}
 
     try:
@@ -212,7 +225,9 @@ async def record_purchase(
         if existing is None:
             raise
         raise PurchaseAlreadyRecorded(purchase_id=existing.id) from None
-    return Recorded(result["purchase"], result["transaction"], replayed)
+    return Recorded(
+        result["purchase"], result["transaction"], replayed, None if replayed else tuple(written)
+    )
 
 
 def _check_lines(lines: Sequence[R.Line], amount: int, problems: list) -> list[R.Line]:

@@ -33,6 +33,7 @@ class Kind(StrEnum):
     RELEASE = "release"
     REFUND = "refund"
     REDEMPTION = "redemption"
+    CANCELLATION = "cancellation"  # a cancelled redemption gives its points back
     EXPIRY = "expiry"
     ADJUSTMENT = "adjustment"
 

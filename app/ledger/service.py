@@ -13,7 +13,7 @@ Invariants kept by every operation (and verified by `check()`):
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import AsyncIterator, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
@@ -27,7 +27,6 @@ from app.ledger.models import (
     MemberBalance,
     PointsLot,
     PointsTransaction,
-    Posting,
 )
 
 
@@ -45,6 +44,18 @@ _LOCK_SQL = (
 
 def _param(tx: Transaction) -> str:
     return "$1" if tx.connection.capabilities.dialect == "postgres" else "?"
+
+
+def _marks(conn, count: int) -> list[str]:
+    """`count` parameter placeholders in the connection's dialect."""
+    if conn.capabilities.dialect == "postgres":
+        return [f"${i}" for i in range(1, count + 1)]
+    return ["?"] * count
+
+
+_POSTINGS_SQL = (
+    'INSERT INTO "points_posting" ("transaction_id", "member_id", "account", "amount") VALUES '
+)
 
 
 def _expiry_order(lot: PointsLot) -> tuple:
@@ -182,6 +193,52 @@ class MemberBook:
         self.lifetime -= points
         return txn
 
+    async def reverse_debit(
+        self,
+        debit: PointsTransaction,
+        *,
+        account: Account = Account.REDEEMED,
+        kind: Kind = Kind.CANCELLATION,
+        explanation: Sequence[dict] = (),
+        reference: str | None = None,
+    ) -> PointsTransaction:
+        """Give back what `debit` took from the wallet, with the expiry dates of the lots it
+        consumed (what expired meanwhile expires at the next pass). Lifetime points do not
+        change: spending never lowered them. Call it once per debit (callers guard that)."""
+        points = -debit.available_delta
+        if debit.member_id != self.member_id or points <= 0:
+            raise ValueError("reverse_debit takes a debit of this member's wallet")
+        txn = await self._record(
+            kind, [(account, -points), (Account.WALLET, points)], explanation=explanation,
+            reference=reference,
+        )  # fmt: skip
+        consumed = await LotConsumption.filter(transaction_id=debit.id).using_db(
+            self.tx.connection
+        ).values_list("lot_id", "points")  # fmt: skip
+        expiries = dict(
+            await PointsLot.filter(id__in=[lot_id for lot_id, _ in consumed])
+            .using_db(self.tx.connection)
+            .values_list("id", "expires_at")
+        )
+        pieces = [(p, expiries.get(lot_id)) for lot_id, p in consumed]
+        left = points - sum(p for p, _ in pieces)
+        if left > 0:  # taken into a debt rather than from lots: comes back without expiry
+            pieces.append((left, None))
+        at = now()
+        for piece, expires_at in pieces:
+            remaining = self._repay_debt(piece)
+            lot = await PointsLot.create(
+                member_id=self.member_id, transaction_id=txn.id, points=piece,
+                remaining=remaining, pending=False, available_at=at, expires_at=expires_at,
+                using_db=self.tx.connection,
+            )  # fmt: skip
+            if remaining < piece:
+                await LotConsumption.create(
+                    lot_id=lot.id, transaction_id=txn.id, points=piece - remaining,
+                    using_db=self.tx.connection,
+                )  # fmt: skip
+        return txn
+
     async def release(self, lot: PointsLot, *, at: dt.datetime) -> PointsTransaction:
         """Make a pending lot available (its hold period is over)."""
         points = lot.remaining
@@ -271,15 +328,13 @@ class MemberBook:
             actor_id=actor_id,
             using_db=self.tx.connection,
         )
-        if legs:
-            await Posting.bulk_create(
-                [
-                    Posting(transaction_id=txn.id, member_id=self.member_id, account=account,
-                            amount=amount)
-                    for account, amount in legs
-                ],
-                using_db=self.tx.connection,
-            )  # fmt: skip
+        if legs:  # one multi-row INSERT: no per-row model objects, no ids read back
+            conn = self.tx.connection
+            marks = _marks(conn, 4 * len(legs))
+            rows = ", ".join(f"({', '.join(marks[i : i + 4])})" for i in range(0, len(marks), 4))
+            values = [v for account, amount in legs
+                      for v in (txn.id, self.member_id, account.value, amount)]  # fmt: skip
+            await conn.execute_query(_POSTINGS_SQL + rows, values)
         self.written.append(txn)
         publish_after_commit(
             self.tx, member_topic(self.member_id), {"type": "POINTS_CHANGED", "transaction": txn.id}
@@ -292,6 +347,19 @@ class MemberBook:
                 self.tx.connection
             ).update(available=self.available, pending=self.pending, lifetime=self.lifetime,
                      updated_at=now())  # fmt: skip
+
+
+# Called with each book that moved points, before its balance is written back, inside the
+# same transaction and under the member's lock (e.g. tiers re-evaluate the member here).
+# Other domains register themselves; the ledger knows nothing about them.
+BOOK_CLOSE_HOOKS: list[Callable[[MemberBook], Awaitable[None]]] = []
+
+
+async def _close(book: MemberBook) -> None:
+    if book.written:
+        for hook in BOOK_CLOSE_HOOKS:
+            await hook(book)
+    await book._flush()
 
 
 @asynccontextmanager
@@ -309,14 +377,14 @@ async def member_book(*, member_id: int) -> AsyncIterator[MemberBook]:
         book = outer.state[key] = await _open_book(outer, member_id)
         try:
             yield book
-            await book._flush()
+            await _close(book)
         finally:
             del outer.state[key]
         return
     async with transaction() as tx:
         book = tx.state[("member_book", member_id)] = await _open_book(tx, member_id)
         yield book
-        await book._flush()
+        await _close(book)
 
 
 async def _open_book(tx: Transaction, member_id: int) -> MemberBook:
@@ -451,45 +519,15 @@ async def adjust_points(
 
 # ---- activity ----------------------------------------------------------------------------
 
-_ACTIVITY_SQL = (
-    'SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t."member_id" '
-    'ORDER BY t."id" DESC) AS "row_number" FROM "points_transaction" t '
-    'WHERE t."member_id" IN ({members}){filters}) ranked WHERE "row_number" <= {limit} '
-    'ORDER BY "member_id", "id" DESC'
-)
-
 
 async def activity_pages(
     member_ids: Sequence[int], *, size: int, before_id: int | None, kind: Kind | None
 ) -> dict[int, tuple[list[PointsTransaction], bool]]:
     """Newest-first pages of several members' transactions in one query:
     {member id: (transactions, has more)}."""
-    from app.db import connection
+    from app.pagination import newest_pages_per_owner
 
-    conn = connection()
-    postgres = conn.capabilities.dialect == "postgres"
-    params: list = list(member_ids)
-    filters = ""
-    if kind is not None:
-        params.append(kind.value)
-        filters += ' AND t."kind" = {}'
-    if before_id is not None:
-        params.append(before_id)
-        filters += ' AND t."id" < {}'
-    marks = [f"${i}" if postgres else "?" for i in range(1, len(params) + 1)]
-    sql = _ACTIVITY_SQL.format(
-        members=", ".join(marks[: len(member_ids)]),
-        filters=filters.format(*marks[len(member_ids) :]),
-        limit=int(size) + 1,
-    )
-    pages: dict[int, tuple[list[PointsTransaction], bool]] = {m: ([], False) for m in member_ids}
-    for row in await conn.execute_query_dict(sql, params):
-        row = dict(row)
-        row.pop("row_number")
-        txn = PointsTransaction._init_from_db(**row)
-        items, _ = pages[txn.member_id]
-        if len(items) < size:
-            items.append(txn)
-        else:
-            pages[txn.member_id] = (items, True)
-    return pages
+    return await newest_pages_per_owner(
+        PointsTransaction, member_ids, size=size, before_id=before_id,
+        where={"kind": kind.value} if kind is not None else None,
+    )  # fmt: skip

@@ -11,6 +11,7 @@ from zoneinfo import available_timezones
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
+from tortoise.queryset import QuerySet
 
 from app.auth import passwords
 from app.db import transaction
@@ -289,10 +290,9 @@ async def set_role(*, email: str, role: Role) -> Member:
     return await Member.get(email=normalize_email(email))
 
 
-async def find_member(
-    *, member_id: int | None = None, external_ref: str | None = None, card_number: str | None = None
-) -> Member | None:
-    """An active member by primary key, CRM reference or loyalty card number."""
+def _member_by_ref(
+    member_id: int | None, external_ref: str | None, card_number: str | None
+) -> QuerySet[Member] | None:
     if member_id is not None:
         query = Member.filter(id=member_id)
     elif external_ref is not None:
@@ -301,4 +301,23 @@ async def find_member(
         query = Member.filter(card_number=card_number.replace(" ", "").replace("-", ""))
     else:
         return None
-    return await query.filter(is_active=True).first()
+    return query.filter(is_active=True)
+
+
+async def find_member(
+    *, member_id: int | None = None, external_ref: str | None = None, card_number: str | None = None
+) -> Member | None:
+    """An active member by primary key, CRM reference or loyalty card number."""
+    query = _member_by_ref(member_id, external_ref, card_number)
+    return None if query is None else await query.first()
+
+
+async def find_member_id(
+    *, member_id: int | None = None, external_ref: str | None = None, card_number: str | None = None
+) -> int | None:
+    """The id of `find_member`'s member, without loading the row (the till's hot path)."""
+    query = _member_by_ref(member_id, external_ref, card_number)
+    if query is None:
+        return None
+    ids = await query.limit(1).values_list("id", flat=True)
+    return ids[0] if ids else None

@@ -1,5 +1,6 @@
 """The ledger's operations and invariants, at the service level."""
 
+import asyncio
 import datetime as dt
 
 import pytest
@@ -98,3 +99,21 @@ async def test_nested_books_of_one_member_share_one_balance():
             await inner.earn(points=5, kind=Kind.BONUS)
     assert (await balance(m.id)).available == 15
     assert await check() == []
+
+
+async def test_the_server_lifespan_runs_maintenance_periodically(settings_with):
+    """With WORKER_INTERVAL set, a served app releases held points without `loyalty worker`."""
+    from app.main import create_app
+
+    m = await factories.member()
+    async with ledger.member_book(member_id=m.id) as book:
+        await book.earn(
+            points=30, kind=Kind.PURCHASE, available_at=ledger.now() + dt.timedelta(seconds=0.5)
+        )
+    served = create_app(settings_with(worker_interval=1), manage_database=False)
+    async with served.router.lifespan_context(served):
+        for _ in range(60):
+            if (await balance(m.id)).available == 30:
+                break
+            await asyncio.sleep(0.1)
+    assert await balance(m.id) == ledger.Balance(m.id, 30, 0, 30)
