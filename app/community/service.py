@@ -1,0 +1,440 @@
+"""Community rules: who may read and post where, limits, reactions, moderation with an audit
+trail, and events whose places and waitlist are decided under the event row's lock."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Awaitable, Callable, Sequence
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+from tortoise.functions import Count
+
+from app.community.models import (
+    Comment,
+    Event,
+    Group,
+    GroupMembership,
+    ModerationAction,
+    ModerationLog,
+    Post,
+    Reaction,
+    ReactionKind,
+    Report,
+    Rsvp,
+    RsvpStatus,
+)
+from app.db import Transaction, transaction
+from app.errors import (
+    AlreadyRsvped,
+    EventNotFound,
+    FieldProblem,
+    GroupNotFound,
+    InvalidInput,
+    MemberNotFound,
+    NotEligible,
+    PostingNotAllowed,
+    PostNotFound,
+    RsvpNotFound,
+    SlowDown,
+)
+from app.events import publish_after_commit
+from app.i18n import LOCALES
+from app.offers.service import clean_url
+from app.tiers.service import current_program, rank_of
+
+POST_LIMIT, COMMENT_LIMIT = 2000, 1000  # characters
+MAX_IMAGES = 4
+RATE_WINDOW = dt.timedelta(minutes=10)
+POSTS_PER_WINDOW, COMMENTS_PER_WINDOW = 5, 20
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def group_topic(group_id: int) -> str:
+    return f"group:{group_id}"
+
+
+# ---- access ---------------------------------------------------------------------------------
+
+
+async def _tier_gate(min_tier_id: int | None, member_id: int) -> None:
+    if min_tier_id is None:
+        return
+    needed = (await current_program()).by_id(min_tier_id)
+    if needed is not None and await rank_of(member_id) < needed.rank:
+        raise NotEligible(reason="TIER", tier=needed.name())
+
+
+async def readable_group(group_id: int | None, member_id: int) -> Group:
+    """The group, if it exists and the member's tier opens it."""
+    group = await Group.get_or_none(id=group_id, archived_at__isnull=True) if group_id else None
+    if group is None:
+        raise GroupNotFound()
+    await _tier_gate(group.min_tier_id, member_id)
+    return group
+
+
+async def join(*, group_id: int, member_id: int) -> GroupMembership:
+    await readable_group(group_id, member_id)
+    membership = await GroupMembership.get_or_none(group_id=group_id, member_id=member_id)
+    if membership is None:
+        try:
+            return await GroupMembership.create(group_id=group_id, member_id=member_id)
+        except IntegrityError:  # joined twice at once
+            return await GroupMembership.get(group_id=group_id, member_id=member_id)
+    if membership.left_at is not None:
+        membership.left_at = None
+        await membership.save(update_fields=["left_at"])
+    return membership
+
+
+async def leave(*, group_id: int, member_id: int) -> None:
+    await GroupMembership.filter(group_id=group_id, member_id=member_id,
+                                 left_at__isnull=True).update(left_at=now())  # fmt: skip
+
+
+async def _may_post(group_id: int, member_id: int, at: dt.datetime) -> None:
+    membership = await GroupMembership.get_or_none(group_id=group_id, member_id=member_id)
+    if membership is None or membership.left_at is not None:
+        raise PostingNotAllowed(reason="NOT_A_MEMBER")
+    if membership.banned_at is not None:
+        raise PostingNotAllowed(reason="BANNED")
+    if membership.muted_until is not None and membership.muted_until > at:
+        raise PostingNotAllowed(reason="MUTED", until=membership.muted_until)
+
+
+async def _rate_limit(model, member_id: int, limit: int, at: dt.datetime) -> None:
+    recent = await model.filter(author_id=member_id, created_at__gt=at - RATE_WINDOW).order_by(
+        "created_at"
+    ).values_list("created_at", flat=True)  # fmt: skip
+    if len(recent) >= limit:
+        oldest = recent[-limit]
+        wait = int((oldest + RATE_WINDOW - at).total_seconds()) + 1
+        raise SlowDown(retry_after_seconds=max(wait, 1))
+
+
+def _text(value: str, limit: int, problems: list) -> str:
+    text = (value or "").strip()
+    if not text:
+        problems.append(FieldProblem("text", "REQUIRED"))
+    elif len(text) > limit:
+        problems.append(FieldProblem("text", "TOO_LONG", {"max": limit}))
+    return text
+
+
+# ---- posts, comments, reactions -------------------------------------------------------------
+
+
+async def create_post(
+    *, group_id: int, member_id: int, text: str, image_urls: Sequence[str] = ()
+) -> Post:
+    problems: list[FieldProblem] = []
+    text = _text(text, POST_LIMIT, problems)
+    if len(image_urls) > MAX_IMAGES:
+        problems.append(FieldProblem("imageUrls", "TOO_MANY", {"max": MAX_IMAGES}))
+    urls = [clean_url(u, "imageUrls", problems) for u in image_urls]
+    if any(u and not u.startswith("https://") for u in urls):
+        problems.append(FieldProblem("imageUrls", "INVALID_URL"))
+    if problems:
+        raise InvalidInput(problems)
+    at = now()
+    await readable_group(group_id, member_id)
+    await _may_post(group_id, member_id, at)
+    await _rate_limit(Post, member_id, POSTS_PER_WINDOW, at)
+    async with transaction() as tx:
+        post = await Post.create(group_id=group_id, author_id=member_id, text=text,
+                                 image_urls=[u for u in urls if u], using_db=tx.connection)  # fmt: skip
+        publish_after_commit(tx, group_topic(group_id), {"type": "POST_ADDED", "post": post.id})
+    return post
+
+
+async def visible_post(post_id: int | None, member_id: int) -> Post:
+    post = await Post.get_or_none(id=post_id, hidden_at__isnull=True) if post_id else None
+    if post is None:
+        raise PostNotFound()
+    await readable_group(post.group_id, member_id)
+    return post
+
+
+async def comment(*, post_id: int, member_id: int, text: str) -> Comment:
+    problems: list[FieldProblem] = []
+    text = _text(text, COMMENT_LIMIT, problems)
+    if problems:
+        raise InvalidInput(problems)
+    at = now()
+    post = await visible_post(post_id, member_id)
+    await _may_post(post.group_id, member_id, at)
+    await _rate_limit(Comment, member_id, COMMENTS_PER_WINDOW, at)
+    return await Comment.create(post_id=post.id, author_id=member_id, text=text)
+
+
+async def react(*, post_id: int, member_id: int, kind: ReactionKind | None) -> Post:
+    """Set (or with no kind, remove) the member's reaction to a visible post."""
+    post = await visible_post(post_id, member_id)
+    if kind is None:
+        await Reaction.filter(post_id=post.id, member_id=member_id).delete()
+        return post
+    updated = await Reaction.filter(post_id=post.id, member_id=member_id).update(kind=kind)
+    if not updated:
+        try:
+            await Reaction.create(post_id=post.id, member_id=member_id, kind=kind)
+        except IntegrityError:  # reacted twice at once: the last one wins
+            await Reaction.filter(post_id=post.id, member_id=member_id).update(kind=kind)
+    return post
+
+
+# ---- batched reads for DataLoaders ----------------------------------------------------------
+
+
+async def comment_counts(post_ids: list[int]) -> list[int]:
+    rows = await Comment.filter(post_id__in=post_ids, hidden_at__isnull=True).group_by(
+        "post_id"
+    ).annotate(n=Count("id")).values("post_id", "n")  # fmt: skip
+    found = {r["post_id"]: r["n"] for r in rows}
+    return [found.get(i, 0) for i in post_ids]
+
+
+async def reaction_counts(post_ids: list[int]) -> list[dict[str, int]]:
+    rows = await Reaction.filter(post_id__in=post_ids).group_by("post_id", "kind").annotate(
+        n=Count("id")
+    ).values("post_id", "kind", "n")  # fmt: skip
+    found: dict[int, dict[str, int]] = {i: {} for i in post_ids}
+    for r in rows:
+        found[r["post_id"]][str(r["kind"])] = r["n"]
+    return [found[i] for i in post_ids]
+
+
+def own_reactions(member_id: int) -> Callable[[list[int]], Awaitable[list[str | None]]]:
+    async def load(post_ids: list[int]) -> list[str | None]:
+        rows = await Reaction.filter(post_id__in=post_ids, member_id=member_id).values_list(
+            "post_id", "kind"
+        )
+        found = {p: str(k) for p, k in rows}
+        return [found.get(i) for i in post_ids]
+
+    return load
+
+
+# ---- moderation -----------------------------------------------------------------------------
+
+
+def _reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise InvalidInput([FieldProblem("reason", "REQUIRED")])
+    if len(reason) > 500:
+        raise InvalidInput([FieldProblem("reason", "TOO_LONG", {"max": 500})])
+    return reason
+
+
+async def report(
+    *, member_id: int, post_id: int | None, comment_id: int | None, reason: str
+) -> Report:
+    reason = _reason(reason)
+    if (post_id is None) == (comment_id is None):
+        raise InvalidInput([FieldProblem("postId", "ONE_REFERENCE")])
+    if comment_id is not None:
+        found = await Comment.get_or_none(id=comment_id, hidden_at__isnull=True)
+        if found is None:
+            raise PostNotFound()
+        await visible_post(found.post_id, member_id)
+    else:
+        await visible_post(post_id, member_id)
+    return await Report.create(reporter_id=member_id, post_id=post_id, comment_id=comment_id,
+                               reason=reason)  # fmt: skip
+
+
+async def hide(
+    *, actor_id: int, post_id: int | None = None, comment_id: int | None = None, reason: str
+) -> None:
+    """Hide a post or a comment (it disappears from feeds), with the reason logged."""
+    reason = _reason(reason)
+    at = now()
+    async with transaction() as tx:
+        if post_id is not None:
+            if not await Post.filter(id=post_id).using_db(tx.connection).update(hidden_at=at):
+                raise PostNotFound()
+            action = ModerationAction.HIDE_POST
+        else:
+            if not await Comment.filter(id=comment_id).using_db(tx.connection).update(hidden_at=at):
+                raise PostNotFound()
+            action = ModerationAction.HIDE_COMMENT
+        await Report.filter(post_id=post_id, comment_id=comment_id,
+                            resolved_at__isnull=True).using_db(tx.connection).update(
+            resolved_at=at)  # fmt: skip
+        await ModerationLog.create(actor_id=actor_id, action=action, post_id=post_id,
+                                   comment_id=comment_id, reason=reason,
+                                   using_db=tx.connection)  # fmt: skip
+
+
+async def restrict(
+    *, actor_id: int, group_id: int, member_id: int, action: ModerationAction, reason: str,
+    until: dt.datetime | None = None,
+) -> GroupMembership:  # fmt: skip
+    """Mute (until a time), ban or unban a member in a group, logged."""
+    reason = _reason(reason)
+    if action == ModerationAction.MUTE and (until is None or until <= now()):
+        raise InvalidInput([FieldProblem("until", "INVALID_DATE")])
+    if not await Group.filter(id=group_id).exists():
+        raise GroupNotFound()
+    from app.members.models import Member
+
+    if not await Member.filter(id=member_id).exists():
+        raise MemberNotFound()
+    async with transaction() as tx:
+        conn = tx.connection
+        membership = await GroupMembership.get_or_none(group_id=group_id, member_id=member_id)
+        if membership is None:
+            membership = await GroupMembership.create(group_id=group_id, member_id=member_id,
+                                                      left_at=now(), using_db=conn)  # fmt: skip
+        if action == ModerationAction.MUTE:
+            membership.muted_until = until
+        elif action == ModerationAction.BAN:
+            membership.banned_at = now()
+        else:
+            membership.banned_at = membership.muted_until = None
+        await membership.save(using_db=conn)
+        await ModerationLog.create(actor_id=actor_id, action=action, group_id=group_id,
+                                   member_id=member_id, reason=reason, until=until,
+                                   using_db=conn)  # fmt: skip
+    return membership
+
+
+# ---- events ---------------------------------------------------------------------------------
+
+# Called with (transaction, member id, event, status) when a place is confirmed, e.g. by
+# messaging to send the confirmation and schedule reminders once that domain exists.
+RSVP_HOOKS: list[Callable[[Transaction, int, Event, RsvpStatus], Awaitable[None]]] = []
+
+
+async def _event_for(event_id: int | None, member_id: int, conn) -> Event:
+    event = None
+    if event_id:
+        event = (
+            await Event.select_for_update()
+            .using_db(conn)
+            .get_or_none(id=event_id, cancelled_at__isnull=True)
+        )
+    if event is None or event.ends_at <= now():
+        raise EventNotFound()
+    await _tier_gate(event.min_tier_id, member_id)
+    return event
+
+
+async def rsvp(*, event_id: int, member_id: int) -> Rsvp:
+    """A place if one is left, else the end of the waitlist; decided under the event's lock,
+    so the capacity is never exceeded and the waitlist keeps arrival order."""
+    async with transaction() as tx:
+        conn = tx.connection
+        event = await _event_for(event_id, member_id, conn)
+        existing = await Rsvp.get_or_none(event_id=event.id, member_id=member_id).using_db(conn)
+        if existing is not None and existing.status != RsvpStatus.CANCELLED:
+            raise AlreadyRsvped()
+        status = RsvpStatus.CONFIRMED if event.confirmed < event.capacity else (
+            RsvpStatus.WAITLISTED)  # fmt: skip
+        if status == RsvpStatus.CONFIRMED:
+            await Event.filter(id=event.id).using_db(conn).update(confirmed=F("confirmed") + 1)
+        if existing is not None:  # back after cancelling: a new place in the queue
+            await existing.delete(using_db=conn)
+        place = await Rsvp.create(event_id=event.id, member_id=member_id, status=status,
+                                  using_db=conn)  # fmt: skip
+        for hook in RSVP_HOOKS:
+            await hook(tx, member_id, event, status)
+    return place
+
+
+async def cancel_rsvp(*, event_id: int, member_id: int) -> Rsvp:
+    """Give up a place (the first on the waitlist gets it) or a waitlist spot."""
+    async with transaction() as tx:
+        conn = tx.connection
+        event = await Event.select_for_update().using_db(conn).get_or_none(id=event_id)
+        if event is None:
+            raise EventNotFound()
+        place = await Rsvp.get_or_none(event_id=event_id, member_id=member_id).using_db(conn)
+        if place is None or place.status == RsvpStatus.CANCELLED:
+            raise RsvpNotFound()
+        was = place.status
+        place.status = RsvpStatus.CANCELLED
+        await place.save(using_db=conn, update_fields=["status", "updated_at"])
+        if was == RsvpStatus.CONFIRMED:
+            first = (
+                await Rsvp.filter(event_id=event_id, status=RsvpStatus.WAITLISTED)
+                .using_db(conn)
+                .order_by("id")
+                .first()
+            )
+            if first is not None:
+                first.status = RsvpStatus.CONFIRMED
+                await first.save(using_db=conn, update_fields=["status", "updated_at"])
+                for hook in RSVP_HOOKS:
+                    await hook(tx, first.member_id, event, RsvpStatus.CONFIRMED)
+            else:
+                await Event.filter(id=event_id).using_db(conn).update(confirmed=F("confirmed") - 1)
+    return place
+
+
+async def waitlist_position(event_id: int, rsvp_id: int) -> int:
+    return await Rsvp.filter(event_id=event_id, status=RsvpStatus.WAITLISTED,
+                             id__lte=rsvp_id).count()  # fmt: skip
+
+
+# ---- staff: groups and events ---------------------------------------------------------------
+
+
+def _texts(texts: dict, keys: tuple[str, str], problems: list) -> dict:
+    clean = {}
+    title_key, body_key = keys
+    for locale, entry in texts.items():
+        if locale not in LOCALES:
+            problems.append(FieldProblem(f"texts.{locale}", "UNSUPPORTED_LOCALE"))
+            continue
+        title = " ".join((entry.get(title_key) or "").split())
+        if not title or len(title) > 120:
+            problems.append(FieldProblem(f"texts.{locale}.{title_key}",
+                                         "REQUIRED" if not title else "TOO_LONG"))  # fmt: skip
+        clean[locale] = {title_key: title, body_key: (entry.get(body_key) or "").strip()[:4000]}
+    if "en" not in clean:
+        problems.append(FieldProblem(f"texts.en.{title_key}", "REQUIRED"))
+    return clean
+
+
+async def _tier_id(code: str | None, problems: list) -> int | None:
+    if not code:
+        return None
+    tier = next((t for t in (await current_program()).tiers if t.code == code), None)
+    if tier is None:
+        problems.append(FieldProblem("minTier", "INVALID_VALUE"))
+        return None
+    return tier.id
+
+
+async def create_group(*, texts: dict, min_tier_code: str | None) -> Group:
+    problems: list[FieldProblem] = []
+    clean = _texts(texts, ("name", "description"), problems)
+    tier_id = await _tier_id(min_tier_code, problems)
+    if problems:
+        raise InvalidInput(problems)
+    return await Group.create(texts=clean, min_tier_id=tier_id)
+
+
+async def create_event(
+    *, texts: dict, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int,
+    location: str | None, min_tier_code: str | None,
+) -> Event:  # fmt: skip
+    problems: list[FieldProblem] = []
+    clean = _texts(texts, ("title", "description"), problems)
+    if ends_at <= starts_at:
+        problems.append(FieldProblem("endsAt", "ENDS_BEFORE_START"))
+    if not 1 <= capacity <= 100_000:
+        problems.append(FieldProblem("capacity", "INVALID_VALUE"))
+    location = (location or "").strip() or None
+    if location and len(location) > 200:
+        problems.append(FieldProblem("location", "TOO_LONG", {"max": 200}))
+    tier_id = await _tier_id(min_tier_code, problems)
+    if problems:
+        raise InvalidInput(problems)
+    return await Event.create(texts=clean, starts_at=starts_at, ends_at=ends_at,
+                              capacity=capacity, location=location, min_tier_id=tier_id)  # fmt: skip

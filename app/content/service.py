@@ -1,0 +1,113 @@
+"""Exclusive content: published items for members, full for their tier and below, a teaser
+(title only) for higher tiers to show what climbing brings."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from tortoise.expressions import Q
+
+from app.content.models import ContentItem, ContentKind
+from app.errors import ContentNotFound, FieldProblem, InvalidInput
+from app.i18n import LOCALES
+from app.offers.service import clean_url
+from app.tiers.service import current_program, rank_of
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def published(at: dt.datetime) -> Q:
+    return Q(publish_at__lte=at) & (Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at))
+
+
+@dataclass(frozen=True)
+class Seen:
+    """An item as one member may see it: `locked` items show their title only."""
+
+    item: ContentItem
+    locked: bool
+    required_tier: str | None  # the tier's name, when locked
+
+
+async def visible(items: list[ContentItem], *, member_id: int) -> list[Seen]:
+    program = await current_program()
+    rank = await rank_of(member_id) if any(i.min_tier_id for i in items) else -1
+    result = []
+    for item in items:
+        needed = program.by_id(item.min_tier_id)
+        locked = needed is not None and rank < needed.rank
+        result.append(Seen(item, locked, needed.name() if locked else None))
+    return result
+
+
+@dataclass
+class ContentFields:
+    kind: ContentKind
+    texts: dict
+    publish_at: dt.datetime
+    unpublish_at: dt.datetime | None = None
+    video_url: str | None = None
+    image_url: str | None = None
+    min_tier_code: str | None = None
+
+
+async def _validate(f: ContentFields) -> dict:
+    problems: list[FieldProblem] = []
+    texts = {}
+    for locale, entry in f.texts.items():
+        if locale not in LOCALES:
+            problems.append(FieldProblem(f"texts.{locale}", "UNSUPPORTED_LOCALE"))
+            continue
+        title = " ".join((entry.get("title") or "").split())
+        body = (entry.get("body") or "").strip()
+        if not title or len(title) > 160:
+            problems.append(FieldProblem(f"texts.{locale}.title",
+                                         "REQUIRED" if not title else "TOO_LONG"))  # fmt: skip
+        if len(body) > 50_000:
+            problems.append(FieldProblem(f"texts.{locale}.body", "TOO_LONG", {"max": 50_000}))
+        texts[locale] = {"title": title, "body": body}
+    if "en" not in texts and not any(p.field.startswith("texts.en") for p in problems):
+        problems.append(FieldProblem("texts.en.title", "REQUIRED"))
+    if f.unpublish_at is not None and f.unpublish_at <= f.publish_at:
+        problems.append(FieldProblem("unpublishAt", "ENDS_BEFORE_START"))
+    if f.kind == ContentKind.VIDEO and not f.video_url:
+        problems.append(FieldProblem("videoUrl", "REQUIRED"))
+    tier_id = None
+    if f.min_tier_code:
+        tier = next((t for t in (await current_program()).tiers if t.code == f.min_tier_code),
+                    None)  # fmt: skip
+        if tier is None:
+            problems.append(FieldProblem("minTier", "INVALID_VALUE"))
+        else:
+            tier_id = tier.id
+    values = {
+        "kind": f.kind, "texts": texts, "publish_at": f.publish_at,
+        "unpublish_at": f.unpublish_at, "video_url": clean_url(f.video_url, "videoUrl", problems),
+        "image_url": clean_url(f.image_url, "imageUrl", problems), "min_tier_id": tier_id,
+    }  # fmt: skip
+    if problems:
+        raise InvalidInput(problems)
+    return values
+
+
+async def save_content(*, item_id: int | None, fields: ContentFields) -> ContentItem:
+    """Create an item (no id) or replace one's settings."""
+    values = await _validate(fields)
+    if item_id is None:
+        return await ContentItem.create(**values)
+    if not await ContentItem.filter(id=item_id).update(**values):
+        raise ContentNotFound()
+    return await ContentItem.get(id=item_id)
+
+
+async def unpublish(*, item_id: int) -> ContentItem:
+    item = await ContentItem.get_or_none(id=item_id)
+    if item is None:
+        raise ContentNotFound()
+    at = now()
+    if item.unpublish_at is None or item.unpublish_at > at:
+        await ContentItem.filter(id=item_id).update(unpublish_at=max(at, item.publish_at))
+    return await ContentItem.get(id=item_id)

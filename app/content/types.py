@@ -1,0 +1,105 @@
+import datetime as dt
+from collections.abc import Iterable
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app import errors
+from app.content import models
+from app.content.service import Seen
+from app.graphql.context import Context
+from app.graphql.errors import InvalidInputError, UserError, error_type
+from app.i18n import localized
+
+ContentKind = strawberry.enum(models.ContentKind, name="ContentKind")
+
+
+@error_type(errors.ContentNotFound)
+class ContentNotFoundError(UserError):
+    pass
+
+
+@strawberry.type(description="Exclusive content. `locked`: title only, for a higher tier.")
+class Content(relay.Node):
+    id: relay.NodeID[int]
+    kind: ContentKind
+    locked: bool
+    required_tier: str | None = strawberry.field(description="The tier that unlocks it.")
+    published_at: dt.datetime
+    texts: strawberry.Private[dict]
+    video: strawberry.Private[str | None]
+    image: strawberry.Private[str | None]
+
+    @strawberry.field
+    async def title(self, info: Info[Context, None]) -> str:
+        return localized(self.texts, await info.context.locale(), "title")
+
+    @strawberry.field(description="Null while locked.")
+    async def body(self, info: Info[Context, None]) -> str | None:
+        return None if self.locked else localized(self.texts, await info.context.locale(), "body")
+
+    @strawberry.field(description="Null while locked.")
+    def video_url(self) -> str | None:
+        return None if self.locked else self.video
+
+    @strawberry.field
+    def image_url(self) -> str | None:
+        return self.image
+
+    @classmethod
+    def from_seen(cls, s: Seen) -> "Content":
+        i = s.item
+        return cls(id=i.id, kind=ContentKind(i.kind), locked=s.locked,
+                   required_tier=s.required_tier, published_at=i.publish_at, texts=i.texts,
+                   video=i.video_url, image=i.image_url)  # fmt: skip
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list["Content | None"]:
+        """Published items, for signed-in members (locked ones as teasers)."""
+        from app.content.models import ContentItem
+        from app.content.service import now, published, visible
+
+        viewer = await info.context.viewer()
+        ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
+        if viewer is None:
+            return [None for _ in ids]
+        items = await ContentItem.filter(published(now()), id__in=ids)
+        seen = {s.item.id: s for s in await visible(items, member_id=viewer.id)}
+        return [cls.from_seen(seen[i]) if i in seen else None for i in ids]
+
+
+@strawberry.type
+class ContentConnection(relay.Connection[Content]):
+    pass
+
+
+@strawberry.input
+class ContentTextInput:
+    locale: str
+    title: str
+    body: str = ""
+
+
+@strawberry.input(description="Exclusive content's settings.")
+class ContentInput:
+    kind: ContentKind
+    texts: list[ContentTextInput]
+    publish_at: dt.datetime
+    unpublish_at: dt.datetime | None = None
+    video_url: str | None = None
+    image_url: str | None = None
+    min_tier: str | None = strawberry.field(default=None, description="A tier code.")
+
+
+@strawberry.type
+class ContentSaved:
+    id: relay.GlobalID
+
+
+SaveContentResult = Annotated[
+    ContentSaved | InvalidInputError | ContentNotFoundError, strawberry.union("SaveContentResult")
+]

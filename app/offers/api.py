@@ -1,0 +1,131 @@
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app.errors import DomainError
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.permissions import IsStaff, allow
+from app.graphql.relay import node_id
+from app.members.models import Role
+from app.offers import models as M
+from app.offers import service
+from app.offers import types as T
+from app.pagination import Page, page_size
+from app.segments.rules import Engagement, Segment
+
+OFFER_EDITORS = (Role.ADMIN, Role.MARKETER)
+
+
+def segment_from_input(s: T.SegmentInput | None) -> Segment:
+    """A GraphQL SegmentInput as the rules' Segment (shared with campaigns)."""
+    if s is None:
+        return Segment()
+    return Segment(
+        tiers=tuple(s.tiers or ()), min_points=s.min_points, max_points=s.max_points,
+        purchased_within_days=s.purchased_within_days, categories=tuple(s.categories or ()),
+        interests=tuple(s.interests or ()), locales=tuple(s.locales or ()),
+        engagement=tuple(Engagement(e.value) for e in s.engagement or ()),
+    )  # fmt: skip
+
+
+def _fields(i: T.OfferInput) -> service.OfferFields:
+    return service.OfferFields(
+        kind=M.OfferKind(i.kind.value),
+        texts={t.locale: {"title": t.title, "description": t.description} for t in i.texts},
+        starts_at=i.starts_at, ends_at=i.ends_at, segment=segment_from_input(i.segment),
+        image_url=i.image_url, link=i.link, interests=tuple(i.interests or ()),
+        early_access_tiers=tuple(i.early_access_tiers or ()),
+        early_access_hours=i.early_access_hours, needs_activation=i.needs_activation,
+        bonus_multiplier=i.bonus_multiplier, bonus_points=i.bonus_points,
+        qualifying_categories=tuple(i.qualifying_categories or ()),
+        minimum_spend=i.minimum_spend, uses_per_member=i.uses_per_member, sku=i.sku,
+        member_price=i.member_price, regular_price=i.regular_price, currency=i.currency,
+    )  # fmt: skip
+
+
+def _saved(offer: M.Offer) -> T.OfferSaved:
+    return T.OfferSaved(id=relay.GlobalID("Offer", str(offer.id)),
+                        archived=offer.archived_at is not None)  # fmt: skip
+
+
+@strawberry.type
+class OffersQuery:
+    @strawberry.field(
+        description="Offers made for you now, most relevant first: offers targeted at you, "
+        "then those about your interests and what you buy, then the newest."
+    )
+    async def offers(
+        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+    ) -> T.OfferConnection:
+        from app.graphql.relay import to_connection
+
+        _, member = await info.context.require_member()
+        size = page_size(first)
+        start = service.decode_position(after) + 1 if after else 0
+        loaders = info.context.loaders
+        known = (await loaders.tiers.status.load(member.id),
+                 await loaders.ledger.balance.load(member.id))  # fmt: skip
+        shown = await service.offers_for(member.id, known=known)
+        items = shown[start : start + size]
+        page = Page(
+            items, [service.encode_position(start + n) for n in range(len(items))],
+            start + size < len(shown), start > 0,
+        )  # fmt: skip
+        locale = await info.context.locale()
+        return to_connection(T.OfferConnection, page, lambda s: T.Offer.from_shown(s, locale))
+
+
+@strawberry.type
+class OffersMutation:
+    @strawberry.mutation(description="Clip an offer that needs activation (again: no change).")
+    async def activate_offer(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.ActivateOfferResult:
+        _, member = await info.context.require_member()
+        try:
+            shown = await service.activate(member_id=member.id,
+                                           offer_id=node_id(id, "Offer", "id"))  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.Offer.from_shown(shown, await info.context.locale())
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): create an offer.",
+        extensions=allow(IsStaff(*OFFER_EDITORS)),
+    )
+    async def create_offer(
+        self, info: Info[Context, None], input: T.OfferInput
+    ) -> T.SaveOfferResult:
+        try:
+            offer = await service.create_offer(fields=_fields(input))
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return _saved(offer)
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): replace an offer's settings.",
+        extensions=allow(IsStaff(*OFFER_EDITORS)),
+    )
+    async def update_offer(
+        self, info: Info[Context, None], id: relay.GlobalID, input: T.OfferInput
+    ) -> T.SaveOfferResult:
+        try:
+            offer = await service.update_offer(offer_id=node_id(id, "Offer", "id"),
+                                               fields=_fields(input))  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return _saved(offer)
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): stop showing an offer.",
+        extensions=allow(IsStaff(*OFFER_EDITORS)),
+    )
+    async def archive_offer(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.SaveOfferResult:
+        try:
+            offer = await service.archive_offer(offer_id=node_id(id, "Offer", "id"))
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return _saved(offer)

@@ -1,0 +1,344 @@
+"""Offers: which a member sees (targeting, time, early access), in what order, clipping them,
+and the bonus points they add to a purchase."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from tortoise.exceptions import IntegrityError
+from tortoise.expressions import F
+
+from app.errors import FieldProblem, InvalidInput, OfferNotFound
+from app.i18n import LOCALES
+from app.offers.models import Offer, OfferActivation, OfferKind
+from app.segments import rules as S
+from app.segments.service import profiles
+from app.tiers.service import current_program
+
+CACHE_SECONDS = 5.0
+MAX_BONUS_POINTS = 1_000_000
+MAX_MONEY = 10**9
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# ---- what a member sees ---------------------------------------------------------------------
+
+
+_cache: tuple[float, list[tuple[Offer, S.Segment]]] | None = None
+
+
+def forget_offers() -> None:
+    """Drop the cached offers (staff changed one; other processes follow within
+    CACHE_SECONDS)."""
+    global _cache
+    _cache = None
+
+
+async def live_offers() -> list[tuple[Offer, S.Segment]]:
+    """Offers not archived and not over, with their parsed segments (read at most every
+    CACHE_SECONDS: every home screen and every purchase asks)."""
+    global _cache
+    if _cache is None or time.monotonic() - _cache[0] >= CACHE_SECONDS:
+        rows = await Offer.filter(archived_at__isnull=True, ends_at__gt=now()).order_by("id")
+        _cache = (time.monotonic(), [(o, S.Segment.from_json(o.segment)) for o in rows])
+    return _cache[1]
+
+
+def visible_from(offer: Offer, profile: S.Profile) -> dt.datetime:
+    """When this member first sees the offer: early for the early-access tiers."""
+    if profile.tier and profile.tier in (offer.early_access_tiers or ()):
+        return offer.starts_at - dt.timedelta(hours=offer.early_access_hours)
+    return offer.starts_at
+
+
+def is_for(
+    offer: Offer, profile: S.Profile, at: dt.datetime, segment: S.Segment | None = None
+) -> bool:
+    segment = segment or S.Segment.from_json(offer.segment)
+    return (
+        offer.archived_at is None
+        and visible_from(offer, profile) <= at < offer.ends_at
+        and segment.matches(profile, at)
+    )
+
+
+def rank_key(offer: Offer, segment: S.Segment, profile: S.Profile) -> tuple:
+    """Targeted offers first, then those about the member's interests, then those on what
+    they buy, then the newest."""
+    interests = len(profile.interests & set(offer.interests or ()))
+    bought = len(profile.categories & set(offer.qualifying_categories or ()))
+    return (not segment.everyone, interests, bought, offer.starts_at, offer.id)
+
+
+@dataclass(frozen=True)
+class Shown:
+    offer: Offer
+    visible_from: dt.datetime
+    activation: OfferActivation | None
+
+    @property
+    def uses_left(self) -> int | None:
+        if self.offer.kind != OfferKind.BONUS_POINTS:
+            return None
+        used = self.activation.uses if self.activation else 0
+        return max(self.offer.uses_per_member - used, 0)
+
+
+async def offers_for(
+    member_id: int, *, at: dt.datetime | None = None, known: tuple | None = None
+) -> list[Shown]:
+    """Every offer the member may see now, ranked. `known`: (tier status, balance) already
+    loaded in this request."""
+    at = at or now()
+    profile = (await profiles([member_id], at=at, known={member_id: known} if known else None))[
+        member_id
+    ]
+    mine = [(o, seg) for o, seg in await live_offers() if is_for(o, profile, at, seg)]
+    mine.sort(key=lambda pair: rank_key(*pair, profile), reverse=True)
+    mine = [o for o, _ in mine]
+    # All of the member's clips (few), rather than an IN list of every offer shown.
+    activations = {a.offer_id: a for a in await OfferActivation.filter(member_id=member_id)}
+    return [Shown(o, visible_from(o, profile), activations.get(o.id)) for o in mine]
+
+
+def encode_position(position: int) -> str:
+    return base64.urlsafe_b64encode(f"p:{position}".encode()).decode().rstrip("=")
+
+
+def decode_position(cursor: str) -> int:
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+        prefix, _, value = raw.partition(":")
+        if prefix != "p":
+            raise ValueError
+        return int(value)
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput([FieldProblem("after", "INVALID_VALUE")]) from None
+
+
+async def activate(*, member_id: int, offer_id: int) -> Shown:
+    """Clip an offer the member can see; clipping it again changes nothing."""
+    at = now()
+    offer = await Offer.get_or_none(id=offer_id)
+    profile = (await profiles([member_id], at=at))[member_id]
+    if offer is None or not is_for(offer, profile, at):
+        raise OfferNotFound()
+    try:
+        activation = await OfferActivation.create(member_id=member_id, offer_id=offer.id)
+    except IntegrityError:
+        activation = await OfferActivation.get(member_id=member_id, offer_id=offer.id)
+    return Shown(offer, visible_from(offer, profile), activation)
+
+
+# ---- bonus points on a purchase -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Bonus:
+    """An offer's bonus as the earning rules apply it."""
+
+    offer_id: int
+    title: str
+    multiplier: Decimal | None
+    points: int | None
+    categories: tuple[str, ...]
+    minimum_spend: int | None
+
+
+async def bonuses_for_purchase(member_id: int, occurred_at: dt.datetime, conn) -> list[Bonus]:
+    """Bonus offers this purchase qualifies for by time, targeting and activation (called
+    under the member's lock, so uses cannot be double-spent)."""
+    candidates = [
+        o for o, _ in await live_offers()
+        if o.kind == OfferKind.BONUS_POINTS and o.starts_at <= occurred_at < o.ends_at
+    ]  # fmt: skip
+    if not candidates:
+        return []
+    activations = {
+        a.offer_id: a
+        for a in await OfferActivation.filter(
+            member_id=member_id, offer_id__in=[o.id for o in candidates]
+        ).using_db(conn)
+    }
+    profile = (await profiles([member_id], at=occurred_at))[member_id]
+    result = []
+    for offer in candidates:
+        activation = activations.get(offer.id)
+        if offer.needs_activation and activation is None:
+            continue
+        if activation is not None and activation.uses >= offer.uses_per_member:
+            continue
+        if activation is None and not S.Segment.from_json(offer.segment).matches(
+            profile, occurred_at
+        ):
+            continue
+        result.append(Bonus(
+            offer.id, (offer.texts.get("en") or {}).get("title", ""),
+            Decimal(offer.bonus_multiplier) if offer.bonus_multiplier is not None else None,
+            offer.bonus_points, tuple(offer.qualifying_categories or ()), offer.minimum_spend,
+        ))  # fmt: skip
+    return result
+
+
+async def record_uses(member_id: int, offer_ids: list[int], conn) -> None:
+    """Count one use of each offer that paid out on a purchase."""
+    for offer_id in offer_ids:
+        updated = (
+            await OfferActivation.filter(member_id=member_id, offer_id=offer_id)
+            .using_db(conn)
+            .update(uses=F("uses") + 1)
+        )
+        if not updated:
+            await OfferActivation.create(member_id=member_id, offer_id=offer_id, uses=1,
+                                         using_db=conn)  # fmt: skip
+
+
+# ---- staff ----------------------------------------------------------------------------------
+
+
+@dataclass
+class OfferFields:
+    kind: OfferKind
+    texts: dict
+    starts_at: dt.datetime
+    ends_at: dt.datetime
+    segment: S.Segment = field(default_factory=S.Segment)
+    image_url: str | None = None
+    link: str | None = None
+    interests: tuple[str, ...] = ()
+    early_access_tiers: tuple[str, ...] = ()
+    early_access_hours: int = 0
+    needs_activation: bool = False
+    bonus_multiplier: Decimal | None = None
+    bonus_points: int | None = None
+    qualifying_categories: tuple[str, ...] = ()
+    minimum_spend: int | None = None
+    uses_per_member: int = 1
+    sku: str | None = None
+    member_price: int | None = None
+    regular_price: int | None = None
+    currency: str | None = None
+
+
+def _texts(texts: dict, problems: list) -> dict:
+    clean = {}
+    for locale, entry in texts.items():
+        if locale not in LOCALES:
+            problems.append(FieldProblem(f"texts.{locale}", "UNSUPPORTED_LOCALE"))
+            continue
+        title = " ".join((entry.get("title") or "").split())
+        description = (entry.get("description") or "").strip()
+        if not title:
+            problems.append(FieldProblem(f"texts.{locale}.title", "REQUIRED"))
+        elif len(title) > 120:
+            problems.append(FieldProblem(f"texts.{locale}.title", "TOO_LONG", {"max": 120}))
+        if len(description) > 2000:
+            problems.append(FieldProblem(f"texts.{locale}.description", "TOO_LONG",
+                                         {"max": 2000}))  # fmt: skip
+        clean[locale] = {"title": title, "description": description}
+    if "en" not in clean and not any(p.field.startswith("texts.en") for p in problems):
+        problems.append(FieldProblem("texts.en.title", "REQUIRED"))
+    return clean
+
+
+def clean_url(value: str | None, name: str, problems: list) -> str | None:
+    value = (value or "").strip() or None
+    if value and (len(value) > 500 or any(c.isspace() for c in value)
+                  or not re.match(r"^(https://|[a-z][a-z0-9+.-]*://)", value)):  # fmt: skip
+        problems.append(FieldProblem(name, "INVALID_URL"))
+    return value
+
+
+async def validate(f: OfferFields) -> dict:
+    """The row values for `f`, or InvalidInput listing every problem."""
+    problems: list[FieldProblem] = []
+    texts = _texts(f.texts, problems)
+    if f.ends_at <= f.starts_at:
+        problems.append(FieldProblem("endsAt", "ENDS_BEFORE_START"))
+    codes = {t.code for t in (await current_program()).tiers}
+    segment = S.validate(f.segment, codes, problems, "segment")
+    if any(t not in codes for t in f.early_access_tiers):
+        problems.append(FieldProblem("earlyAccessTiers", "INVALID_VALUE"))
+    if not 0 <= f.early_access_hours <= 24 * 30:
+        problems.append(FieldProblem("earlyAccessHours", "INVALID_VALUE"))
+    interests = S.clean_tags(f.interests, "interests", problems)
+    categories = S.clean_tags(f.qualifying_categories, "qualifyingCategories", problems)
+    values = {
+        "kind": f.kind, "texts": texts, "starts_at": f.starts_at, "ends_at": f.ends_at,
+        "segment": segment.to_json(), "image_url": clean_url(f.image_url, "imageUrl", problems),
+        "link": clean_url(f.link, "link", problems), "interests": list(interests),
+        "early_access_tiers": list(f.early_access_tiers),
+        "early_access_hours": f.early_access_hours, "needs_activation": f.needs_activation,
+        "bonus_multiplier": None, "bonus_points": None, "qualifying_categories": [],
+        "minimum_spend": None, "uses_per_member": 1, "sku": None, "member_price": None,
+        "regular_price": None, "currency": None,
+    }  # fmt: skip
+    if f.kind == OfferKind.BONUS_POINTS:
+        given = [f.bonus_multiplier is not None, f.bonus_points is not None]
+        if sum(given) != 1:
+            problems.append(FieldProblem("bonusMultiplier", "ONE_REFERENCE"))
+        if f.bonus_multiplier is not None and not Decimal("1.01") <= f.bonus_multiplier <= 20:
+            problems.append(FieldProblem("bonusMultiplier", "INVALID_VALUE"))
+        if f.bonus_points is not None and not 1 <= f.bonus_points <= MAX_BONUS_POINTS:
+            problems.append(FieldProblem("bonusPoints", "INVALID_VALUE"))
+        if f.minimum_spend is not None and not 1 <= f.minimum_spend <= MAX_MONEY:
+            problems.append(FieldProblem("minimumSpend", "INVALID_VALUE"))
+        if not 1 <= f.uses_per_member <= 100:
+            problems.append(FieldProblem("usesPerMember", "INVALID_VALUE"))
+        values.update(bonus_multiplier=f.bonus_multiplier, bonus_points=f.bonus_points,
+                      qualifying_categories=list(categories), minimum_spend=f.minimum_spend,
+                      uses_per_member=f.uses_per_member)  # fmt: skip
+    elif f.bonus_multiplier is not None or f.bonus_points is not None:
+        problems.append(FieldProblem("bonusMultiplier", "NOT_FOR_KIND"))
+    if f.kind == OfferKind.MEMBER_PRICE:
+        if f.member_price is None or not 0 <= f.member_price <= MAX_MONEY:
+            problems.append(FieldProblem("memberPrice", "REQUIRED"))
+        if (
+            f.regular_price is not None
+            and f.member_price is not None
+            and (f.regular_price <= f.member_price)
+        ):
+            problems.append(FieldProblem("regularPrice", "INVALID_VALUE"))
+        currency = (f.currency or "").strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", currency):
+            problems.append(FieldProblem("currency", "UNKNOWN_CURRENCY"))
+        values.update(sku=(f.sku or "").strip() or None, member_price=f.member_price,
+                      regular_price=f.regular_price, currency=currency)  # fmt: skip
+    elif f.member_price is not None:
+        problems.append(FieldProblem("memberPrice", "NOT_FOR_KIND"))
+    if problems:
+        raise InvalidInput(problems)
+    return values
+
+
+async def create_offer(*, fields: OfferFields) -> Offer:
+    offer = await Offer.create(**await validate(fields))
+    forget_offers()
+    return offer
+
+
+async def update_offer(*, offer_id: int, fields: OfferFields) -> Offer:
+    """Replace an offer's settings (activations and uses so far stay)."""
+    values = await validate(fields)
+    offer = await Offer.get_or_none(id=offer_id)
+    if offer is None:
+        raise OfferNotFound()
+    await Offer.filter(id=offer_id).update(**values)
+    forget_offers()
+    return await Offer.get(id=offer_id)
+
+
+async def archive_offer(*, offer_id: int) -> Offer:
+    if not await Offer.filter(id=offer_id).exists():
+        raise OfferNotFound()
+    await Offer.filter(id=offer_id, archived_at__isnull=True).update(archived_at=now())
+    forget_offers()
+    return await Offer.get(id=offer_id)

@@ -1,0 +1,349 @@
+from collections.abc import Iterable
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+from tortoise.expressions import Q
+
+from app.earning.service import MemberRef
+from app.errors import DomainError, FieldProblem, Forbidden, InvalidInput
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.permissions import HasScope, IsStaff, allow
+from app.graphql.relay import node_id, to_connection
+from app.ledger.types import PointsTransaction
+from app.members.models import Role
+from app.pagination import paginate_by_id
+from app.rewards import catalog, service, till
+from app.rewards import models as M
+from app.rewards import types as T
+
+CATALOG_EDITORS = (Role.ADMIN, Role.MARKETER)
+
+
+def _reward_id(gid: relay.GlobalID, field: str = "id") -> int:
+    return node_id(gid, "Reward", field)
+
+
+async def _with_availability(info: Info[Context, None], rewards: list[M.Reward]) -> list[T.Reward]:
+    _, member = await info.context.require_member()
+    balance = await info.context.loaders.ledger.balance.load(member.id)
+    found = await service.availability(
+        member_id=member.id, available_points=balance.available, rewards=rewards
+    )
+    return [T.Reward.from_model(r, found[r.id]) for r in rewards]
+
+
+async def reward_nodes(info: Info[Context, None], node_ids: Iterable[str]) -> list:
+    viewer = await info.context.viewer()
+    ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
+    if viewer is None:
+        return [None for _ in ids]
+    loaded = await info.context.loaders.rewards.reward.load_many(ids)
+    staff = viewer.role != Role.MEMBER
+    visible = [r for r in loaded if r is not None and (staff or r.archived_at is None)]
+    converted = {r.id: r for r in await _with_availability(info, visible)}
+    return [converted.get(i) for i in ids]
+
+
+def _fields(input: T.RewardInput) -> catalog.RewardFields:
+    values = {
+        name: getattr(input, name)
+        for name in catalog.RewardFields.__dataclass_fields__
+        if name not in ("texts", "min_tier_code")
+    }
+    values["min_tier_code"] = input.min_tier
+    values["kind"] = M.RewardKind(input.kind.value) if input.kind else None
+    values["limit_period"] = M.LimitPeriod(input.limit_period.value) if input.limit_period else None
+    texts = None
+    if input.texts is not None:
+        texts = {
+            t.locale: {"title": t.title, "description": t.description, "terms": t.terms}
+            for t in input.texts
+        }
+    return catalog.RewardFields(**values, texts=texts)
+
+
+def _snake(name: str) -> str:
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name)
+
+
+@strawberry.type
+class RewardsQuery:
+    @strawberry.field(
+        description="Rewards on offer, with whether you can redeem each and why not. Staff "
+        "may include archived, future and ended ones."
+    )
+    async def rewards(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        category: str | None = None,
+        affordable: bool = False,
+        include_inactive: bool = False,
+    ) -> T.RewardConnection:
+        _, member = await info.context.require_member()
+        query = M.Reward.all()
+        if include_inactive:
+            if member.role == Role.MEMBER:
+                raise Forbidden()
+        else:
+            at = service.now()
+            query = query.filter(
+                Q(valid_from__isnull=True) | Q(valid_from__lte=at),
+                Q(valid_until__isnull=True) | Q(valid_until__gt=at),
+                archived_at__isnull=True,
+            )
+        if category:
+            query = query.filter(category=category.strip().lower())
+        if affordable:
+            balance = await info.context.loaders.ledger.balance.load(member.id)
+            query = query.filter(points_cost__lte=balance.available)
+        page = await paginate_by_id(query, first=first, after=after)
+        converted = dict(zip(page.items, await _with_availability(info, page.items), strict=True))
+        return to_connection(T.RewardConnection, page, converted.__getitem__)
+
+    @strawberry.field(
+        description="Integrations (scope vouchers:redeem): whether a code can be used now, "
+        "and what it gives on this basket. Changes nothing.",
+        extensions=allow(HasScope("vouchers:redeem")),
+    )
+    async def voucher(
+        self,
+        info: Info[Context, None],
+        code: str,
+        basket_amount: int | None = None,
+        currency: str | None = None,
+    ) -> T.VoucherResult:
+        try:
+            found = await till.check_voucher(
+                code=code, basket_amount=basket_amount, currency=currency
+            )
+        except DomainError as exc:
+            return user_error(exc, "en")
+        return _voucher_check(found)
+
+    @strawberry.field(
+        description="Integrations (scope cashback:pay): cashback owed and not yet paid, "
+        "oldest first.",
+        extensions=allow(HasScope("cashback:pay")),
+    )
+    async def pending_cashback(
+        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+    ) -> T.CashbackCreditConnection:
+        query = M.CashbackCredit.filter(paid_at__isnull=True, voided_at__isnull=True)
+        page = await paginate_by_id(query, first=first, after=after)
+        return to_connection(T.CashbackCreditConnection, page, T.CashbackCredit.from_model)
+
+    @strawberry.field(
+        description="Staff (admin, marketer): points per currency unit when paying at the till.",
+        extensions=allow(IsStaff(*CATALOG_EDITORS)),
+    )
+    async def checkout_rates(self, info: Info[Context, None]) -> list[T.CheckoutRate]:
+        rates = await M.CheckoutRate.all().order_by("currency")
+        return [T.CheckoutRate(currency=r.currency, points_per_unit=r.points_per_unit,
+                               minor_digits=r.minor_digits) for r in rates]  # fmt: skip
+
+
+def _voucher_check(found: till.VoucherCheck) -> T.VoucherCheck:
+    return T.VoucherCheck(
+        voucher=T.Voucher.from_model(found.voucher),
+        reward=T.Reward.from_model(found.reward),
+        member_id=relay.GlobalID("Member", str(found.member_id)),
+        discount_amount=found.discount,
+        replayed=found.replayed,
+    )
+
+
+async def _saved(info: Info[Context, None], reward: M.Reward) -> T.RewardSaved:
+    (converted,) = await _with_availability(info, [reward])
+    return T.RewardSaved(reward=converted)
+
+
+@strawberry.type
+class RewardsMutation:
+    @strawberry.mutation(description="Spend points on a reward (idempotent by key).")
+    async def redeem_reward(
+        self, info: Info[Context, None], input: T.RedeemRewardInput
+    ) -> T.RedeemRewardResult:
+        _, member = await info.context.require_member()
+        locale = await info.context.locale()
+        try:
+            reward_id = _reward_id(input.reward_id, "rewardId")
+            redemption, _ = await service.redeem(
+                member_id=member.id, reward_id=reward_id, quantity=input.quantity,
+                idempotency_key=input.idempotency_key,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return T.Redemption.from_model(redemption)
+
+    @strawberry.mutation(
+        description="Cancel one of your redemptions while none of its vouchers was used: "
+        "points and stock come back, exactly once."
+    )
+    async def cancel_redemption(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.CancelRedemptionResult:
+        _, member = await info.context.require_member()
+        locale = await info.context.locale()
+        try:
+            redemption_id = node_id(id, "Redemption", "id")
+            redemption = await service.cancel(member_id=member.id, redemption_id=redemption_id)
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return T.Redemption.from_model(redemption)
+
+    @strawberry.mutation(
+        description="Integrations (scope vouchers:redeem): use a voucher code, exactly once. "
+        "A retry with the same reference gets the same answer.",
+        extensions=allow(HasScope("vouchers:redeem")),
+    )
+    async def consume_voucher(
+        self, info: Info[Context, None], input: T.ConsumeVoucherInput
+    ) -> T.VoucherResult:
+        client = await info.context.principal()
+        try:
+            found = await till.consume_voucher(
+                code=input.code, client=client.subject, reference=input.reference,
+                basket_amount=input.basket_amount, currency=input.currency,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, "en")
+        return _voucher_check(found)
+
+    @strawberry.mutation(
+        description="Integrations (scope vouchers:redeem): pay (part of) a basket with the "
+        "member's points at the configured rate (idempotent by key).",
+        extensions=allow(HasScope("vouchers:redeem")),
+    )
+    async def redeem_points_at_checkout(
+        self, info: Info[Context, None], input: T.CheckoutPointsInput
+    ) -> T.CheckoutResult:
+        client = await info.context.principal()
+        try:
+            ref = MemberRef(
+                member_id=node_id(input.member.id, "Member", "member.id"),
+                external_ref=input.member.external_ref,
+                card_number=input.member.card_number,
+            )
+            paid = await till.pay_with_points(
+                client=client.subject, idempotency_key=input.idempotency_key, member=ref,
+                external_id=input.external_id, basket_amount=input.basket_amount,
+                currency=input.currency, points=input.points, allow_partial=input.allow_partial,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, "en")
+        payment = paid.payment
+        txn = await info.context.loaders.ledger.transaction.load(payment.transaction_id)
+        return T.CheckoutPaid(
+            points_used=payment.points, amount_covered=payment.amount_covered,
+            amount_due=payment.basket_amount - payment.amount_covered,
+            currency=payment.currency, transaction=PointsTransaction.from_model(txn),
+            replayed=paid.replayed,
+        )  # fmt: skip
+
+    @strawberry.mutation(
+        description="Integrations (scope cashback:pay): report a cashback credit paid, once.",
+        extensions=allow(HasScope("cashback:pay")),
+    )
+    async def mark_cashback_paid(
+        self, info: Info[Context, None], id: relay.GlobalID, reference: str
+    ) -> T.CashbackPaidResult:
+        client = await info.context.principal()
+        try:
+            credit = await till.mark_cashback_paid(
+                credit_id=node_id(id, "CashbackCredit", "id"), client=client.subject,
+                reference=reference,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, "en")
+        return T.CashbackCredit.from_model(credit)
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): add a reward to the catalog.",
+        extensions=allow(IsStaff(*CATALOG_EDITORS)),
+    )
+    async def create_reward(
+        self, info: Info[Context, None], input: T.RewardInput
+    ) -> T.SaveRewardResult:
+        _, staff = await info.context.require_member()
+        try:
+            reward = await catalog.create_reward(fields=_fields(input), actor_id=staff.id)
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return await _saved(info, reward)
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): change what is given; empty the optional "
+        'fields named in `clear` (e.g. ["validUntil"]). Stock changes use adjustRewardStock.',
+        extensions=allow(IsStaff(*CATALOG_EDITORS)),
+    )
+    async def update_reward(
+        self,
+        info: Info[Context, None],
+        id: relay.GlobalID,
+        input: T.RewardInput,
+        clear: list[str] | None = None,
+    ) -> T.SaveRewardResult:
+        try:
+            if input.stock is not None:
+                raise InvalidInput([FieldProblem("stock", "INVALID_VALUE")])
+            names = [_snake(c) for c in clear or []]
+            names = ["min_tier_code" if n == "min_tier" else n for n in names]
+            unknown = [c for c, n in zip(clear or [], names, strict=True)
+                       if n not in catalog.RewardFields.__dataclass_fields__]  # fmt: skip
+            if unknown:
+                raise InvalidInput([FieldProblem("clear", "INVALID_VALUE")])
+            reward = await catalog.update_reward(
+                reward_id=_reward_id(id), fields=_fields(input), clear=names
+            )
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return await _saved(info, reward)
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): stop offering a reward; past redemptions and "
+        "their vouchers keep working.",
+        extensions=allow(IsStaff(*CATALOG_EDITORS)),
+    )
+    async def archive_reward(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.SaveRewardResult:
+        try:
+            reward = await catalog.archive_reward(reward_id=_reward_id(id))
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return await _saved(info, reward)
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): add (or remove, with a negative change) units "
+        "of stock, atomically; never below zero.",
+        extensions=allow(IsStaff(*CATALOG_EDITORS)),
+    )
+    async def adjust_reward_stock(
+        self, info: Info[Context, None], id: relay.GlobalID, change: int
+    ) -> T.SaveRewardResult:
+        try:
+            reward = await catalog.adjust_stock(reward_id=_reward_id(id), change=change)
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return await _saved(info, reward)
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): how many points pay one unit of a currency at "
+        "the till.",
+        extensions=allow(IsStaff(*CATALOG_EDITORS)),
+    )
+    async def set_checkout_rate(
+        self, info: Info[Context, None], currency: str, points_per_unit: int, minor_digits: int = 2
+    ) -> T.SetCheckoutRateResult:
+        try:
+            rate = await catalog.set_checkout_rate(
+                currency=currency, points_per_unit=points_per_unit, minor_digits=minor_digits
+            )
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.CheckoutRate(currency=rate.currency, points_per_unit=rate.points_per_unit,
+                              minor_digits=rate.minor_digits)  # fmt: skip

@@ -1,0 +1,128 @@
+import datetime as dt
+from collections.abc import AsyncGenerator
+from typing import Annotated
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app.errors import DomainError
+from app.graphql.context import Context
+from app.graphql.errors import InvalidInputError, MemberNotFoundError, user_error
+from app.graphql.permissions import IsStaff, allow
+from app.graphql.relay import node_id
+from app.graphql.subscriptions import member_events
+from app.members.models import Role
+from app.tiers import models, service
+from app.tiers import types as T
+
+TIER_EDITORS = (Role.ADMIN, Role.MARKETER)
+
+SaveTierResult = Annotated[T.Tier | InvalidInputError, strawberry.union("SaveTierResult")]
+TierPolicyResult = Annotated[
+    T.TierPolicy | InvalidInputError, strawberry.union("UpdateTierPolicyResult")
+]
+OverrideTierResult = Annotated[
+    T.TierStatus | InvalidInputError | MemberNotFoundError, strawberry.union("OverrideTierResult")
+]
+
+
+def _policy(p: models.TierPolicy) -> T.TierPolicy:
+    return T.TierPolicy(basis=T.TierBasis(p.basis), window=T.TierWindow(p.window),
+                        window_months=p.window_months, grace_days=p.grace_days,
+                        spend_currency=p.spend_currency)  # fmt: skip
+
+
+async def _status(member_id: int) -> T.TierStatus:
+    (status,) = await service.statuses([member_id])
+    return T.TierStatus.from_service(status)
+
+
+@strawberry.type
+class TiersQuery:
+    @strawberry.field(description="The program's tiers, lowest first, with their benefits.")
+    async def tiers(self, info: Info[Context, None]) -> list[T.Tier]:
+        return [T.Tier.from_def(t) for t in (await service.current_program()).tiers]
+
+    @strawberry.field(
+        description="Staff (admin, marketer): how members qualify for tiers.",
+        extensions=allow(IsStaff(*TIER_EDITORS)),
+    )
+    async def tier_policy(self, info: Info[Context, None]) -> T.TierPolicy:
+        row = await models.TierPolicy.get_or_none(id=1)
+        return _policy(row or models.TierPolicy(id=1))
+
+
+@strawberry.type
+class TiersMutation:
+    @strawberry.mutation(
+        description="Staff (admin, marketer): create a tier, or change the one with this code.",
+        extensions=allow(IsStaff(*TIER_EDITORS)),
+    )
+    async def save_tier(self, info: Info[Context, None], input: T.TierInput) -> SaveTierResult:
+        try:
+            tier = await service.save_tier(
+                code=input.code, rank=input.rank, threshold=input.threshold,
+                earn_multiplier=input.earn_multiplier,
+                texts={t.locale: {"name": t.name, "benefits": t.benefits} for t in input.texts},
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        program = await service.current_program()
+        return T.Tier.from_def(program.by_id(tier.id))
+
+    @strawberry.mutation(
+        description="Staff (admin, marketer): the qualification policy. Members are "
+        "re-evaluated at their next points movement and by the worker.",
+        extensions=allow(IsStaff(*TIER_EDITORS)),
+    )
+    async def update_tier_policy(
+        self,
+        info: Info[Context, None],
+        basis: T.TierBasis,
+        window: T.TierWindow,
+        window_months: int = 12,
+        grace_days: int = 30,
+        spend_currency: str = "EUR",
+    ) -> TierPolicyResult:
+        try:
+            policy = await service.update_policy(
+                basis=models.Basis(basis.value), window=models.Window(window.value),
+                window_months=window_months, grace_days=grace_days,
+                spend_currency=spend_currency,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return _policy(policy)
+
+    @strawberry.mutation(
+        description="Staff (admin, support): put a member in a tier until a date (or for "
+        "good), with a reason; without a tier, end their override.",
+        extensions=allow(IsStaff(Role.ADMIN, Role.SUPPORT)),
+    )
+    async def override_tier(
+        self,
+        info: Info[Context, None],
+        member: relay.GlobalID,
+        reason: str,
+        tier: str | None = None,
+        until: dt.datetime | None = None,
+    ) -> OverrideTierResult:
+        _, staff = await info.context.require_member()
+        try:
+            member_id = node_id(member, "Member", "member")
+            await service.override(
+                member_id=member_id, tier_code=tier, reason=reason, until=until,
+                actor_id=staff.id,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return await _status(member_id)
+
+
+@strawberry.type
+class TiersSubscription:
+    @strawberry.subscription(description="Your tier, each time it changes (after commit).")
+    async def tier_changed(self, info: Info[Context, None]) -> AsyncGenerator[T.TierStatus, None]:
+        async for member_id, _event in member_events(info, "TIER_CHANGED"):
+            yield await _status(member_id)
