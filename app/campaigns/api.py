@@ -1,0 +1,129 @@
+import datetime as dt
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app.campaigns import service
+from app.campaigns import types as T
+from app.errors import DomainError
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.permissions import IsStaff, allow
+from app.graphql.relay import node_id
+from app.members.models import Role
+from app.offers.api import segment_from_input
+from app.segments.rules import validate
+
+MARKETERS = (Role.ADMIN, Role.MARKETER)
+
+
+def _fields(i: T.CampaignInput) -> service.CampaignFields:
+    return service.CampaignFields(
+        name=i.name, segment=segment_from_input(i.segment),
+        variants={v.locale: {"title": v.title, "body": v.body, "deep_link": v.deep_link}
+                  for v in i.variants},
+        quiet_start=i.quiet_start, quiet_end=i.quiet_end, holdout_percent=i.holdout_percent,
+    )  # fmt: skip
+
+
+def _stats(raw: dict) -> T.CampaignStats:
+    def counts(d):
+        return [T.ReasonCount(reason=k, count=v) for k, v in sorted(d.items())]
+
+    return T.CampaignStats(
+        targeted=raw["targeted"], control=raw["control"], sent=raw["sent"],
+        pending=raw["pending"], opened=raw["opened"], skipped=counts(raw["skipped"]),
+        failed=counts(raw["failed"]),
+        recipients=T.CampaignOutcome(**raw["outcome"]["recipients"]),
+        control_group=T.CampaignOutcome(**raw["outcome"]["control"]),
+    )  # fmt: skip
+
+
+@strawberry.type
+class CampaignsQuery:
+    @strawberry.field(
+        description="Marketers: how many consenting members a segment reaches now, and a sample.",
+        extensions=allow(IsStaff(*MARKETERS)),
+    )
+    async def campaign_audience(
+        self, info: Info[Context, None], segment: T.SegmentInput | None = None
+    ) -> T.Audience:
+        from app.errors import InvalidInput
+        from app.tiers.service import current_program
+
+        problems: list = []
+        codes = {t.code for t in (await current_program()).tiers}
+        chosen = validate(segment_from_input(segment), codes, problems, "segment")
+        if problems:
+            raise InvalidInput(problems)
+        found = await service.audience(chosen)
+        return T.Audience(count=len(found), sample=[relay.GlobalID("Member", str(p.member_id))
+                                                    for p in found[:10]])  # fmt: skip
+
+    @strawberry.field(
+        description="Marketers: a campaign's results.", extensions=allow(IsStaff(*MARKETERS))
+    )
+    async def campaign_stats(
+        self, info: Info[Context, None], id: relay.GlobalID, window_days: int = 14
+    ) -> T.CampaignStats:
+        return _stats(await service.stats(campaign_id=node_id(id, "Campaign", "id"),
+                                          window_days=max(1, min(window_days, 90))))  # fmt: skip
+
+    @strawberry.field(
+        description="Marketers: what a member would receive.",
+        extensions=allow(IsStaff(*MARKETERS)),
+    )
+    async def preview_campaign(
+        self, info: Info[Context, None], id: relay.GlobalID, member: relay.GlobalID
+    ) -> T.PreviewResult:
+        try:
+            shown = await service.preview(campaign_id=node_id(id, "Campaign", "id"),
+                                          member_id=node_id(member, "Member", "member"))  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.CampaignPreview(**shown)
+
+
+@strawberry.type
+class CampaignsMutation:
+    @strawberry.mutation(
+        description="Marketers: draft a campaign.", extensions=allow(IsStaff(*MARKETERS))
+    )
+    async def create_campaign(
+        self, info: Info[Context, None], input: T.CampaignInput
+    ) -> T.CampaignResult:
+        _, staff = await info.context.require_member()
+        try:
+            campaign = await service.create_campaign(fields=_fields(input), actor_id=staff.id)
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.Campaign.from_model(campaign)
+
+    @strawberry.mutation(
+        description="Marketers: choose the recipients now and send at `sendAt` (default now), "
+        "in each member's waking hours.",
+        extensions=allow(IsStaff(*MARKETERS)),
+    )
+    async def launch_campaign(
+        self, info: Info[Context, None], id: relay.GlobalID, send_at: dt.datetime | None = None
+    ) -> T.CampaignResult:
+        try:
+            campaign = await service.launch(campaign_id=node_id(id, "Campaign", "id"),
+                                            send_at=send_at)  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.Campaign.from_model(campaign)
+
+    @strawberry.mutation(
+        description="Marketers: stop a campaign; nobody still waiting gets it.",
+        extensions=allow(IsStaff(*MARKETERS)),
+    )
+    async def cancel_campaign(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.CampaignResult:
+        try:
+            campaign = await service.cancel(campaign_id=node_id(id, "Campaign", "id"))
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.Campaign.from_model(campaign)

@@ -1,0 +1,389 @@
+"""Campaigns: an audience from a segment, personalized per-language texts rendered safely,
+launched into durable delivery that honours consent, quiet hours and frequency caps, with a
+control group for measuring uplift.
+
+Delivery is one transaction per recipient: the recipient's status, their inbox message and
+its push job commit together, so a worker killed mid-campaign resumes with the recipients
+still pending and nobody gets the campaign twice.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import string
+from dataclasses import dataclass
+from zoneinfo import ZoneInfo
+
+from tortoise.expressions import Subquery
+from tortoise.functions import Count, Sum
+
+from app import jobs
+from app.campaigns.models import Campaign, CampaignRecipient, CampaignStatus, RecipientStatus
+from app.db import transaction
+from app.errors import CampaignNotFound, FieldProblem, InvalidInput, MemberNotFound
+from app.i18n import LOCALES
+from app.members.models import Channel, ChannelPreference, Member, Role
+from app.messaging.models import InboxMessage, MessageCategory
+from app.messaging.service import deliver
+from app.segments import rules as S
+from app.segments.service import profiles
+from app.tiers import service as tiers
+
+BATCH = 500
+DAILY_CAP, WEEKLY_CAP = 1, 3  # marketing pushes per member, across campaigns
+FIELDS = ("first_name", "points_available", "tier", "points_to_next_tier")
+SEND_JOB = "campaign.send"
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+# ---- templates ------------------------------------------------------------------------------
+
+
+def template_problems(text: str, field: str) -> list[FieldProblem]:
+    """Only `{known_field}` placeholders: no attributes, indexes, conversions or formats."""
+    try:
+        parts = list(string.Formatter().parse(text))
+    except ValueError:
+        return [FieldProblem(field, "INVALID_TEMPLATE")]
+    problems = []
+    for _, name, spec, conversion in parts:
+        if name is None:
+            continue
+        if name not in FIELDS or spec or conversion:
+            problems.append(FieldProblem(field, "UNKNOWN_FIELD", {"field": name or "{}"}))
+    return problems
+
+
+def render(text: str, values: dict[str, object]) -> str:
+    """Fill a validated template (str.format with plain names only)."""
+    return text.format(**{k: values[k] for k in FIELDS})
+
+
+# ---- audience -------------------------------------------------------------------------------
+
+
+async def audience(
+    segment: S.Segment, *, at: dt.datetime | None = None, limit: int | None = None
+) -> list[S.Profile]:
+    """Members the segment selects who consented to marketing pushes (in id order)."""
+    at = at or now()
+    consenting = Subquery(
+        ChannelPreference.filter(channel=Channel.PUSH, opted_in=True).values("member_id")
+    )
+    ids = await Member.filter(id__in=consenting, is_active=True, role=Role.MEMBER).order_by(
+        "id").values_list("id", flat=True)  # fmt: skip
+    chosen: list[S.Profile] = []
+    for start in range(0, len(ids), 1000):
+        batch = ids[start : start + 1000]
+        found = await profiles(batch, at=at)
+        chosen.extend(p for m in batch if (p := found.get(m)) and segment.matches(p, at))
+        if limit is not None and len(chosen) >= limit:
+            return chosen[:limit]
+    return chosen
+
+
+# ---- campaigns ------------------------------------------------------------------------------
+
+
+@dataclass
+class CampaignFields:
+    name: str
+    segment: S.Segment
+    variants: dict  # locale -> {"title", "body", "deep_link"}
+    quiet_start: int = 21
+    quiet_end: int = 9
+    holdout_percent: int = 0
+
+
+async def _validate(f: CampaignFields) -> dict:
+    problems: list[FieldProblem] = []
+    name = " ".join((f.name or "").split())
+    if not name or len(name) > 120:
+        problems.append(FieldProblem("name", "REQUIRED" if not name else "TOO_LONG"))
+    codes = {t.code for t in (await tiers.current_program()).tiers}
+    segment = S.validate(f.segment, codes, problems, "segment")
+    variants = {}
+    for locale, v in f.variants.items():
+        if locale not in LOCALES:
+            problems.append(FieldProblem(f"variants.{locale}", "UNSUPPORTED_LOCALE"))
+            continue
+        title, body = (v.get("title") or "").strip(), (v.get("body") or "").strip()
+        for key, text, limit in (("title", title, 120), ("body", body, 1000)):
+            if not text:
+                problems.append(FieldProblem(f"variants.{locale}.{key}", "REQUIRED"))
+            elif len(text) > limit:
+                problems.append(FieldProblem(f"variants.{locale}.{key}", "TOO_LONG",
+                                             {"max": limit}))  # fmt: skip
+            problems += template_problems(text, f"variants.{locale}.{key}")
+        variants[locale] = {"title": title, "body": body, "deep_link": v.get("deep_link")}
+    if not variants:
+        problems.append(FieldProblem("variants", "REQUIRED"))
+    for name_, hour in (("quietStart", f.quiet_start), ("quietEnd", f.quiet_end)):
+        if not 0 <= hour <= 23:
+            problems.append(FieldProblem(name_, "INVALID_VALUE"))
+    if not 0 <= f.holdout_percent <= 50:
+        problems.append(FieldProblem("holdoutPercent", "INVALID_VALUE"))
+    if problems:
+        raise InvalidInput(problems)
+    return {"name": name, "segment": segment.to_json(), "variants": variants,
+            "quiet_start": f.quiet_start, "quiet_end": f.quiet_end,
+            "holdout_percent": f.holdout_percent}  # fmt: skip
+
+
+async def create_campaign(*, fields: CampaignFields, actor_id: int | None) -> Campaign:
+    return await Campaign.create(**await _validate(fields), created_by_id=actor_id)
+
+
+async def _get(campaign_id: int) -> Campaign:
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None:
+        raise CampaignNotFound()
+    return campaign
+
+
+async def _values(profile: S.Profile, member: Member) -> dict[str, object]:
+    (status,) = await tiers.statuses([member.id])
+    remaining = max(status.target - status.value, 0) if status.target is not None else 0
+    return {
+        "first_name": (member.display_name or "").split(" ")[0] or "there",
+        "points_available": max(profile.points, 0),
+        "tier": status.current.name(member.locale) if status.current else "",
+        "points_to_next_tier": remaining,
+    }
+
+
+async def preview(*, campaign_id: int, member_id: int) -> dict:
+    """What one member would receive: their language's variant, personalized."""
+    campaign = await _get(campaign_id)
+    member = await Member.get_or_none(id=member_id)
+    if member is None:
+        raise MemberNotFound()
+    variant = campaign.variants.get(member.locale)
+    if variant is None:
+        raise InvalidInput([FieldProblem("variants", "MISSING_LOCALE",
+                                         {"locales": member.locale})])  # fmt: skip
+    profile = (await profiles([member_id]))[member_id]
+    values = await _values(profile, member)
+    return {"locale": member.locale, "title": render(variant["title"], values),
+            "body": render(variant["body"], values), "deep_link": variant.get("deep_link")}  # fmt: skip
+
+
+def in_control(campaign_id: int, member_id: int, percent: int) -> bool:
+    """A stable draw: the same member stays in (or out of) a campaign's control group."""
+    digest = hashlib.sha256(f"{campaign_id}:{member_id}".encode()).digest()
+    return int.from_bytes(digest[:4], "big") % 100 < percent
+
+
+async def launch(
+    *, campaign_id: int, send_at: dt.datetime | None, at: dt.datetime | None = None
+) -> Campaign:
+    """Choose the recipients now and queue the delivery for `send_at` (default: now)."""
+    at = at or now()
+    campaign = await _get(campaign_id)
+    problems = []
+    if campaign.status != CampaignStatus.DRAFT:
+        problems.append(FieldProblem("id", "ALREADY_LAUNCHED"))
+    if send_at is not None and send_at < at - dt.timedelta(minutes=1):
+        problems.append(FieldProblem("sendAt", "IN_THE_PAST"))
+    if problems:
+        raise InvalidInput(problems)
+    send_at = max(send_at or at, at)
+    chosen = await audience(S.Segment.from_json(campaign.segment), at=at)
+    missing = sorted({p.locale for p in chosen} - set(campaign.variants))
+    if missing:
+        raise InvalidInput([FieldProblem("variants", "MISSING_LOCALE",
+                                         {"locales": ", ".join(missing)})])  # fmt: skip
+    async with transaction() as tx:
+        taken = (
+            await Campaign.filter(id=campaign.id, status=CampaignStatus.DRAFT)
+            .using_db(tx.connection)
+            .update(status=CampaignStatus.SCHEDULED, send_at=send_at, launched_at=at)
+        )
+        if not taken:
+            raise InvalidInput([FieldProblem("id", "ALREADY_LAUNCHED")])
+        rows = [
+            CampaignRecipient(
+                campaign_id=campaign.id,
+                member_id=p.member_id,
+                send_after=send_at,
+                status=RecipientStatus.CONTROL
+                if in_control(campaign.id, p.member_id, campaign.holdout_percent)
+                else RecipientStatus.PENDING,
+            )
+            for p in chosen
+        ]
+        await CampaignRecipient.bulk_create(rows, batch_size=1000, using_db=tx.connection)
+        await jobs.enqueue(SEND_JOB, {"campaign": campaign.id}, run_at=send_at,
+                           max_attempts=50, conn=tx.connection)  # fmt: skip
+    return await _get(campaign.id)
+
+
+async def cancel(*, campaign_id: int) -> Campaign:
+    campaign = await _get(campaign_id)
+    async with transaction() as tx:
+        await Campaign.filter(id=campaign.id, status__in=[CampaignStatus.DRAFT,
+                                                          CampaignStatus.SCHEDULED]).using_db(
+            tx.connection).update(status=CampaignStatus.CANCELLED)  # fmt: skip
+        await CampaignRecipient.filter(campaign_id=campaign.id,
+                                       status=RecipientStatus.PENDING).using_db(
+            tx.connection).update(status=RecipientStatus.SKIPPED, reason="cancelled")  # fmt: skip
+    return await _get(campaign.id)
+
+
+# ---- delivery (a durable job) ---------------------------------------------------------------
+
+
+def quiet_until(at: dt.datetime, time_zone: str, start: int, end: int) -> dt.datetime | None:
+    """When the member's quiet hours end, if `at` falls inside them (else None)."""
+    if start == end:
+        return None
+    try:
+        zone = ZoneInfo(time_zone)
+    except (KeyError, ValueError):
+        zone = ZoneInfo("UTC")
+    local = at.astimezone(zone)
+    hour = local.hour
+    inside = (start <= hour or hour < end) if start > end else (start <= hour < end)
+    if not inside:
+        return None
+    wake = local.replace(hour=end, minute=0, second=0, microsecond=0)
+    if wake <= local:
+        wake += dt.timedelta(days=1)
+    return wake.astimezone(dt.UTC)
+
+
+async def _capped(member_id: int, at: dt.datetime, conn) -> bool:
+    """Whether the member already got DAILY_CAP campaign pushes in the day before `at`, or
+    WEEKLY_CAP in the week (across campaigns)."""
+    sent = CampaignRecipient.filter(member_id=member_id, status=RecipientStatus.SENT,
+                                    sent_at__lte=at).using_db(conn)  # fmt: skip
+    if await sent.filter(sent_at__gt=at - dt.timedelta(days=1)).count() >= DAILY_CAP:
+        return True
+    return await sent.filter(sent_at__gt=at - dt.timedelta(days=7)).count() >= WEEKLY_CAP
+
+
+async def send_due(*, campaign_id: int, at: dt.datetime | None = None) -> dt.datetime | None:
+    """Send to the campaign's recipients due at `at`. Returns when to come back (the next
+    quiet-hours end) or None when everyone is settled."""
+    at = at or now()
+    campaign = await Campaign.get_or_none(id=campaign_id)
+    if campaign is None or campaign.status != CampaignStatus.SCHEDULED:
+        return None
+    while True:
+        due = await CampaignRecipient.filter(
+            campaign_id=campaign.id, status=RecipientStatus.PENDING, send_after__lte=at
+        ).order_by("id").limit(BATCH)  # fmt: skip
+        if not due:
+            break
+        members = {m.id: m for m in await Member.filter(id__in=[r.member_id for r in due])}
+        found = await profiles(list(members), at=at)
+        for recipient in due:
+            await _send_one(campaign, recipient, members.get(recipient.member_id),
+                            found.get(recipient.member_id), at)  # fmt: skip
+    later = await CampaignRecipient.filter(campaign_id=campaign.id,
+                                           status=RecipientStatus.PENDING).order_by(
+        "send_after").first()  # fmt: skip
+    if later is None:
+        await Campaign.filter(id=campaign.id).update(status=CampaignStatus.DONE)
+        return None
+    return later.send_after
+
+
+async def _send_one(campaign, recipient, member, profile, at) -> None:
+    async with transaction() as tx:
+        conn = tx.connection
+        # Re-read under this transaction: a restarted worker skips what was already done.
+        current = await CampaignRecipient.select_for_update().using_db(conn).get(id=recipient.id)
+        if current.status != RecipientStatus.PENDING:
+            return
+        consent = await ChannelPreference.filter(member_id=recipient.member_id,
+                                                 channel=Channel.PUSH,
+                                                 opted_in=True).using_db(conn).exists()  # fmt: skip
+        if member is None or profile is None or not consent or not member.is_active:
+            current.status, current.reason = RecipientStatus.SKIPPED, "no_consent"
+            await current.save(using_db=conn)
+            return
+        wake = quiet_until(at, member.time_zone, campaign.quiet_start, campaign.quiet_end)
+        if wake is not None:
+            current.send_after = wake
+            await current.save(using_db=conn)
+            return
+        if await _capped(member.id, at, conn):
+            current.status, current.reason = RecipientStatus.SKIPPED, "frequency_cap"
+            await current.save(using_db=conn)
+            return
+        variant = campaign.variants[member.locale] if member.locale in campaign.variants else (
+            next(iter(campaign.variants.values())))  # fmt: skip
+        values = await _values(profile, member)
+        message = await deliver(
+            tx, member_id=member.id, category=MessageCategory.MARKETING,
+            title=render(variant["title"], values), body=render(variant["body"], values),
+            deep_link=variant.get("deep_link"), data={"campaign": str(campaign.id)},
+        )  # fmt: skip
+        current.status, current.message_id, current.sent_at = RecipientStatus.SENT, message.id, at
+        await current.save(using_db=conn)
+
+
+@jobs.handler(SEND_JOB)
+async def _send_job(payload: dict) -> None:
+    wake = await send_due(campaign_id=payload["campaign"])
+    if wake is not None:
+        raise jobs.RetryLater("recipients in quiet hours",
+                              after=max(wake - now(), dt.timedelta(seconds=1)))  # fmt: skip
+
+
+# ---- stats ----------------------------------------------------------------------------------
+
+
+async def stats(*, campaign_id: int, window_days: int = 14) -> dict:
+    """Counts by status and reason, opens, and spend and points earned per member by
+    recipients vs the control group in the window after the launch (all in SQL)."""
+    from app.earning.models import Purchase
+
+    campaign = await _get(campaign_id)
+    by_status = await CampaignRecipient.filter(campaign_id=campaign.id).group_by(
+        "status", "reason").annotate(n=Count("id")).values("status", "reason", "n")  # fmt: skip
+    counts = {str(s): 0 for s in RecipientStatus}
+    skipped: dict[str, int] = {}
+    for row in by_status:
+        counts[str(row["status"])] += row["n"]
+        if str(row["status"]) == RecipientStatus.SKIPPED:
+            skipped[row["reason"] or "unknown"] = row["n"]
+    sent_messages = Subquery(CampaignRecipient.filter(
+        campaign_id=campaign.id, status=RecipientStatus.SENT).values("message_id"))  # fmt: skip
+    opened = await InboxMessage.filter(id__in=sent_messages, opened_at__isnull=False).count()
+    from app.messaging.models import DeliveryStatus, PushDelivery
+
+    failed = {
+        row["error_code"] or "unknown": row["n"]
+        for row in await PushDelivery.filter(message_id__in=sent_messages,
+                                             status=DeliveryStatus.FAILED).group_by(
+            "error_code").annotate(n=Count("id")).values("error_code", "n")
+    }  # fmt: skip
+    start = campaign.launched_at
+    outcome = {}
+    for group, status in (("recipients", RecipientStatus.SENT),
+                          ("control", RecipientStatus.CONTROL)):  # fmt: skip
+        members = Subquery(CampaignRecipient.filter(campaign_id=campaign.id,
+                                                     status=status).values("member_id"))  # fmt: skip
+        size = counts[str(status)]
+        totals = {"spend": 0, "points": 0}
+        if start is not None and size:
+            rows = await Purchase.filter(
+                member_id__in=members, occurred_at__gte=start,
+                occurred_at__lt=start + dt.timedelta(days=window_days),
+            ).annotate(spend=Sum("amount"), points=Sum("points_earned")).values("spend", "points")  # fmt: skip
+            if rows:
+                totals = {
+                    "spend": int(rows[0]["spend"] or 0),
+                    "points": int(rows[0]["points"] or 0),
+                }
+        outcome[group] = {"members": size, **totals}
+    return {"targeted": counts["pending"] + counts["sent"] + counts["skipped"],
+            "control": counts["control"], "sent": counts["sent"], "pending": counts["pending"],
+            "skipped": skipped, "failed": failed, "opened": opened,
+            "outcome": outcome}  # fmt: skip

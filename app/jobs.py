@@ -1,0 +1,217 @@
+"""Durable jobs (the outbox): work recorded in the same transaction as the change that needs
+it, run later by workers with retries and backoff.
+
+A worker claims jobs by leasing them (`locked_until`); on PostgreSQL the claim skips rows
+another worker holds (`FOR UPDATE SKIP LOCKED`), so several workers never take the same job.
+A worker that dies leaves its jobs' leases to run out, and another takes them up.
+Handlers must therefore tolerate running again after a crash (they record what they did).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import datetime as dt
+import logging
+import os
+import socket
+import traceback
+from collections.abc import Awaitable, Callable
+from enum import StrEnum
+
+from tortoise import connections, fields
+from tortoise.models import Model
+
+log = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(seconds=60)
+MAX_BACKOFF = dt.timedelta(hours=1)
+
+
+class JobStatus(StrEnum):
+    PENDING = "pending"
+    DONE = "done"
+    DEAD = "dead"  # gave up: out of attempts or a permanent error
+
+
+class Job(Model):
+    id = fields.BigIntField(primary_key=True)
+    kind = fields.CharField(max_length=64)
+    payload = fields.JSONField(default=dict)
+    # A job with a key is enqueued once (e.g. one reminder per lot batch).
+    key = fields.CharField(max_length=200, null=True, unique=True)
+    status = fields.CharEnumField(JobStatus, max_length=8, default=JobStatus.PENDING)
+    run_at = fields.DatetimeField()
+    attempts = fields.IntField(default=0)
+    max_attempts = fields.IntField(default=8)
+    locked_until = fields.DatetimeField(null=True)
+    locked_by = fields.CharField(max_length=100, null=True)
+    last_error = fields.TextField(null=True)
+    created_at = fields.DatetimeField(auto_now_add=True)
+    finished_at = fields.DatetimeField(null=True)
+
+    class Meta:
+        table = "job"
+        indexes = (("status", "run_at"),)
+
+
+class RetryLater(Exception):
+    """Raised by a handler: run the job again later (after `after`, or with backoff)."""
+
+    def __init__(self, reason: str, *, after: dt.timedelta | None = None):
+        super().__init__(reason)
+        self.after = after
+
+
+class Permanent(Exception):
+    """Raised by a handler: retrying cannot help; the job is dead with this reason."""
+
+
+Handler = Callable[[dict], Awaitable[None]]
+HANDLERS: dict[str, Handler] = {}
+
+
+def handler(kind: str) -> Callable[[Handler], Handler]:
+    def register(fn: Handler) -> Handler:
+        HANDLERS[kind] = fn
+        return fn
+
+    return register
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+async def enqueue(
+    kind: str,
+    payload: dict,
+    *,
+    run_at: dt.datetime | None = None,
+    key: str | None = None,
+    max_attempts: int = 8,
+    conn=None,
+) -> Job | None:
+    """Record a job (in the caller's transaction when `conn` is given). With a `key`, a
+    second enqueue of the same key is ignored and returns None."""
+    from tortoise.exceptions import IntegrityError
+
+    if key is not None:
+        query = Job.filter(key=key)
+        if conn is not None:
+            query = query.using_db(conn)
+        if await query.exists():
+            return None
+    try:
+        return await Job.create(kind=kind, payload=payload, run_at=run_at or now(), key=key,
+                                max_attempts=max_attempts, using_db=conn)  # fmt: skip
+    except IntegrityError:
+        if key is None:
+            raise
+        return None
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+_CLAIM_PG = (
+    'UPDATE "job" SET "locked_until" = $1, "locked_by" = $2, "attempts" = "attempts" + 1 '
+    'WHERE "id" IN (SELECT "id" FROM "job" WHERE "status" = \'pending\' AND "run_at" <= $3 '
+    'AND ("locked_until" IS NULL OR "locked_until" < $3) ORDER BY "run_at", "id" LIMIT $4 '
+    "FOR UPDATE SKIP LOCKED) RETURNING *"
+)
+
+
+async def claim(*, worker: str, limit: int = 50, at: dt.datetime | None = None) -> list[Job]:
+    """Lease up to `limit` due jobs for this worker."""
+    at = at or now()
+    conn = connections.get("default")
+    lease = at + LEASE
+    if conn.capabilities.dialect == "postgres":
+        rows = await conn.execute_query_dict(_CLAIM_PG, [lease, worker, at, limit])
+        return [Job._init_from_db(**row) for row in rows]
+    # SQLite has one writer at a time: select then conditionally lease each row.
+    from tortoise.expressions import F, Q
+
+    due = await Job.filter(
+        Q(locked_until__isnull=True) | Q(locked_until__lt=at),
+        status=JobStatus.PENDING, run_at__lte=at,
+    ).order_by("run_at", "id").limit(limit)  # fmt: skip
+    claimed = []
+    for job in due:
+        taken = await Job.filter(
+            Q(locked_until__isnull=True) | Q(locked_until__lt=at), id=job.id,
+            status=JobStatus.PENDING,
+        ).update(locked_until=lease, locked_by=worker, attempts=F("attempts") + 1)  # fmt: skip
+        if taken:
+            job.locked_until, job.locked_by, job.attempts = lease, worker, job.attempts + 1
+            claimed.append(job)
+    return claimed
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    """2, 4, 8, ... seconds, capped."""
+    return min(dt.timedelta(seconds=2**attempts), MAX_BACKOFF)
+
+
+async def _finish(job: Job, worker: str, **changes) -> None:
+    # Only the lease holder may settle the job (a slow worker whose lease ran out may not).
+    await Job.filter(id=job.id, locked_by=worker).update(locked_until=None, **changes)
+
+
+async def run_job(job: Job, *, worker: str) -> JobStatus:
+    fn = HANDLERS.get(job.kind)
+    at = now()
+    if fn is None:
+        await _finish(job, worker, status=JobStatus.DEAD, last_error=f"no handler for {job.kind}",
+                      finished_at=at)  # fmt: skip
+        return JobStatus.DEAD
+    try:
+        await fn(job.payload)
+    except RetryLater as exc:
+        if job.attempts >= job.max_attempts:
+            await _finish(job, worker, status=JobStatus.DEAD, last_error=str(exc), finished_at=at)
+            return JobStatus.DEAD
+        delay = exc.after if exc.after is not None else backoff(job.attempts)
+        await _finish(job, worker, run_at=at + delay, last_error=str(exc))
+        return JobStatus.PENDING
+    except Permanent as exc:
+        await _finish(job, worker, status=JobStatus.DEAD, last_error=str(exc), finished_at=at)
+        return JobStatus.DEAD
+    except Exception:  # unexpected: retried with backoff, the trace kept for the operator
+        error = traceback.format_exc(limit=5)
+        log.exception("job %s (%s) failed", job.id, job.kind)
+        if job.attempts >= job.max_attempts:
+            await _finish(job, worker, status=JobStatus.DEAD, last_error=error, finished_at=at)
+            return JobStatus.DEAD
+        await _finish(job, worker, run_at=at + backoff(job.attempts), last_error=error)
+        return JobStatus.PENDING
+    await _finish(job, worker, status=JobStatus.DONE, finished_at=now(), last_error=None)
+    return JobStatus.DONE
+
+
+async def run_due(*, worker: str | None = None, limit: int = 50, concurrency: int = 10) -> int:
+    """Claim and run one batch of due jobs; returns how many ran."""
+    worker = worker or worker_name()
+    jobs = await claim(worker=worker, limit=limit)
+    if not jobs:
+        return 0
+    gate = asyncio.Semaphore(concurrency)
+
+    async def one(job: Job) -> None:
+        async with gate:
+            await run_job(job, worker=worker)
+
+    await asyncio.gather(*(one(j) for j in jobs))
+    return len(jobs)
+
+
+async def drain(*, worker: str | None = None, rounds: int = 100) -> int:
+    """Run due jobs until none are left (tests, the CLI's --once)."""
+    total = 0
+    for _ in range(rounds):
+        ran = await run_due(worker=worker)
+        total += ran
+        if not ran:
+            break
+    return total

@@ -1,0 +1,112 @@
+from collections.abc import AsyncGenerator
+
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app.errors import DomainError
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.relay import node_id
+from app.graphql.subscriptions import member_events
+from app.messaging import models as M
+from app.messaging import service
+from app.messaging import types as T
+
+
+async def category_pushes(member_id: int) -> list[T.CategoryPush]:
+    chosen = await service.category_pushes(member_id)
+    return [T.CategoryPush(category=T.MessageCategory(c), push=p) for c, p in chosen.items()]
+
+
+def _message_id(gid: relay.GlobalID) -> int:
+    return node_id(gid, "InboxMessage", "id")
+
+
+@strawberry.type
+class MessagingMutation:
+    @strawberry.mutation(
+        description="Register this device's FCM token for your pushes (a token another "
+        "account registered moves to you)."
+    )
+    async def register_device(
+        self, info: Info[Context, None], input: T.RegisterDeviceInput
+    ) -> T.RegisterDeviceResult:
+        _, member = await info.context.require_member()
+        try:
+            device = await service.register_device(
+                member_id=member.id, token=input.token, platform=M.Platform(input.platform.value),
+                app_version=input.app_version, locale=input.locale,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.Device.from_model(device)
+
+    @strawberry.mutation(description="Stop pushes to this device (e.g. when signing out).")
+    async def unregister_device(self, info: Info[Context, None], token: str) -> bool:
+        _, member = await info.context.require_member()
+        return await service.unregister_device(member_id=member.id, token=token)
+
+    @strawberry.mutation(
+        description="Switch pushes of one category on or off (the inbox keeps every message)."
+    )
+    async def set_notification_preference(
+        self, info: Info[Context, None], category: T.MessageCategory, push: bool
+    ) -> list[T.CategoryPush]:
+        _, member = await info.context.require_member()
+        await service.set_category_push(member_id=member.id,
+                                        category=M.MessageCategory(category.value), push=push)  # fmt: skip
+        return await category_pushes(member.id)
+
+    @strawberry.mutation(description="Mark one of your messages read.")
+    async def mark_read(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.InboxMessageResult:
+        _, member = await info.context.require_member()
+        try:
+            message = await service.mark_read(member_id=member.id, message_id=_message_id(id))
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.InboxMessage.from_model(message)
+
+    @strawberry.mutation(description="The app opened this message (e.g. from its push).")
+    async def mark_opened(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.InboxMessageResult:
+        _, member = await info.context.require_member()
+        try:
+            message = await service.mark_opened(member_id=member.id, message_id=_message_id(id))
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.InboxMessage.from_model(message)
+
+    @strawberry.mutation(description="Mark your whole inbox read; returns how many changed.")
+    async def mark_all_read(self, info: Info[Context, None]) -> int:
+        _, member = await info.context.require_member()
+        return await service.mark_all_read(member_id=member.id)
+
+    @strawberry.mutation(description="Delete one of your messages.")
+    async def delete_message(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.InboxMessageResult:
+        _, member = await info.context.require_member()
+        try:
+            message_id = _message_id(id)
+            found = await M.InboxMessage.get_or_none(id=message_id, member_id=member.id,
+                                                     deleted_at__isnull=True)  # fmt: skip
+            await service.delete_message(member_id=member.id, message_id=message_id)
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.InboxMessage.from_model(found)
+
+
+@strawberry.type
+class MessagingSubscription:
+    @strawberry.subscription(description="Messages arriving in your inbox (after commit).")
+    async def inbox_message_received(
+        self, info: Info[Context, None]
+    ) -> AsyncGenerator[T.InboxMessage, None]:
+        async for member_id, event in member_events(info, "INBOX_MESSAGE"):
+            message = await M.InboxMessage.get_or_none(id=event["message"], member_id=member_id)
+            if message is not None and message.deleted_at is None:
+                yield T.InboxMessage.from_model(message)
