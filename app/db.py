@@ -23,6 +23,14 @@ MODEL_MODULES = [
     "app.auth.models",
     "app.ledger.models",
     "app.earning.models",
+    "app.tiers.models",
+    "app.rewards.models",
+    "app.offers.models",
+    "app.content.models",
+    "app.community.models",
+    "app.messaging.models",
+    "app.campaigns.models",
+    "app.jobs",
 ]
 
 

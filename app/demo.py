@@ -11,6 +11,10 @@ from app.earning.models import MultiplierTarget
 from app.earning.rules import Line
 from app.members import service as members
 from app.members.models import Role
+from app.rewards import catalog
+from app.rewards.models import LimitPeriod, RewardKind
+from app.tiers import service as tiers
+from app.tiers.models import Basis, Window
 
 DEMO_PASSWORD = "loyalty-demo-2026"
 DEMO_ACCOUNTS = [
@@ -38,7 +42,10 @@ async def seed_demo() -> list[str]:
                 )
             created += 1
     if created:
+        await _seed_tiers()
         await _seed_earning()
+        await _seed_rewards()
+        await _seed_engagement()
     lines = [f"demo data: {created} account(s) created" if created else "demo data: present"]
     lines.append(f"demo accounts (password for all: {DEMO_PASSWORD}):")
     lines.extend(f"  {email:<26} {role.value}" for email, _, _, role in DEMO_ACCOUNTS)
@@ -74,3 +81,105 @@ async def _seed_earning() -> None:
                 occurred_at=now - dt.timedelta(days=days), store="Demo store",
                 lines=[Line(a, category=c) for a, c in lines],
             )  # fmt: skip
+
+
+def _texts(en: str, nl: str, es: str, terms: str = "") -> dict:
+    return {"en": {"title": en, "terms": terms}, "nl": {"title": nl}, "es": {"title": es}}
+
+
+DEMO_REWARDS = [
+    dict(kind=RewardKind.FREE_PRODUCT, category="coffee", points_cost=50, sku="ESPRESSO",
+         voucher_prefix="CAFE", period_limit=1, limit_period=LimitPeriod.DAY,
+         texts=_texts("Free espresso", "Gratis espresso", "Espresso gratis", "One a day.")),
+    dict(kind=RewardKind.DISCOUNT_VOUCHER, category="shopping", points_cost=200,
+         amount_off=500, minimum_basket=2500, currency="EUR",
+         texts=_texts("5 EUR off 25 EUR", "5 EUR korting op 25 EUR", "5 EUR de descuento")),
+    dict(kind=RewardKind.EXCLUSIVE_ACCESS, category="events", points_cost=150, stock=40,
+         entitlement="event:winter-preview", per_member_limit=1, min_tier_code="silver",
+         texts=_texts("Winter collection preview", "Voorpremière wintercollectie",
+                      "Preestreno colección de invierno")),
+    dict(kind=RewardKind.CASHBACK, category="cashback", points_cost=1000,
+         cashback_amount=1000, currency="EUR",
+         texts=_texts("10 EUR cashback", "10 EUR cashback", "10 EUR de reembolso")),
+]  # fmt: skip
+
+
+async def _seed_rewards() -> None:
+    for values in DEMO_REWARDS:
+        await catalog.create_reward(fields=catalog.RewardFields(**values), actor_id=None)
+    await catalog.set_checkout_rate(currency="EUR", points_per_unit=100, minor_digits=2)
+
+
+DEMO_TIERS = [  # code, rank, threshold (EUR cents spent in 12 months), multiplier, names
+    ("bronze", 1, 0, "1", ("Bronze", "Brons", "Bronce"), ["Birthday bonus", "Member prices"]),
+    ("silver", 2, 10_000, "1.5", ("Silver", "Zilver", "Plata"), ["1.5x points", "Free delivery"]),
+    ("gold", 3, 50_000, "2", ("Gold", "Goud", "Oro"),
+     ["Double points", "Early access to sales", "Lounge upgrade"]),
+]  # fmt: skip
+
+
+async def _seed_tiers() -> None:
+    await tiers.update_policy(basis=Basis.SPEND, window=Window.ROLLING, window_months=12,
+                              grace_days=30, spend_currency="EUR")  # fmt: skip
+    for code, rank, threshold, multiplier, (en, nl, es), benefits in DEMO_TIERS:
+        await tiers.save_tier(
+            code=code, rank=rank, threshold=threshold, earn_multiplier=Decimal(multiplier),
+            texts={"en": {"name": en, "benefits": benefits}, "nl": {"name": nl},
+                   "es": {"name": es}},
+        )  # fmt: skip
+
+
+async def _seed_engagement() -> None:
+    """Offers, exclusive content, a community group with posts, and an event."""
+    from app.community import service as community
+    from app.content.models import ContentKind
+    from app.content.service import ContentFields, save_content
+    from app.offers import service as offers
+    from app.offers.models import OfferKind
+    from app.segments.rules import Segment
+
+    now = dt.datetime.now(dt.UTC)
+    day = dt.timedelta(days=1)
+    await offers.create_offer(fields=offers.OfferFields(
+        kind=OfferKind.BONUS_POINTS, needs_activation=True, bonus_multiplier=Decimal(2),
+        qualifying_categories=("coffee",), starts_at=now - day, ends_at=now + 30 * day,
+        texts={"en": {"title": "Double points on coffee", "description": "Clip it first."},
+               "nl": {"title": "Dubbele punten op koffie"},
+               "es": {"title": "Puntos dobles en café"}},
+        interests=("coffee",),
+    ))  # fmt: skip
+    await offers.create_offer(fields=offers.OfferFields(
+        kind=OfferKind.MEMBER_PRICE, sku="SNEAKER-1", member_price=5900, regular_price=7900,
+        currency="EUR", starts_at=now - day, ends_at=now + 14 * day,
+        texts={"en": {"title": "Trail sneakers for 59 EUR"}},
+    ))  # fmt: skip
+    await offers.create_offer(fields=offers.OfferFields(
+        kind=OfferKind.EARLY_ACCESS, starts_at=now + 2 * day, ends_at=now + 9 * day,
+        early_access_tiers=("gold",), early_access_hours=48,
+        texts={"en": {"title": "Winter sale: gold members first"}},
+        segment=Segment(),
+    ))  # fmt: skip
+    await save_content(item_id=None, fields=ContentFields(
+        kind=ContentKind.ARTICLE, publish_at=now - day,
+        texts={"en": {"title": "How we roast our beans", "body": "It starts at dawn..."}},
+    ))  # fmt: skip
+    await save_content(item_id=None, fields=ContentFields(
+        kind=ContentKind.BEHIND_THE_SCENES, publish_at=now - day, min_tier_code="gold",
+        texts={"en": {"title": "Designing the winter collection", "body": "Sketches..."}},
+    ))  # fmt: skip
+    group = await community.create_group(
+        texts={"en": {"name": "Coffee lovers", "description": "Beans, brews and cafés."}},
+        min_tier_code=None,
+    )
+    ana = await members.get_member_by_email(email="ana@demo.loyalty")
+    await community.join(group_id=group.id, member_id=ana.id)
+    await community.create_post(group_id=group.id, member_id=ana.id,
+                                text="Tried the new Ethiopian roast: fruity!")  # fmt: skip
+    await community.create_event(
+        texts={"en": {"title": "Latte art workshop"}},
+        starts_at=now + 7 * day,
+        ends_at=now + 7 * day + dt.timedelta(hours=2),
+        capacity=12,
+        location="Demo store",
+        min_tier_code=None,
+    )

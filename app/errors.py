@@ -119,3 +119,146 @@ class EventLimitReached(DomainError):
 
 class UnknownEventType(DomainError):
     code = "UNKNOWN_EVENT_TYPE"
+
+
+class RewardUnavailable(DomainError):
+    """The reward cannot be redeemed now: unknown, archived, not started or ended.
+    `reason` is NOT_FOUND, ARCHIVED, NOT_STARTED or ENDED."""
+
+    code = "REWARD_UNAVAILABLE"
+
+    def __init__(self, *, reason: str):
+        self.reason = reason
+        super().__init__(f"REWARD_{reason}")
+
+
+class OutOfStock(DomainError):
+    code = "OUT_OF_STOCK"
+
+    def __init__(self, *, stock_left: int):
+        self.stock_left = stock_left
+        super().__init__(None, stock_left=stock_left)
+
+
+class LimitReached(DomainError):
+    """The member has redeemed this reward as often as it allows (for now)."""
+
+    code = "LIMIT_REACHED"
+
+    def __init__(self, *, limit: int, period: str | None):
+        self.limit, self.period = limit, period
+        super().__init__("LIMIT_REACHED_" + (period or "lifetime").upper(), limit=limit)
+
+
+class RedemptionNotFound(NotFound):
+    code = "REDEMPTION_NOT_FOUND"
+
+
+class RedemptionNotCancellable(DomainError):
+    """`reason`: ALREADY_CANCELLED, VOUCHER_USED or CASHBACK_PAID."""
+
+    code = "REDEMPTION_NOT_CANCELLABLE"
+
+    def __init__(self, *, reason: str):
+        self.reason = reason
+        super().__init__(f"NOT_CANCELLABLE_{reason}")
+
+
+class VoucherNotFound(NotFound):
+    code = "VOUCHER_NOT_FOUND"
+
+
+class VoucherNotUsable(DomainError):
+    """`reason`: USED, EXPIRED, CANCELLED or BASKET_TOO_SMALL."""
+
+    code = "VOUCHER_NOT_USABLE"
+
+    def __init__(self, *, reason: str, **params: object):
+        self.reason = reason
+        super().__init__(f"VOUCHER_{reason}", **params)
+
+
+class CheckoutAlreadyRecorded(DomainError):
+    """This till payment (client, externalId) was recorded under another idempotency key."""
+
+    code = "CHECKOUT_ALREADY_RECORDED"
+
+
+class CashbackNotPayable(DomainError):
+    """`reason`: NOT_FOUND, ALREADY_PAID or CANCELLED."""
+
+    code = "CASHBACK_NOT_PAYABLE"
+
+    def __init__(self, *, reason: str):
+        self.reason = reason
+        super().__init__(f"CASHBACK_{reason}")
+
+
+class NotEligible(DomainError):
+    """The member may not redeem this reward; `reason`: TIER (with the tier it needs)."""
+
+    code = "NOT_ELIGIBLE"
+
+    def __init__(self, *, reason: str, tier: str):
+        self.reason, self.tier = reason, tier
+        super().__init__(f"NOT_ELIGIBLE_{reason}", tier=tier)
+
+
+class OfferNotFound(NotFound):
+    """No such offer, or not one for this member now."""
+
+    code = "OFFER_NOT_FOUND"
+
+
+class ContentNotFound(NotFound):
+    code = "CONTENT_NOT_FOUND"
+
+
+class GroupNotFound(NotFound):
+    code = "GROUP_NOT_FOUND"
+
+
+class PostNotFound(NotFound):
+    """No such post, or hidden by moderators."""
+
+    code = "POST_NOT_FOUND"
+
+
+class EventNotFound(NotFound):
+    code = "EVENT_NOT_FOUND"
+
+
+class PostingNotAllowed(DomainError):
+    """`reason`: NOT_A_MEMBER (join the group first), MUTED (until a time) or BANNED."""
+
+    code = "POSTING_NOT_ALLOWED"
+
+    def __init__(self, *, reason: str, until=None):
+        self.reason, self.until = reason, until
+        super().__init__(f"POSTING_{reason}", until=until.isoformat() if until else "")
+
+
+class SlowDown(DomainError):
+    """Too many posts or comments in a short time."""
+
+    code = "SLOW_DOWN"
+
+    def __init__(self, *, retry_after_seconds: int):
+        self.retry_after_seconds = retry_after_seconds
+        super().__init__(None, retry_after_seconds=retry_after_seconds)
+
+
+class AlreadyRsvped(DomainError):
+    code = "ALREADY_RSVPED"
+
+
+class RsvpNotFound(NotFound):
+    code = "RSVP_NOT_FOUND"
+
+
+class MessageNotFound(NotFound):
+    code = "MESSAGE_NOT_FOUND"
+
+
+class CampaignNotFound(NotFound):
+    code = "CAMPAIGN_NOT_FOUND"

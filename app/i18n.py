@@ -304,6 +304,271 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Je kunt de code niet gebruiken van iemand die jij hebt aangebracht.",
         "es": "No puedes usar el código de alguien a quien tú invitaste.",
     },
+    "REWARD_NOT_FOUND": {
+        "en": "There is no such reward.",
+        "nl": "Deze beloning bestaat niet.",
+        "es": "Esa recompensa no existe.",
+    },
+    "REWARD_ARCHIVED": {
+        "en": "This reward is no longer offered.",
+        "nl": "Deze beloning wordt niet meer aangeboden.",
+        "es": "Esta recompensa ya no se ofrece.",
+    },
+    "REWARD_NOT_STARTED": {
+        "en": "This reward is not available yet.",
+        "nl": "Deze beloning is nog niet beschikbaar.",
+        "es": "Esta recompensa aún no está disponible.",
+    },
+    "REWARD_ENDED": {
+        "en": "This reward has ended.",
+        "nl": "Deze beloning is afgelopen.",
+        "es": "Esta recompensa ha terminado.",
+    },
+    "OUT_OF_STOCK": {
+        "en": "This reward is out of stock ({stock_left} left).",
+        "nl": "Deze beloning is uitverkocht ({stock_left} over).",
+        "es": "Esta recompensa está agotada (quedan {stock_left}).",
+    },
+    "LIMIT_REACHED_LIFETIME": {
+        "en": "You have redeemed this reward the maximum of {limit} times.",
+        "nl": "Je hebt deze beloning al het maximum van {limit} keer ingewisseld.",
+        "es": "Ya has canjeado esta recompensa el máximo de {limit} veces.",
+    },
+    "LIMIT_REACHED_DAY": {
+        "en": "You can redeem this reward {limit} times a day.",
+        "nl": "Je kunt deze beloning {limit} keer per dag inwisselen.",
+        "es": "Puedes canjear esta recompensa {limit} veces al día.",
+    },
+    "LIMIT_REACHED_WEEK": {
+        "en": "You can redeem this reward {limit} times a week.",
+        "nl": "Je kunt deze beloning {limit} keer per week inwisselen.",
+        "es": "Puedes canjear esta recompensa {limit} veces por semana.",
+    },
+    "LIMIT_REACHED_MONTH": {
+        "en": "You can redeem this reward {limit} times a month.",
+        "nl": "Je kunt deze beloning {limit} keer per maand inwisselen.",
+        "es": "Puedes canjear esta recompensa {limit} veces al mes.",
+    },
+    "LIMIT_REACHED_YEAR": {
+        "en": "You can redeem this reward {limit} times a year.",
+        "nl": "Je kunt deze beloning {limit} keer per jaar inwisselen.",
+        "es": "Puedes canjear esta recompensa {limit} veces al año.",
+    },
+    "REDEMPTION_NOT_FOUND": {
+        "en": "There is no such redemption.",
+        "nl": "Deze inwisseling bestaat niet.",
+        "es": "Ese canje no existe.",
+    },
+    "NOT_CANCELLABLE_ALREADY_CANCELLED": {
+        "en": "This redemption was already cancelled.",
+        "nl": "Deze inwisseling is al geannuleerd.",
+        "es": "Este canje ya fue cancelado.",
+    },
+    "NOT_CANCELLABLE_VOUCHER_USED": {
+        "en": "A voucher of this redemption has been used, so it cannot be cancelled.",
+        "nl": "Een voucher van deze inwisseling is al gebruikt; annuleren kan niet meer.",
+        "es": "Ya se usó un cupón de este canje, así que no se puede cancelar.",
+    },
+    "NOT_CANCELLABLE_CASHBACK_PAID": {
+        "en": "The cashback of this redemption has been paid, so it cannot be cancelled.",
+        "nl": "Het cashbackbedrag is al uitbetaald; annuleren kan niet meer.",
+        "es": "El reembolso de este canje ya se pagó, así que no se puede cancelar.",
+    },
+    "VOUCHER_NOT_FOUND": {
+        "en": "There is no voucher with this code.",
+        "nl": "Er is geen voucher met deze code.",
+        "es": "No hay ningún cupón con este código.",
+    },
+    "VOUCHER_USED": {
+        "en": "This voucher has already been used.",
+        "nl": "Deze voucher is al gebruikt.",
+        "es": "Este cupón ya se ha usado.",
+    },
+    "VOUCHER_EXPIRED": {
+        "en": "This voucher has expired.",
+        "nl": "Deze voucher is verlopen.",
+        "es": "Este cupón ha caducado.",
+    },
+    "VOUCHER_CANCELLED": {
+        "en": "This voucher was cancelled.",
+        "nl": "Deze voucher is geannuleerd.",
+        "es": "Este cupón fue cancelado.",
+    },
+    "VOUCHER_BASKET_TOO_SMALL": {
+        "en": "This voucher needs a basket of at least {minimum}.",
+        "nl": "Deze voucher vraagt een bedrag van minstens {minimum}.",
+        "es": "Este cupón requiere una compra mínima de {minimum}.",
+    },
+    "INVALID_VOUCHER_CODE": {
+        "en": "This is not a voucher code.",
+        "nl": "Dit is geen vouchercode.",
+        "es": "Esto no es un código de cupón.",
+    },
+    "INVALID_URL": {
+        "en": "Must be an https:// URL.",
+        "nl": "Moet een https://-URL zijn.",
+        "es": "Debe ser una URL https://.",
+    },
+    "INVALID_PATTERN": {
+        "en": "Use X for each random character (at least 10), with letters, digits and dashes.",
+        "nl": "Gebruik X voor elk willekeurig teken (minstens 10), met letters, cijfers en streepjes.",
+        "es": "Usa X para cada carácter aleatorio (al menos 10), con letras, dígitos y guiones.",
+    },
+    "NOT_FOR_KIND": {
+        "en": "This field does not apply to this kind of reward.",
+        "nl": "Dit veld hoort niet bij dit soort beloning.",
+        "es": "Este campo no corresponde a este tipo de recompensa.",
+    },
+    "ENDS_BEFORE_START": {
+        "en": "The end must come after the start.",
+        "nl": "Het einde moet na het begin liggen.",
+        "es": "El final debe ser posterior al inicio.",
+    },
+    "RULE_REDEMPTION": {
+        "en": "Redeemed: {title}",
+        "nl": "Ingewisseld: {title}",
+        "es": "Canjeado: {title}",
+    },
+    "RULE_CANCELLATION": {
+        "en": "Redemption cancelled: {title}",
+        "nl": "Inwisseling geannuleerd: {title}",
+        "es": "Canje cancelado: {title}",
+    },
+    "RULE_CHECKOUT": {
+        "en": "Paid {amount} {currency} at the till",
+        "nl": "{amount} {currency} betaald aan de kassa",
+        "es": "Pagado {amount} {currency} en caja",
+    },
+    "CHECKOUT_ALREADY_RECORDED": {
+        "en": "This payment was already recorded under another idempotency key.",
+        "nl": "Deze betaling is al vastgelegd met een andere idempotency key.",
+        "es": "Este pago ya se registró con otra clave de idempotencia.",
+    },
+    "CASHBACK_NOT_FOUND": {
+        "en": "There is no such cashback.",
+        "nl": "Deze cashback bestaat niet.",
+        "es": "Ese reembolso no existe.",
+    },
+    "CASHBACK_ALREADY_PAID": {
+        "en": "This cashback was already paid.",
+        "nl": "Deze cashback is al uitbetaald.",
+        "es": "Este reembolso ya se pagó.",
+    },
+    "CASHBACK_CANCELLED": {
+        "en": "This cashback was cancelled with its redemption.",
+        "nl": "Deze cashback is met de inwisseling geannuleerd.",
+        "es": "Este reembolso se canceló con su canje.",
+    },
+    "RULE_TIER": {
+        "en": "{tier} tier: x{multiplier}",
+        "nl": "{tier}-niveau: x{multiplier}",
+        "es": "Nivel {tier}: x{multiplier}",
+    },
+    "NOT_ELIGIBLE_TIER": {
+        "en": "This reward is for {tier} members and above.",
+        "nl": "Deze beloning is voor {tier}-leden en hoger.",
+        "es": "Esta recompensa es para miembros {tier} o superior.",
+    },
+    "TAKEN": {
+        "en": "Another one already uses this value.",
+        "nl": "Deze waarde is al in gebruik.",
+        "es": "Este valor ya está en uso.",
+    },
+    "RULE_OFFER": {
+        "en": "Offer: {offer}",
+        "nl": "Aanbieding: {offer}",
+        "es": "Oferta: {offer}",
+    },
+    "OFFER_NOT_FOUND": {
+        "en": "There is no such offer for you.",
+        "nl": "Deze aanbieding bestaat niet voor jou.",
+        "es": "Esa oferta no existe para ti.",
+    },
+    "CONTENT_NOT_FOUND": {
+        "en": "There is no such content.",
+        "nl": "Deze inhoud bestaat niet.",
+        "es": "Ese contenido no existe.",
+    },
+    "GROUP_NOT_FOUND": {
+        "en": "There is no such group.",
+        "nl": "Deze groep bestaat niet.",
+        "es": "Ese grupo no existe.",
+    },
+    "POST_NOT_FOUND": {
+        "en": "This post is not available.",
+        "nl": "Dit bericht is niet beschikbaar.",
+        "es": "Esta publicación no está disponible.",
+    },
+    "EVENT_NOT_FOUND": {
+        "en": "There is no such event.",
+        "nl": "Dit evenement bestaat niet.",
+        "es": "Ese evento no existe.",
+    },
+    "POSTING_NOT_A_MEMBER": {
+        "en": "Join the group to post in it.",
+        "nl": "Word lid van de groep om erin te posten.",
+        "es": "Únete al grupo para publicar en él.",
+    },
+    "POSTING_MUTED": {
+        "en": "You cannot post in this group until {until}.",
+        "nl": "Je kunt tot {until} niet posten in deze groep.",
+        "es": "No puedes publicar en este grupo hasta {until}.",
+    },
+    "POSTING_BANNED": {
+        "en": "You can no longer post in this group.",
+        "nl": "Je kunt niet meer posten in deze groep.",
+        "es": "Ya no puedes publicar en este grupo.",
+    },
+    "SLOW_DOWN": {
+        "en": "You are posting a lot: try again in {retry_after_seconds} seconds.",
+        "nl": "Je post erg veel: probeer het over {retry_after_seconds} seconden opnieuw.",
+        "es": "Estás publicando mucho: inténtalo de nuevo en {retry_after_seconds} segundos.",
+    },
+    "ALREADY_RSVPED": {
+        "en": "You already have a place (or a waitlist spot) for this event.",
+        "nl": "Je hebt al een plek (of wachtlijstplek) voor dit evenement.",
+        "es": "Ya tienes una plaza (o lista de espera) para este evento.",
+    },
+    "RSVP_NOT_FOUND": {
+        "en": "You have no place for this event.",
+        "nl": "Je hebt geen plek voor dit evenement.",
+        "es": "No tienes plaza para este evento.",
+    },
+    "MESSAGE_NOT_FOUND": {
+        "en": "There is no such message.",
+        "nl": "Dit bericht bestaat niet.",
+        "es": "Ese mensaje no existe.",
+    },
+    "CAMPAIGN_NOT_FOUND": {
+        "en": "There is no such campaign.",
+        "nl": "Deze campagne bestaat niet.",
+        "es": "Esa campaña no existe.",
+    },
+    "UNKNOWN_FIELD": {
+        "en": "{field} is not a field templates can use.",
+        "nl": "{field} is geen veld dat sjablonen kunnen gebruiken.",
+        "es": "{field} no es un campo que las plantillas puedan usar.",
+    },
+    "INVALID_TEMPLATE": {
+        "en": "This template has unbalanced braces.",
+        "nl": "Dit sjabloon heeft ongepaarde accolades.",
+        "es": "Esta plantilla tiene llaves sin cerrar.",
+    },
+    "MISSING_LOCALE": {
+        "en": "Add a variant for: {locales}.",
+        "nl": "Voeg een variant toe voor: {locales}.",
+        "es": "Añade una variante para: {locales}.",
+    },
+    "ALREADY_LAUNCHED": {
+        "en": "This campaign was already launched.",
+        "nl": "Deze campagne is al gestart.",
+        "es": "Esta campaña ya se lanzó.",
+    },
+    "IN_THE_PAST": {
+        "en": "This time is in the past.",
+        "nl": "Dit tijdstip ligt in het verleden.",
+        "es": "Esta hora ya pasó.",
+    },
 }
 
 
@@ -339,3 +604,8 @@ def translate(code: str, locale: str, **params: object) -> str:
         return text.format(**params)
     except (KeyError, IndexError):
         return text
+
+
+def localized(texts: dict, locale: str, key: str):
+    """`texts[locale][key]` where staff wrote it for that language, else the English one."""
+    return (texts.get(locale) or {}).get(key) or texts[DEFAULT_LOCALE][key]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -62,3 +63,54 @@ async def paginate_by_id(
         has_next_page=len(rows) > size,
         has_previous_page=after is not None,
     )
+
+
+_PER_OWNER_SQL = (
+    'SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t."{owner}" '
+    'ORDER BY t."id" DESC) AS "row_number" FROM "{table}" t '
+    'WHERE t."{owner}" IN ({owners}){filters}) ranked WHERE "row_number" <= {limit} '
+    'ORDER BY "{owner}", "id" DESC'
+)
+
+
+async def newest_pages_per_owner(
+    model: type,
+    owner_ids: Sequence[int],
+    *,
+    size: int,
+    before_id: int | None,
+    owner: str = "member_id",
+    where: dict[str, object] | None = None,
+) -> dict[int, tuple[list, bool]]:
+    """Newest-first pages of several owners' rows in one query (for DataLoaders):
+    {owner id: (rows, has more)}. `where` holds extra column = value filters."""
+    from tortoise import connections
+
+    conn = connections.get("default")
+    postgres = conn.capabilities.dialect == "postgres"
+    params: list = list(owner_ids)
+    clauses = []
+    for column, value in (where or {}).items():
+        params.append(value)
+        clauses.append(f't."{column}" = {{}}')
+    if before_id is not None:
+        params.append(before_id)
+        clauses.append('t."id" < {}')
+    marks = [f"${i}" if postgres else "?" for i in range(1, len(params) + 1)]
+    filters = "".join(" AND " + c for c in clauses).format(*marks[len(owner_ids) :])
+    sql = _PER_OWNER_SQL.format(
+        owner=owner, table=model._meta.db_table, owners=", ".join(marks[: len(owner_ids)]),
+        filters=filters, limit=int(size) + 1,
+    )  # fmt: skip
+    pages: dict[int, tuple[list, bool]] = {o: ([], False) for o in owner_ids}
+    for row in await conn.execute_query_dict(sql, params):
+        row = dict(row)
+        row.pop("row_number")
+        item = model._init_from_db(**row)
+        key = getattr(item, owner)
+        items, _ = pages[key]
+        if len(items) < size:
+            items.append(item)
+        else:
+            pages[key] = (items, True)
+    return pages

@@ -24,6 +24,18 @@ from tortoise import Tortoise
 from app.db import tortoise_config
 from app.settings import Settings
 
+
+def _sqlite_has_no_column_comments() -> None:
+    # Tortoise puts an enum field's values in its column comment, so adding a value changes
+    # the comment. SQLite has no column comments: there is nothing to alter, but aerich
+    # refuses outright. Make it a no-op so such a change still records the new model state.
+    from aerich.ddl.sqlite import SqliteDDL
+
+    SqliteDDL.set_comment = lambda self, model, field_describe: ""
+
+
+_sqlite_has_no_column_comments()
+
 DIALECTS = ("sqlite", "postgres")
 OFFLINE_URLS = {"sqlite": "sqlite://:memory:", "postgres": "postgres://offline@127.0.0.1:1/offline"}
 

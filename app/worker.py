@@ -12,11 +12,12 @@ log = logging.getLogger(__name__)
 
 async def run_maintenance(*, at: dt.datetime | None = None) -> dict[str, int]:
     """One pass: release held points, expire due points, birthday bonuses, forget old
-    idempotency keys. Returns how many of each."""
+    idempotency keys, re-evaluate tiers due. Returns how many of each."""
     from app.earning import actions
     from app.earning.service import current_rules
     from app.ledger import idempotency
     from app.ledger import service as ledger
+    from app.tiers import service as tiers
 
     at = at or ledger.now()
     done = {"released": await ledger.release_due_points(at=at)}
@@ -24,10 +25,18 @@ async def run_maintenance(*, at: dt.datetime | None = None) -> dict[str, int]:
     policy = (await current_rules()).policy
     done["birthdays"] = await actions.award_birthday_bonuses(today=at.date(), policy=policy)
     done["forgotten_keys"] = await idempotency.purge_expired(now=at)
+    done["tiers"] = await tiers.evaluate_due(at=at)
+    from app.messaging import notifications
+
+    done["expiry_reminders"] = await notifications.expiry_reminders(at=at)
+    done["voucher_reminders"] = await notifications.voucher_reminders(at=at)
+    from app import jobs
+
+    done["jobs"] = await jobs.drain()
     return done
 
 
-async def run_forever(*, interval_seconds: float) -> None:
+async def run_maintenance_forever(*, interval_seconds: float) -> None:
     while True:
         try:
             done = await run_maintenance()
@@ -36,3 +45,24 @@ async def run_forever(*, interval_seconds: float) -> None:
         except Exception:  # keep going: the next pass retries whatever failed
             log.exception("maintenance pass failed")
         await asyncio.sleep(interval_seconds)
+
+
+async def run_jobs_forever(*, poll_seconds: float = 1.0) -> None:
+    """Run durable jobs as they come due (several processes may do this at once)."""
+    from app import jobs
+
+    worker = jobs.worker_name()
+    while True:
+        try:
+            while await jobs.run_due(worker=worker):
+                pass
+        except Exception:
+            log.exception("job pass failed")
+        await asyncio.sleep(poll_seconds)
+
+
+async def run_forever(*, interval_seconds: float) -> None:
+    """Maintenance every `interval_seconds`, durable jobs as they come due."""
+    await asyncio.gather(
+        run_maintenance_forever(interval_seconds=interval_seconds), run_jobs_forever()
+    )

@@ -28,6 +28,7 @@ def _test_settings(database_url: str) -> Settings:
         argon2_time_cost=1,
         argon2_memory_kib=8,
         log_level="WARNING",
+        worker_interval=0,  # tests run maintenance explicitly, at chosen times
     )
 
 
@@ -96,8 +97,12 @@ async def _clean_database(request):
     if "app" not in request.fixturenames:
         return
     from app.earning.service import forget_rules
+    from app.offers.service import forget_offers
+    from app.tiers.service import forget_tiers
 
-    forget_rules()  # the rules cache must not outlive the rows it was read from
+    forget_rules()  # the caches must not outlive the rows they were read from
+    forget_tiers()
+    forget_offers()
     conn = connections.get("default")
     tables = _tables()
     if conn.capabilities.dialect == "postgres":

@@ -114,3 +114,9 @@ def purchase_input(member_gid: str, external_id: str, amount: int = 2500, **extr
         "occurredAt": "2026-11-20T10:00:00+00:00",
         **extra,
     }
+
+
+async def member_token(member) -> str:
+    """An access token for a factory member (a real session, without a password)."""
+    issued = await auth._open_session(member, auth.ClientInfo(address="test", user_agent="tests"))
+    return issued.access_token

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from app.community.loaders import CommunityLoaders
 from app.ledger.loaders import LedgerLoaders
 from app.members.loaders import MemberLoaders
+from app.rewards.loaders import RewardLoaders
+from app.tiers.loaders import TierLoaders
 
 
 class Loaders:
@@ -18,3 +21,15 @@ class Loaders:
     @cached_property
     def ledger(self) -> LedgerLoaders:
         return LedgerLoaders()
+
+    @cached_property
+    def rewards(self) -> RewardLoaders:
+        return RewardLoaders()
+
+    @cached_property
+    def tiers(self) -> TierLoaders:
+        return TierLoaders()
+
+    @cached_property
+    def community(self) -> CommunityLoaders:
+        return CommunityLoaders()

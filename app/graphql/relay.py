@@ -5,6 +5,7 @@ from typing import Any, TypeVar
 
 from strawberry import relay
 
+from app.errors import FieldProblem, InvalidInput
 from app.pagination import Page
 
 C = TypeVar("C", bound=relay.Connection)
@@ -25,3 +26,13 @@ def to_connection(connection_type: type[C], page: Page, convert: Callable[[Any],
             end_cursor=page.cursors[-1] if page.cursors else None,
         ),
     )
+
+
+def node_id(gid: relay.GlobalID | None, type_name: str, field: str) -> int | None:
+    """The integer id inside a global id of `type_name`; InvalidInput naming `field` if the
+    id is of another type or malformed."""
+    if gid is None:
+        return None
+    if gid.type_name != type_name or not gid.node_id.isdigit():
+        raise InvalidInput([FieldProblem(field, "INVALID_VALUE")])
+    return int(gid.node_id)

@@ -5,18 +5,35 @@ from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
 
 from app.auth.api import AuthMutation, AuthQuery
+from app.campaigns.api import CampaignsMutation, CampaignsQuery
+from app.community.api import CommunityMutation, CommunityQuery, CommunitySubscription
+from app.content.api import ContentMutation, ContentQuery
 from app.earning.api import EarningMutation, EarningQuery
 from app.graphql.errors import ErrorCodes
 from app.graphql.extensions import operation_limits
 from app.ledger.api import LedgerSubscription
 from app.members.api import MemberMutation, MemberQuery, MemberSubscription
+from app.messaging.api import MessagingMutation, MessagingSubscription
+from app.offers.api import OffersMutation, OffersQuery
+from app.rewards.api import RewardsMutation, RewardsQuery
 from app.settings import Settings
+from app.tiers.api import TiersMutation, TiersQuery, TiersSubscription
 
 
 def _query_type() -> type:
     # A fresh class per schema: strawberry's relay node field can be applied to one schema only.
     @strawberry.type(name="Query")
-    class Query(MemberQuery, AuthQuery, EarningQuery):
+    class Query(
+        MemberQuery,
+        AuthQuery,
+        EarningQuery,
+        RewardsQuery,
+        TiersQuery,
+        OffersQuery,
+        ContentQuery,
+        CommunityQuery,
+        CampaignsQuery,
+    ):
         node: relay.Node | None = relay.node(
             description="Any object with a global id that you may see; null otherwise."
         )
@@ -25,12 +42,29 @@ def _query_type() -> type:
 
 
 @strawberry.type
-class Mutation(AuthMutation, MemberMutation, EarningMutation):
+class Mutation(
+    AuthMutation,
+    MemberMutation,
+    EarningMutation,
+    RewardsMutation,
+    TiersMutation,
+    OffersMutation,
+    ContentMutation,
+    CommunityMutation,
+    MessagingMutation,
+    CampaignsMutation,
+):
     pass
 
 
 @strawberry.type
-class Subscription(MemberSubscription, LedgerSubscription):
+class Subscription(
+    MemberSubscription,
+    LedgerSubscription,
+    TiersSubscription,
+    CommunitySubscription,
+    MessagingSubscription,
+):
     pass
 
 

@@ -17,7 +17,11 @@ from app.ledger.types import (
     PointsTransactionKind,
 )
 from app.members import models
+from app.messaging.types import CategoryPush, InboxConnection, InboxMessage
 from app.pagination import Page, decode_cursor, encode_cursor, page_size
+from app.rewards.models import RedemptionStatus as RedemptionStatusModel
+from app.rewards.types import Redemption, RedemptionConnection, RedemptionStatus
+from app.tiers.types import TierStatus
 
 Role = strawberry.enum(models.Role, name="Role", description="An account's role.")
 
@@ -102,6 +106,59 @@ class Member(relay.Node):
         items, more = await info.context.loaders.ledger.activity.load((self.id, size, before, kind))
         page = Page(items, [encode_cursor(t.id) for t in items], more, after is not None)
         return to_connection(PointsTransactionConnection, page, PointsTransaction.from_model)
+
+    @strawberry.field(description="Which categories of messages may push to your devices.")
+    async def notification_preferences(self, info: Info[Context, None]) -> list[CategoryPush]:
+        from app.errors import Forbidden
+        from app.messaging.api import category_pushes
+
+        viewer = await info.context.viewer()
+        if viewer is None or viewer.id != self.id:
+            raise Forbidden()
+        return await category_pushes(self.id)
+
+    @strawberry.field(description="Your inbox, newest first, with the unread count.")
+    async def inbox(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        unread_only: bool = False,
+    ) -> InboxConnection:
+        from app.errors import Forbidden
+        from app.messaging.models import InboxMessage as InboxModel
+        from app.messaging.service import unread_count
+        from app.pagination import paginate_by_id
+
+        viewer = await info.context.viewer()
+        if viewer is None or viewer.id != self.id:  # private, even to staff
+            raise Forbidden()
+        query = InboxModel.filter(member_id=self.id, deleted_at__isnull=True)
+        if unread_only:
+            query = query.filter(read_at__isnull=True)
+        page = await paginate_by_id(query, first=first, after=after, newest_first=True)
+        connection = to_connection(InboxConnection, page, InboxMessage.from_model)
+        connection.unread_count = await unread_count(self.id)
+        return connection
+
+    @strawberry.field(description="Your tier, the next one and the way there.")
+    async def tier(self, info: Info[Context, None]) -> TierStatus:
+        return TierStatus.from_service(await info.context.loaders.tiers.status.load(self.id))
+
+    @strawberry.field(description="Rewards redeemed, newest first.")
+    async def redemptions(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        status: RedemptionStatus | None = None,
+    ) -> RedemptionConnection:
+        size = page_size(first)
+        before = decode_cursor(after) if after is not None else None
+        key = (self.id, size, before, RedemptionStatusModel(status.value) if status else None)
+        items, more = await info.context.loaders.rewards.member_redemptions.load(key)
+        page = Page(items, [encode_cursor(r.id) for r in items], more, after is not None)
+        return to_connection(RedemptionConnection, page, Redemption.from_model)
 
     @classmethod
     async def resolve_nodes(
