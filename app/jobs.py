@@ -23,7 +23,15 @@ from tortoise.models import Model
 
 log = logging.getLogger(__name__)
 
-LEASE = dt.timedelta(seconds=60)
+
+def lease_length() -> dt.timedelta:
+    """How long a claimed job stays ours (JOB_LEASE_SECONDS): handlers keep each run shorter
+    than this, coming back with `RetryLater(after=0)` for the rest of long work."""
+    from app.settings import get_settings
+
+    return dt.timedelta(seconds=get_settings().job_lease_seconds)
+
+
 MAX_BACKOFF = dt.timedelta(hours=1)
 
 
@@ -126,9 +134,9 @@ async def claim(*, worker: str, limit: int = 50, at: dt.datetime | None = None) 
     """Lease up to `limit` due jobs for this worker."""
     at = at or now()
     conn = connections.get("default")
-    lease = at + LEASE
+    until = at + lease_length()
     if conn.capabilities.dialect == "postgres":
-        rows = await conn.execute_query_dict(_CLAIM_PG, [lease, worker, at, limit])
+        rows = await conn.execute_query_dict(_CLAIM_PG, [until, worker, at, limit])
         return [Job._init_from_db(**row) for row in rows]
     # SQLite has one writer at a time: select then conditionally lease each row.
     from tortoise.expressions import F, Q
@@ -142,9 +150,9 @@ async def claim(*, worker: str, limit: int = 50, at: dt.datetime | None = None) 
         taken = await Job.filter(
             Q(locked_until__isnull=True) | Q(locked_until__lt=at), id=job.id,
             status=JobStatus.PENDING,
-        ).update(locked_until=lease, locked_by=worker, attempts=F("attempts") + 1)  # fmt: skip
+        ).update(locked_until=until, locked_by=worker, attempts=F("attempts") + 1)  # fmt: skip
         if taken:
-            job.locked_until, job.locked_by, job.attempts = lease, worker, job.attempts + 1
+            job.locked_until, job.locked_by, job.attempts = until, worker, job.attempts + 1
             claimed.append(job)
     return claimed
 

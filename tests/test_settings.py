@@ -21,6 +21,10 @@ def test_redis_and_worker_settings():
     settings = Settings.from_env({"REDIS_URL": "rediss://cache:6380/2", "WORKER_INTERVAL": "0"})
     assert settings.redis_url == "rediss://cache:6380/2"
     assert settings.worker_interval == 0
+    settings = Settings.from_env(
+        {"FCM_ENDPOINT": "http://127.0.0.1:9000/", "JOB_LEASE_SECONDS": "5"}
+    )
+    assert settings.fcm_endpoint == "http://127.0.0.1:9000" and settings.job_lease_seconds == 5
 
 
 @pytest.mark.parametrize(
@@ -62,6 +66,8 @@ def test_redis_and_worker_settings():
         ({"FIREBASE_CREDENTIALS": "{not json"}, "FIREBASE_CREDENTIALS is not valid JSON"),
         ({"FIREBASE_CREDENTIALS": "/nowhere/key.json"}, "no file at /nowhere/key.json"),
         ({"FIREBASE_CREDENTIALS": '{"type": "authorized_user"}'}, "service account key"),
+        ({"FCM_ENDPOINT": "127.0.0.1:9000"}, "FCM_ENDPOINT must be an http"),
+        ({"JOB_LEASE_SECONDS": "1"}, "JOB_LEASE_SECONDS must be at least 2"),
     ],
 )
 def test_refused_configurations(env, message):

@@ -34,7 +34,7 @@ def _stats(raw: dict) -> T.CampaignStats:
     return T.CampaignStats(
         targeted=raw["targeted"], control=raw["control"], sent=raw["sent"],
         pending=raw["pending"], opened=raw["opened"], skipped=counts(raw["skipped"]),
-        failed=counts(raw["failed"]),
+        failed=counts(raw["failed"]), unconfirmed=raw["unconfirmed"],
         recipients=T.CampaignOutcome(**raw["outcome"]["recipients"]),
         control_group=T.CampaignOutcome(**raw["outcome"]["control"]),
     )  # fmt: skip

@@ -2,9 +2,10 @@
 launched into durable delivery that honours consent, quiet hours and frequency caps, with a
 control group for measuring uplift.
 
-Delivery is one transaction per recipient: the recipient's status, their inbox message and
-its push job commit together, so a worker killed mid-campaign resumes with the recipients
-still pending and nobody gets the campaign twice.
+Delivery goes in batches, one transaction each: the recipients' statuses, their inbox
+messages and the batch's push job commit together, so a worker killed mid-campaign resumes
+with the recipients still pending, and nobody gets the campaign twice (the push job marks
+each push before sending it: see app.messaging.service).
 """
 
 from __future__ import annotations
@@ -20,12 +21,13 @@ from tortoise.functions import Count, Sum
 
 from app import jobs
 from app.campaigns.models import Campaign, CampaignRecipient, CampaignStatus, RecipientStatus
-from app.db import transaction
+from app.db import insert_rows, transaction
 from app.errors import CampaignNotFound, FieldProblem, InvalidInput, MemberNotFound
+from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
 from app.members.models import Channel, ChannelPreference, Member, Role
 from app.messaging.models import InboxMessage, MessageCategory
-from app.messaging.service import deliver
+from app.messaging.service import PUSH_JOB, push_allowed
 from app.segments import rules as S
 from app.segments.service import profiles
 from app.tiers import service as tiers
@@ -106,6 +108,8 @@ async def _validate(f: CampaignFields) -> dict:
         problems.append(FieldProblem("name", "REQUIRED" if not name else "TOO_LONG"))
     codes = {t.code for t in (await tiers.current_program()).tiers}
     segment = S.validate(f.segment, codes, problems, "segment")
+    if segment.marketing_consent is False:  # campaigns reach consenting members only
+        problems.append(FieldProblem("segment.marketingConsent", "INVALID_VALUE"))
     variants = {}
     for locale, v in f.variants.items():
         if locale not in LOCALES:
@@ -145,15 +149,21 @@ async def _get(campaign_id: int) -> Campaign:
     return campaign
 
 
-async def _values(profile: S.Profile, member: Member) -> dict[str, object]:
-    (status,) = await tiers.statuses([member.id])
-    remaining = max(status.target - status.value, 0) if status.target is not None else 0
-    return {
-        "first_name": (member.display_name or "").split(" ")[0] or "there",
-        "points_available": max(profile.points, 0),
-        "tier": status.current.name(member.locale) if status.current else "",
-        "points_to_next_tier": remaining,
-    }
+async def _values_for(
+    found: list[S.Profile], members: list[Member]
+) -> dict[int, dict[str, object]]:
+    """Personalization fields of each member (one tier lookup for all of them)."""
+    by_id = {p.member_id: p for p in found}
+    result = {}
+    for member, status in zip(members, await tiers.statuses([m.id for m in members]), strict=True):
+        remaining = max(status.target - status.value, 0) if status.target is not None else 0
+        result[member.id] = {
+            "first_name": (member.display_name or "").split(" ")[0] or "there",
+            "points_available": max(by_id[member.id].points, 0),
+            "tier": status.current.name(member.locale) if status.current else "",
+            "points_to_next_tier": remaining,
+        }
+    return result
 
 
 async def preview(*, campaign_id: int, member_id: int) -> dict:
@@ -167,7 +177,7 @@ async def preview(*, campaign_id: int, member_id: int) -> dict:
         raise InvalidInput([FieldProblem("variants", "MISSING_LOCALE",
                                          {"locales": member.locale})])  # fmt: skip
     profile = (await profiles([member_id]))[member_id]
-    values = await _values(profile, member)
+    values = (await _values_for([profile], [member]))[member_id]
     return {"locale": member.locale, "title": render(variant["title"], values),
             "body": render(variant["body"], values), "deep_link": variant.get("deep_link")}  # fmt: skip
 
@@ -256,34 +266,41 @@ def quiet_until(at: dt.datetime, time_zone: str, start: int, end: int) -> dt.dat
     return wake.astimezone(dt.UTC)
 
 
-async def _capped(member_id: int, at: dt.datetime, conn) -> bool:
-    """Whether the member already got DAILY_CAP campaign pushes in the day before `at`, or
+async def _capped(member_ids: list[int], at: dt.datetime, conn) -> set[int]:
+    """Members who already got DAILY_CAP campaign pushes in the day before `at`, or
     WEEKLY_CAP in the week (across campaigns)."""
-    sent = CampaignRecipient.filter(member_id=member_id, status=RecipientStatus.SENT,
-                                    sent_at__lte=at).using_db(conn)  # fmt: skip
-    if await sent.filter(sent_at__gt=at - dt.timedelta(days=1)).count() >= DAILY_CAP:
-        return True
-    return await sent.filter(sent_at__gt=at - dt.timedelta(days=7)).count() >= WEEKLY_CAP
+    week, day = at - dt.timedelta(days=7), at - dt.timedelta(days=1)
+    rows = await CampaignRecipient.filter(member_id__in=member_ids, status=RecipientStatus.SENT,
+                                          sent_at__gt=week, sent_at__lte=at).using_db(
+        conn).values_list("member_id", "sent_at")  # fmt: skip
+    daily: dict[int, int] = {}
+    weekly: dict[int, int] = {}
+    for member_id, sent_at in rows:
+        weekly[member_id] = weekly.get(member_id, 0) + 1
+        if sent_at > day:
+            daily[member_id] = daily.get(member_id, 0) + 1
+    return {m for m in weekly if weekly[m] >= WEEKLY_CAP or daily.get(m, 0) >= DAILY_CAP}
 
 
-async def send_due(*, campaign_id: int, at: dt.datetime | None = None) -> dt.datetime | None:
-    """Send to the campaign's recipients due at `at`. Returns when to come back (the next
-    quiet-hours end) or None when everyone is settled."""
+# One worker run sends at most this long, then the job comes back at once for the rest, so a
+# run stays well inside the job's lease.
+RUN_FOR = dt.timedelta(seconds=20)
+
+
+async def send_due(
+    *, campaign_id: int, at: dt.datetime | None = None, run_for: dt.timedelta | None = None
+) -> dt.datetime | None:
+    """Send to the campaign's recipients due at `at`, batch by batch. Returns when to come
+    back (at once if `run_for` ran out, else the next quiet-hours end), or None when every
+    recipient is settled."""
     at = at or now()
+    started = now()
     campaign = await Campaign.get_or_none(id=campaign_id)
     if campaign is None or campaign.status != CampaignStatus.SCHEDULED:
         return None
-    while True:
-        due = await CampaignRecipient.filter(
-            campaign_id=campaign.id, status=RecipientStatus.PENDING, send_after__lte=at
-        ).order_by("id").limit(BATCH)  # fmt: skip
-        if not due:
-            break
-        members = {m.id: m for m in await Member.filter(id__in=[r.member_id for r in due])}
-        found = await profiles(list(members), at=at)
-        for recipient in due:
-            await _send_one(campaign, recipient, members.get(recipient.member_id),
-                            found.get(recipient.member_id), at)  # fmt: skip
+    while await _send_batch(campaign, at):
+        if run_for is not None and now() - started > run_for:
+            return at
     later = await CampaignRecipient.filter(campaign_id=campaign.id,
                                            status=RecipientStatus.PENDING).order_by(
         "send_after").first()  # fmt: skip
@@ -293,47 +310,85 @@ async def send_due(*, campaign_id: int, at: dt.datetime | None = None) -> dt.dat
     return later.send_after
 
 
-async def _send_one(campaign, recipient, member, profile, at) -> None:
+async def _send_batch(campaign: Campaign, at: dt.datetime) -> int:
+    """One transaction for up to BATCH due recipients: each is sent (inbox message written,
+    push queued in one job for the batch), put off to the end of their quiet hours, or skipped
+    with a reason. A worker killed before the commit leaves them all pending; after it, all
+    settled: nobody is sent the campaign twice."""
     async with transaction() as tx:
         conn = tx.connection
-        # Re-read under this transaction: a restarted worker skips what was already done.
-        current = await CampaignRecipient.select_for_update().using_db(conn).get(id=recipient.id)
-        if current.status != RecipientStatus.PENDING:
-            return
-        consent = await ChannelPreference.filter(member_id=recipient.member_id,
-                                                 channel=Channel.PUSH,
-                                                 opted_in=True).using_db(conn).exists()  # fmt: skip
-        if member is None or profile is None or not consent or not member.is_active:
-            current.status, current.reason = RecipientStatus.SKIPPED, "no_consent"
-            await current.save(using_db=conn)
-            return
-        wake = quiet_until(at, member.time_zone, campaign.quiet_start, campaign.quiet_end)
-        if wake is not None:
-            current.send_after = wake
-            await current.save(using_db=conn)
-            return
-        if await _capped(member.id, at, conn):
-            current.status, current.reason = RecipientStatus.SKIPPED, "frequency_cap"
-            await current.save(using_db=conn)
-            return
-        variant = campaign.variants[member.locale] if member.locale in campaign.variants else (
-            next(iter(campaign.variants.values())))  # fmt: skip
-        values = await _values(profile, member)
-        message = await deliver(
-            tx, member_id=member.id, category=MessageCategory.MARKETING,
-            title=render(variant["title"], values), body=render(variant["body"], values),
-            deep_link=variant.get("deep_link"), data={"campaign": str(campaign.id)},
-        )  # fmt: skip
-        current.status, current.message_id, current.sent_at = RecipientStatus.SENT, message.id, at
-        await current.save(using_db=conn)
+        due = await CampaignRecipient.filter(
+            campaign_id=campaign.id, status=RecipientStatus.PENDING, send_after__lte=at
+        ).order_by("id").limit(BATCH).select_for_update(skip_locked=True).using_db(conn)  # fmt: skip
+        if not due:
+            return 0
+        ids = [r.member_id for r in due]
+        members = {m.id: m for m in await Member.filter(id__in=ids).using_db(conn)}
+        consenting = set(await ChannelPreference.filter(
+            member_id__in=ids, channel=Channel.PUSH, opted_in=True,
+        ).using_db(conn).values_list("member_id", flat=True))  # fmt: skip
+        capped = await _capped(ids, at, conn)
+        found = await profiles(ids, at=at)
+        values = await _values_for([found[m] for m in ids if m in found],
+                                   [members[m] for m in ids if m in found and m in members])  # fmt: skip
+        pushable = await push_allowed([(m, MessageCategory.MARKETING) for m in ids], conn)
+        skipped: dict[str, list[int]] = {}
+        later: dict[dt.datetime, list[int]] = {}
+        to_send: list[tuple[CampaignRecipient, Member]] = []
+        for recipient in due:
+            member = members.get(recipient.member_id)
+            if (member is None or not member.is_active or member.id not in consenting
+                    or member.id not in values):  # fmt: skip
+                skipped.setdefault("no_consent", []).append(recipient.id)
+                continue
+            wake = quiet_until(at, member.time_zone, campaign.quiet_start, campaign.quiet_end)
+            if wake is not None:
+                later.setdefault(wake, []).append(recipient.id)
+            elif member.id in capped:
+                skipped.setdefault("frequency_cap", []).append(recipient.id)
+            else:
+                to_send.append((recipient, member))
+        rows = []
+        for _, member in to_send:
+            variant = campaign.variants.get(member.locale) or next(iter(campaign.variants.values()))
+            rows.append({
+                "member_id": member.id, "category": MessageCategory.MARKETING,
+                "title": render(variant["title"], values[member.id])[:200],
+                "body": render(variant["body"], values[member.id]),
+                "deep_link": variant.get("deep_link"), "image_url": None,
+                "data": {"campaign": str(campaign.id)}, "created_at": at,
+            })  # fmt: skip
+        written = await insert_rows(conn, InboxMessage, rows, returning=("id", "member_id"))
+        message_of = {r["member_id"]: r["id"] for r in written}
+        for reason, recipient_ids in skipped.items():
+            await CampaignRecipient.filter(id__in=recipient_ids).using_db(conn).update(
+                status=RecipientStatus.SKIPPED, reason=reason)  # fmt: skip
+        for wake, recipient_ids in later.items():
+            await CampaignRecipient.filter(id__in=recipient_ids).using_db(conn).update(
+                send_after=wake)  # fmt: skip
+        for recipient, member in to_send:
+            recipient.status, recipient.sent_at = RecipientStatus.SENT, at
+            recipient.message_id = message_of[member.id]
+        if to_send:
+            await CampaignRecipient.bulk_update(
+                [r for r, _ in to_send], fields=["status", "sent_at", "message_id"],
+                batch_size=BATCH, using_db=conn)  # fmt: skip
+        pushed = [message_of[m.id] for _, m in to_send
+                  if (m.id, MessageCategory.MARKETING) in pushable]  # fmt: skip
+        if pushed:
+            await jobs.enqueue(PUSH_JOB, {"messages": pushed}, conn=conn)
+        for member_id, message_id in message_of.items():
+            publish_after_commit(tx, member_topic(member_id),
+                                 {"type": "INBOX_MESSAGE", "message": message_id})  # fmt: skip
+    return len(due)
 
 
 @jobs.handler(SEND_JOB)
 async def _send_job(payload: dict) -> None:
-    wake = await send_due(campaign_id=payload["campaign"])
+    wake = await send_due(campaign_id=payload["campaign"], run_for=RUN_FOR)
     if wake is not None:
-        raise jobs.RetryLater("recipients in quiet hours",
-                              after=max(wake - now(), dt.timedelta(seconds=1)))  # fmt: skip
+        raise jobs.RetryLater("more to send later",
+                              after=max(wake - now(), dt.timedelta(0)))  # fmt: skip
 
 
 # ---- stats ----------------------------------------------------------------------------------
@@ -364,6 +419,9 @@ async def stats(*, campaign_id: int, window_days: int = 14) -> dict:
                                              status=DeliveryStatus.FAILED).group_by(
             "error_code").annotate(n=Count("id")).values("error_code", "n")
     }  # fmt: skip
+    # Pushes whose worker died with the request in flight: FCM may well have delivered them.
+    unconfirmed = await PushDelivery.filter(message_id__in=sent_messages,
+                                            status=DeliveryStatus.SENDING).count()  # fmt: skip
     start = campaign.launched_at
     outcome = {}
     for group, status in (("recipients", RecipientStatus.SENT),
@@ -385,5 +443,5 @@ async def stats(*, campaign_id: int, window_days: int = 14) -> dict:
         outcome[group] = {"members": size, **totals}
     return {"targeted": counts["pending"] + counts["sent"] + counts["skipped"],
             "control": counts["control"], "sent": counts["sent"], "pending": counts["pending"],
-            "skipped": skipped, "failed": failed, "opened": opened,
+            "skipped": skipped, "failed": failed, "unconfirmed": unconfirmed, "opened": opened,
             "outcome": outcome}  # fmt: skip

@@ -61,6 +61,9 @@ class CampaignStats:
     opened: int
     skipped: list[ReasonCount]
     failed: list[ReasonCount] = strawberry.field(description="Pushes FCM refused, by error.")
+    unconfirmed: int = strawberry.field(
+        description="Pushes in flight when a worker died: probably delivered, never resent."
+    )
     recipients: CampaignOutcome
     control_group: CampaignOutcome
 

@@ -60,6 +60,9 @@ class InboxMessage(Model):
 
 
 class DeliveryStatus(StrEnum):
+    # Recorded before the request goes out: a worker killed mid-send leaves it here, and no
+    # later run pushes that pair again (at most once; the inbox keeps the message anyway).
+    SENDING = "sending"
     SENT = "sent"
     FAILED = "failed"  # recorded, not retried (invalid token, bad message...)
 

@@ -97,9 +97,11 @@ def _retry_after(exc: Exception) -> float | None:
 class FcmPushSender:
     """Firebase Cloud Messaging (HTTP v1) through firebase-admin's `send_each_async`."""
 
-    def __init__(self, credentials_source: str, *, app_name: str = "loyalty") -> None:
+    def __init__(
+        self, credentials_source: str, *, app_name: str = "loyalty", endpoint: str | None = None
+    ) -> None:
         import firebase_admin
-        from firebase_admin import credentials
+        from firebase_admin import credentials, messaging
 
         source = credentials_source.strip()
         certificate = credentials.Certificate(json.loads(source) if source.startswith("{")
@@ -108,6 +110,9 @@ class FcmPushSender:
             self.app = firebase_admin.get_app(app_name)
         except ValueError:
             self.app = firebase_admin.initialize_app(certificate, name=app_name)
+        if endpoint:  # FCM_ENDPOINT: a loopback fake instead of fcm.googleapis.com
+            service = messaging._get_messaging_service(self.app)
+            service._fcm_url = f"{endpoint}/v1/projects/{service._project_id}/messages:send"
 
     def _message(self, m: PushMessage):
         from firebase_admin import messaging
@@ -161,8 +166,10 @@ def push_sender() -> PushSender:
     if _sender is None:
         from app.settings import get_settings
 
-        creds = get_settings().firebase_credentials
-        _sender = FcmPushSender(creds) if creds else LoggingPushSender()
+        settings = get_settings()
+        creds = settings.firebase_credentials
+        _sender = (FcmPushSender(creds, endpoint=settings.fcm_endpoint) if creds
+                   else LoggingPushSender())  # fmt: skip
     return _sender
 
 

@@ -1,24 +1,26 @@
 """Devices, the inbox, and push delivery through durable jobs.
 
 `deliver` writes the inbox message and the push job in the caller's transaction, so a
-message is never pushed for a change that rolled back, and never lost once committed. The
-push job sends to each of the member's active devices that has no recorded outcome yet, so
-a retry never pushes twice to a device whose push was recorded; a worker killed between
-FCM's answer and the record may push that one device again (at least once, never silently
-lost).
+message is never pushed for a change that rolled back, and never lost once committed (the
+inbox is the record; the push only rings the bell). The push job marks each (message,
+device) pair SENDING before its request leaves, so nobody is ever pushed the same message
+twice: a worker killed while requests are in flight leaves those pairs SENDING (reported as
+unconfirmed) and its successor sends only the rest.
 """
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import datetime as dt
 import hashlib
 import re
 
 from tortoise.exceptions import IntegrityError
+from tortoise.functions import Count
 
 from app import jobs
-from app.db import Transaction, transaction
+from app.db import Transaction, connection, insert_rows, transaction
 from app.errors import FieldProblem, InvalidInput, MessageNotFound
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
@@ -87,25 +89,31 @@ async def unregister_device(*, member_id: int, token: str) -> bool:
     )  # fmt: skip
 
 
+async def members_with_devices(member_ids: list[int]) -> set[int]:
+    """Which of these members have an active device to push to."""
+    return set(await Device.filter(member_id__in=member_ids, active=True)
+               .distinct().values_list("member_id", flat=True))  # fmt: skip
+
+
 # ---- the inbox ------------------------------------------------------------------------------
 
 
-async def _wants_push(member_id: int, category: MessageCategory, conn) -> bool:
-    """False when the member switched pushes off, or this category's (nothing recorded:
-    on). The inbox keeps the message either way."""
-    pref = (
-        await ChannelPreference.filter(member_id=member_id, channel=Channel.PUSH)
-        .using_db(conn)
-        .first()
-    )
-    if pref is not None and not pref.opted_in:
-        return False
-    choice = (
-        await CategoryPreference.filter(member_id=member_id, category=category)
-        .using_db(conn)
-        .values_list("push", flat=True)
-    )
-    return not choice or choice[0]
+async def push_allowed(
+    pairs: list[tuple[int, MessageCategory]], conn=None
+) -> set[tuple[int, MessageCategory]]:
+    """Which (member, category) pairs may be pushed now: marketing only with the member's
+    marketing push consent; any category unless the member switched its pushes off
+    (nothing recorded: on). The inbox keeps the message either way."""
+    members = {m for m, _ in pairs}
+    consenting: set[int] = set()
+    if any(c == MessageCategory.MARKETING for _, c in pairs):
+        consenting = set(await ChannelPreference.filter(
+            member_id__in=members, channel=Channel.PUSH, opted_in=True,
+        ).using_db(conn).values_list("member_id", flat=True))  # fmt: skip
+    muted = {(m, str(c)) for m, c in await CategoryPreference.filter(
+        member_id__in=members, push=False).using_db(conn).values_list("member_id", "category")}  # fmt: skip
+    return {(m, c) for m, c in pairs if (m, str(c)) not in muted
+            and (c != MessageCategory.MARKETING or m in consenting)}  # fmt: skip
 
 
 async def set_category_push(*, member_id: int, category: MessageCategory, push: bool) -> None:
@@ -142,7 +150,7 @@ async def deliver(
         member_id=member_id, category=category, title=title[:200], body=body,
         deep_link=deep_link, image_url=image_url, data=data or {}, using_db=tx.connection,
     )  # fmt: skip
-    if push and await _wants_push(member_id, category, tx.connection):
+    if push and await push_allowed([(member_id, category)], tx.connection):
         await jobs.enqueue(PUSH_JOB, {"message": message.id}, conn=tx.connection)
     publish_after_commit(tx, member_topic(member_id),
                          {"type": "INBOX_MESSAGE", "message": message.id})  # fmt: skip
@@ -192,53 +200,107 @@ async def delete_message(*, member_id: int, message_id: int) -> None:
 # ---- push delivery (a durable job) ----------------------------------------------------------
 
 
-@jobs.handler(PUSH_JOB)
-async def push_message(payload: dict) -> None:
-    message = await InboxMessage.get_or_none(id=payload["message"])
-    if message is None or message.deleted_at is not None:
-        return
-    devices = await Device.filter(member_id=message.member_id, active=True).order_by("id")
-    done = set(await PushDelivery.filter(message_id=message.id).values_list("device_id", flat=True))
-    todo = [d for d in devices if d.id not in done]
-    if not todo:
-        return
-    badge = await unread_count(message.member_id)
+# At most this many pushes are in flight at once, all of them already marked SENDING: httpx
+# keeps 100 connections, so none of a marked batch waits in its queue when a worker dies.
+IN_FLIGHT = 100
+_sending = asyncio.Lock()
+
+
+def _push_for(message: InboxMessage, device: Device, badge: int) -> PushMessage:
     data = {"inbox_message_id": str(message.id), "category": str(message.category),
             **({"deep_link": message.deep_link} if message.deep_link else {}),
             **{str(k): str(v) for k, v in (message.data or {}).items()}}  # fmt: skip
-    pushes = [
-        PushMessage(
-            token=d.token,
-            title=message.title,
-            body=message.body,
-            data=data,
-            image_url=message.image_url,
-            badge=badge,
-            collapse_key=f"{message.category}-{message.id}",
-        )
-        for d in todo
-    ]
-    results = await push_sender().send(pushes)
+    return PushMessage(token=device.token, title=message.title, body=message.body, data=data,
+                       image_url=message.image_url, badge=badge,
+                       collapse_key=f"{message.category}-{message.id}")  # fmt: skip
+
+
+@jobs.handler(PUSH_JOB)
+async def push_messages(payload: dict) -> None:
+    """Push inbox messages (`{"messages": [ids]}`, or one `{"message": id}`) to their members'
+    active devices. Each (message, device) pair is pushed at most once, whatever crashes."""
+    ids = payload.get("messages") or [payload["message"]]
+    messages = await InboxMessage.filter(id__in=ids, deleted_at__isnull=True).order_by("id")
+    # Asked again now: consent withdrawn or a category switched off since it was queued wins.
+    allowed = await push_allowed([(m.member_id, m.category) for m in messages])
+    messages = [m for m in messages if (m.member_id, m.category) in allowed]
+    members = {m.member_id for m in messages}
+    devices: dict[int, list[Device]] = {}
+    for device in await Device.filter(member_id__in=members, active=True).order_by("id"):
+        devices.setdefault(device.member_id, []).append(device)
+    done = set(await PushDelivery.filter(message_id__in=[m.id for m in messages])
+               .values_list("message_id", "device_id"))  # fmt: skip
+    todo = [(m, d) for m in messages for d in devices.get(m.member_id, ())
+            if (m.id, d.id) not in done]  # fmt: skip
+    if not todo:
+        return
+    badges = dict(
+        await InboxMessage.filter(member_id__in=members, deleted_at__isnull=True,
+                                  read_at__isnull=True)
+        .group_by("member_id").annotate(n=Count("id")).values_list("member_id", "n")
+    )  # fmt: skip
     retry_after: list[float] = []
     retry = False
-    for device, result in zip(todo, results, strict=True):
-        if result.retryable:
-            retry = True
-            if result.retry_after is not None:
-                retry_after.append(result.retry_after)
-            continue
-        if result.invalid_token:
-            await Device.filter(id=device.id).update(active=False,
-                                                     deactivated_reason=result.error_code)  # fmt: skip
-        with contextlib.suppress(IntegrityError):  # a second run raced us: its record stands
-            await PushDelivery.create(
-                message_id=message.id, device_id=device.id,
-                status=DeliveryStatus.SENT if result.ok else DeliveryStatus.FAILED,
-                error_code=result.error_code, fcm_message_id=result.message_id,
-            )  # fmt: skip
+    for start in range(0, len(todo), IN_FLIGHT):
+        retry_after_chunk, retry_chunk = await _push_chunk(todo[start : start + IN_FLIGHT], badges)
+        retry_after += retry_after_chunk
+        retry = retry or retry_chunk
     if retry:
         after = dt.timedelta(seconds=max(retry_after)) if retry_after else None
         raise jobs.RetryLater("FCM asked to retry", after=after)
+
+
+async def _push_chunk(
+    chunk: list[tuple[InboxMessage, Device]], badges: dict[int, int]
+) -> tuple[list[float], bool]:
+    async with _sending:
+        # The marks commit before any request leaves; a pair another run marked is its own.
+        marked = await insert_rows(
+            connection(), PushDelivery,
+            [{"message_id": m.id, "device_id": d.id, "status": DeliveryStatus.SENDING,
+              "attempts": 1, "updated_at": now()} for m, d in chunk],
+            returning=("id", "message_id", "device_id"),
+            on_conflict_do_nothing=("message_id", "device_id"),
+        )  # fmt: skip
+        ours = {(r["message_id"], r["device_id"]): r["id"] for r in marked}
+        chunk = [(m, d) for m, d in chunk if (m.id, d.id) in ours]
+        if not chunk:
+            return [], False
+        pushes = [_push_for(m, d, badges.get(m.member_id, 0)) for m, d in chunk]
+        results = await push_sender().send(pushes)
+    sent: list[PushDelivery] = []
+    failed: dict[str, list[int]] = {}
+    dead_tokens: dict[str, list[int]] = {}
+    unmark: list[int] = []
+    retry_after: list[float] = []
+    for (message, device), result in zip(chunk, results, strict=True):
+        pk = ours[(message.id, device.id)]
+        if result.retryable:  # not delivered: the next run may send it
+            unmark.append(pk)
+            if result.retry_after is not None:
+                retry_after.append(result.retry_after)
+        elif result.ok:
+            sent.append(PushDelivery(id=pk, status=DeliveryStatus.SENT,
+                                     fcm_message_id=result.message_id))  # fmt: skip
+        else:
+            code = result.error_code or "UNKNOWN"
+            failed.setdefault(code, []).append(pk)
+            if result.invalid_token:
+                dead_tokens.setdefault(code, []).append(device.id)
+    async with transaction() as tx:
+        conn = tx.connection
+        if unmark:
+            await PushDelivery.filter(id__in=unmark).using_db(conn).delete()
+        for code, pks in failed.items():
+            await PushDelivery.filter(id__in=pks).using_db(conn).update(
+                status=DeliveryStatus.FAILED, error_code=code)  # fmt: skip
+        for code, device_ids in dead_tokens.items():
+            await Device.filter(id__in=device_ids).using_db(conn).update(
+                active=False, deactivated_reason=code)  # fmt: skip
+        if sent:
+            await PushDelivery.bulk_update(sent, fields=["status", "fcm_message_id"],
+                                           batch_size=500, using_db=conn)  # fmt: skip
+    return retry_after, bool(unmark)
 
 
 async def deliveries_for(message_id: int) -> list[PushDelivery]:

@@ -26,6 +26,7 @@ def segment_from_input(s: T.SegmentInput | None) -> Segment:
         purchased_within_days=s.purchased_within_days, categories=tuple(s.categories or ()),
         interests=tuple(s.interests or ()), locales=tuple(s.locales or ()),
         engagement=tuple(Engagement(e.value) for e in s.engagement or ()),
+        has_device=s.has_device, marketing_consent=s.marketing_consent,
     )  # fmt: skip
 
 

@@ -104,6 +104,13 @@ class SegmentInput:
     interests: list[str] | None = None
     locales: list[str] | None = None
     engagement: list[Engagement] | None = None
+    has_device: bool | None = strawberry.field(
+        default=None, description="Has (true) or has not (false) an active device for pushes."
+    )
+    marketing_consent: bool | None = strawberry.field(
+        default=None,
+        description="Opted in to marketing pushes (campaigns always require it).",
+    )
 
 
 @strawberry.input

@@ -47,6 +47,8 @@ class Profile:
     interests: frozenset[str]
     locale: str
     engagement: Engagement
+    has_device: bool = False  # an active device for pushes
+    marketing_consent: bool = False  # opted in to marketing pushes
 
 
 @dataclass(frozen=True)
@@ -59,12 +61,15 @@ class Segment:
     interests: tuple[str, ...] = ()  # has any of these interests
     locales: tuple[str, ...] = ()
     engagement: tuple[Engagement, ...] = field(default=())
+    has_device: bool | None = None  # None: either way
+    marketing_consent: bool | None = None
 
     @property
     def everyone(self) -> bool:
         return not (self.tiers or self.categories or self.interests or self.locales
                     or self.engagement or self.min_points is not None
-                    or self.max_points is not None or self.purchased_within_days is not None)  # fmt: skip
+                    or self.max_points is not None or self.purchased_within_days is not None
+                    or self.has_device is not None or self.marketing_consent is not None)  # fmt: skip
 
     def matches(self, p: Profile, at: dt.datetime) -> bool:
         if self.tiers and (p.tier or "") not in self.tiers:
@@ -84,6 +89,10 @@ class Segment:
             return False
         if self.locales and p.locale not in self.locales:
             return False
+        if self.has_device is not None and p.has_device != self.has_device:
+            return False
+        if self.marketing_consent is not None and p.marketing_consent != self.marketing_consent:
+            return False
         return not (self.engagement and p.engagement not in self.engagement)
 
     def to_json(self) -> dict:
@@ -102,6 +111,8 @@ class Segment:
             interests=tuple(data.get("interests", ())),
             locales=tuple(data.get("locales", ())),
             engagement=tuple(Engagement(e) for e in data.get("engagement", ())),
+            has_device=data.get("has_device"),
+            marketing_consent=data.get("marketing_consent"),
         )
 
 
@@ -134,5 +145,6 @@ def validate(segment: Segment, tier_codes: set[str], problems: list, prefix: str
         purchased_within_days=segment.purchased_within_days,
         categories=clean_tags(segment.categories, f"{prefix}.categories", problems),
         interests=clean_tags(segment.interests, f"{prefix}.interests", problems),
-        locales=segment.locales, engagement=segment.engagement,
+        locales=segment.locales, engagement=segment.engagement, has_device=segment.has_device,
+        marketing_consent=segment.marketing_consent,
     )  # fmt: skip

@@ -8,7 +8,8 @@ from tortoise.functions import Max
 
 from app.earning.models import Purchase
 from app.ledger import service as ledger
-from app.members.models import Member
+from app.members.models import Channel, ChannelPreference, Member
+from app.messaging.service import members_with_devices
 from app.segments.rules import Profile, engagement_of
 from app.tiers import service as tiers
 
@@ -43,6 +44,10 @@ async def profiles(
         member_id__in=member_ids, occurred_at__gte=at - dt.timedelta(days=CATEGORY_DAYS)
     ).values_list("member_id", "lines"):
         bought[member_id].update(line["category"] for line in lines or () if line.get("category"))
+    with_device = await members_with_devices(member_ids)
+    consenting = set(await ChannelPreference.filter(
+        member_id__in=member_ids, channel=Channel.PUSH, opted_in=True,
+    ).values_list("member_id", flat=True))  # fmt: skip
     result = {}
     for member_id, member in members.items():
         status = statuses[member_id]
@@ -58,5 +63,7 @@ async def profiles(
             interests=frozenset(i.lower() for i in member.interests or ()),
             locale=member.locale,
             engagement=engagement_of(member.created_at, last_at, at),
+            has_device=member_id in with_device,
+            marketing_consent=member_id in consenting,
         )
     return result

@@ -48,7 +48,7 @@ async def _audience(n: int) -> list[Member]:
 
 
 async def test_a_campaign_reaches_each_consenting_member_once(recorder):  # noqa: F811
-    members = await _audience(1000)
+    members = await _audience(10_000)
     campaign = await campaigns.create_campaign(
         fields=campaigns.CampaignFields(name="Winter", segment=Segment(), variants=VARIANTS,
                                         quiet_start=21, quiet_end=9, holdout_percent=10),
@@ -60,7 +60,7 @@ async def test_a_campaign_reaches_each_consenting_member_once(recorder):  # noqa
                                                                                flat=True))  # fmt: skip
     assert set(recipients) == consenting  # no consent: not even in the audience
     control = {m for m, r in recipients.items() if r.status == RecipientStatus.CONTROL}
-    assert 50 <= len(control) <= 120  # ~10%
+    assert 700 <= len(control) <= 900  # ~10% of ~8,000
 
     wake = await campaigns.send_due(campaign_id=campaign.id, at=T)
     # Tokyo (21:00) and Los Angeles (04:00) are in quiet hours; they wait until 09:00 local.
@@ -98,6 +98,12 @@ async def test_a_campaign_reaches_each_consenting_member_once(recorder):  # noqa
 
     await jobs.drain()
     assert await PushDelivery.all().count() == len(per_member)  # one push each
+    # ... in the member's language, to their own device.
+    tokens = dict(await Device.all().values_list("token", "member_id"))
+    pushed = [tokens[p.token] for p in recorder.sent]
+    assert sorted(pushed) == sorted(per_member)
+    hello = {"en": "Hi", "nl": "Hoi", "es": "Hola"}
+    assert all(p.title.startswith(hello[locale[tokens[p.token]]] + " Name") for p in recorder.sent)
     stats = await campaigns.stats(campaign_id=campaign.id)
     assert stats["sent"] == len(per_member) and stats["control"] == len(control)
 
@@ -113,6 +119,44 @@ async def test_a_campaign_reaches_each_consenting_member_once(recorder):  # noqa
     assert {r.member_id for r in capped} >= {m for m in per_member if by_zone[m] == "Asia/Tokyo"}
 
 
+async def test_quiet_hours_and_frequency_caps_hold_to_the_minute(recorder):  # noqa: F811
+    member = await Member.create(
+        email="a@example.com", password_hash="x", display_name="Ann", time_zone="Europe/Amsterdam"
+    )  # UTC+1 in November
+    await ChannelPreference.create(member_id=member.id, channel=Channel.PUSH, opted_in=True)
+    await Device.create(member_id=member.id, token="tok-ann-" + "x" * 20, token_key="ann",
+                        platform=Platform.IOS)  # fmt: skip
+
+    async def run(name, at, quiet=(21, 9)):
+        campaign = await campaigns.create_campaign(
+            fields=campaigns.CampaignFields(name=name, segment=Segment(), variants=VARIANTS,
+                                            quiet_start=quiet[0], quiet_end=quiet[1]),
+            actor_id=None)  # fmt: skip
+        await campaigns.launch(campaign_id=campaign.id, send_at=at, at=at)
+        wake = await campaigns.send_due(campaign_id=campaign.id, at=at)
+        (r,) = await CampaignRecipient.filter(campaign_id=campaign.id)
+        return campaign, r, wake
+
+    # 08:59 in Amsterdam is still quiet; 09:00 is not.
+    t0 = dt.datetime(2026, 11, 20, 8, 0, tzinfo=dt.UTC)
+    first, r, wake = await run("morning", t0 - dt.timedelta(minutes=1))
+    assert r.status == RecipientStatus.PENDING and wake == t0
+    assert await campaigns.send_due(campaign_id=first.id, at=t0) is None
+    assert (await CampaignRecipient.get(id=r.id)).sent_at == t0
+    # 21:00 local starts the quiet hours again (20:00 UTC).
+    _, r, wake = await run("evening", dt.datetime(2026, 11, 25, 20, 0, tzinfo=dt.UTC))
+    assert r.status == RecipientStatus.PENDING
+    assert wake == dt.datetime(2026, 11, 26, 8, 0, tzinfo=dt.UTC)
+    # One campaign push a day, three a week, counted to the minute (no quiet hours here).
+    minute, day = dt.timedelta(minutes=1), dt.timedelta(days=1)
+    outcomes = []
+    for at in (t0 + day - minute, t0 + day, t0 + 2 * day, t0 + 3 * day, t0 + 7 * day - minute,
+               t0 + 7 * day):  # fmt: skip
+        _, r, _ = await run(f"at {at}", at, quiet=(0, 0))
+        outcomes.append(r.reason if r.status == RecipientStatus.SKIPPED else str(r.status))
+    assert outcomes == ["frequency_cap", "sent", "sent", "frequency_cap", "frequency_cap", "sent"]
+
+
 async def test_withdrawn_consent_stops_pending_pushes(recorder):  # noqa: F811
     members = await _audience(30)
     campaign = await campaigns.create_campaign(
@@ -120,10 +164,32 @@ async def test_withdrawn_consent_stops_pending_pushes(recorder):  # noqa: F811
         actor_id=None,
     )
     await campaigns.launch(campaign_id=campaign.id, send_at=T, at=T)
+    withdrawn = (await CampaignRecipient.filter(campaign_id=campaign.id).first()).member_id
+    await ChannelPreference.filter(member_id=withdrawn).update(opted_in=False)
+    noon = dt.datetime(2026, 11, 21, 12, 0, tzinfo=dt.UTC)  # quiet hours end in every zone
+    for at in (noon, noon + dt.timedelta(hours=8), noon + dt.timedelta(hours=16)):
+        await campaigns.send_due(campaign_id=campaign.id, at=at)
+    messages = await InboxMessage.filter(category=MessageCategory.MARKETING)
+    assert messages and withdrawn not in {m.member_id for m in messages}
+    # Withdrawn after the messages were written, before their push job ran: no push either.
     await ChannelPreference.all().update(opted_in=False)
-    await campaigns.send_due(campaign_id=campaign.id, at=T + dt.timedelta(days=1))
-    assert await InboxMessage.filter(category=MessageCategory.MARKETING).count() == 0
+    await jobs.drain()
+    assert recorder.sent == []
     assert members
+
+
+async def test_the_segment_can_ask_for_a_device(app):
+    members = await _audience(40)
+    consenting = set(await ChannelPreference.filter(opted_in=True).values_list("member_id",
+                                                                               flat=True))  # fmt: skip
+    some = sorted(consenting)[:5]
+    await Device.filter(member_id__in=some).update(active=False)  # signed out
+    reached = {p.member_id for p in await campaigns.audience(Segment(has_device=True), at=T)}
+    assert reached == consenting - set(some)
+    without = {p.member_id for p in await campaigns.audience(Segment(has_device=False), at=T)}
+    assert without == set(some)
+    assert Segment.from_json(Segment(has_device=True).to_json()) == Segment(has_device=True)
+    assert len(members) == 40
 
 
 async def test_bad_campaigns_are_refused_before_anything_is_sent(app):
@@ -136,10 +202,10 @@ async def test_bad_campaigns_are_refused_before_anything_is_sent(app):
     with pytest.raises(InvalidInput) as bad:
         await campaigns.create_campaign(fields=fields(
             variants={"en": {"title": "Hi {name}", "body": "{first_name.__class__}"}},
-            segment=Segment(tiers=("platinum",))), actor_id=None)  # fmt: skip
+            segment=Segment(tiers=("platinum",), marketing_consent=False)), actor_id=None)  # fmt: skip
     assert {(p.field, p.code) for p in bad.value.problems} == {
         ("variants.en.title", "UNKNOWN_FIELD"), ("variants.en.body", "UNKNOWN_FIELD"),
-        ("segment.tiers", "INVALID_VALUE")}  # fmt: skip
+        ("segment.tiers", "INVALID_VALUE"), ("segment.marketingConsent", "INVALID_VALUE")}  # fmt: skip
     english_only = await campaigns.create_campaign(
         fields=fields(variants={"en": VARIANTS["en"]}), actor_id=None)  # fmt: skip
     with pytest.raises(InvalidInput) as missing:

@@ -91,15 +91,24 @@ async def test_push_is_delivered_once_per_device_and_errors_are_handled(recorder
     assert await PushDelivery.filter(message_id=message.id, status=DeliveryStatus.SENT).count() == 2
 
 
-async def test_no_push_for_a_member_who_switched_push_off(recorder):
+async def test_transactional_pushes_need_no_marketing_consent_but_respect_opt_outs(recorder):
     member = await factories.member()
     await _device(member)
+    # No marketing consent: a tier change is still pushed (it is not marketing).
     await ChannelPreference.create(member_id=member.id, channel=Channel.PUSH, opted_in=False)
     await service.send_message(member_id=member.id, category=MessageCategory.TIER,
                                title="Gold!", body="Welcome to gold.")  # fmt: skip
     await jobs.drain()
+    assert [m.title for m in recorder.sent] == ["Gold!"]
+    # Tier pushes switched off after the message was queued: the push job asks again.
+    recorder.sent.clear()
+    await service.send_message(member_id=member.id, category=MessageCategory.TIER,
+                               title="Silver", body="Back to silver.")  # fmt: skip
+    await service.set_category_push(member_id=member.id, category=MessageCategory.TIER,
+                                    push=False)  # fmt: skip
+    await jobs.drain()
     assert recorder.sent == []
-    assert await InboxMessage.filter(member_id=member.id).count() == 1  # still in the inbox
+    assert await InboxMessage.filter(member_id=member.id).count() == 2  # still in the inbox
 
 
 async def test_devices_and_inbox_through_the_api(client, recorder):
@@ -217,7 +226,7 @@ async def test_a_crashed_workers_jobs_come_back_after_the_lease(app):
     jobs.HANDLERS["test.noop"] = lambda payload: asyncio.sleep(0)
     (taken,) = await jobs.claim(worker="dead-worker")
     assert await jobs.claim(worker="other") == []  # leased
-    later = dt.datetime.now(dt.UTC) + jobs.LEASE + dt.timedelta(seconds=1)
+    later = dt.datetime.now(dt.UTC) + jobs.lease_length() + dt.timedelta(seconds=1)
     (again,) = await jobs.claim(worker="other", at=later)
     assert again.id == taken.id and again.attempts == 2
     # The dead worker cannot settle it any more; the new lease holder does.
