@@ -21,6 +21,7 @@ from app.ledger import idempotency
 from app.ledger import service as ledger
 from app.ledger.models import Kind
 from app.members.models import Member
+from app.program import terms
 
 
 async def _earn_once(
@@ -45,7 +46,8 @@ async def record_event(
     external_id: str, occurred_at: dt.datetime,
 ) -> tuple[ActionEarning, bool]:  # fmt: skip
     """Earn an event type's points for a member, within the type's daily and total limits;
-    one event (type, external id) earns once per member."""
+    one event (type, external id) earns once per member. Refused (TermsNotAccepted) until
+    the member accepted the terms in force."""
     from app.earning.service import _check_key, _check_time, _text, current_rules
 
     problems: list[FieldProblem] = []
@@ -64,6 +66,7 @@ async def record_event(
 
     async def work(tx) -> dict:
         async with ledger.member_book(member_id=member_id) as book:
+            await terms.require_accepted(member_id, tx.connection)
             done = ActionEarning.filter(member_id=member_id, action=action).using_db(tx.connection)
             if kind.total_limit is not None and await done.count() >= kind.total_limit:
                 raise EventLimitReached()
@@ -92,6 +95,11 @@ async def record_event(
     except IntegrityError:  # this event earned already, under another key
         raise EventLimitReached("EVENT_ALREADY_RECORDED") from None
     return await ActionEarning.get(id=result["earning"]), replayed
+
+
+async def active_event_types() -> list[EventType]:
+    """The actions integrations may report, and what they earn (for the program terms)."""
+    return await EventType.filter(active=True).order_by("code")
 
 
 # ---- welcome, birthdays -------------------------------------------------------------------

@@ -35,7 +35,7 @@ def purchase_type(p: models.Purchase) -> T.Purchase:
         id=relay.GlobalID("Purchase", str(p.id)), source=p.source, external_id=p.external_id,
         amount=p.amount, currency=p.currency, occurred_at=p.occurred_at, store=p.store,
         points_earned=p.points_earned, refunded_amount=p.refunded_amount,
-        points_clawed_back=p.points_clawed_back,
+        points_clawed_back=p.points_clawed_back, points_awaiting_terms=p.points_awaiting_terms,
     )  # fmt: skip
 
 
@@ -76,8 +76,9 @@ class EarningMutation:
             (purchase,) = await service.purchases_by_ids([recorded.id])
             transaction = await _transaction(recorded.transaction_id)
         return T.PurchaseRecorded(
-            purchase=purchase_type(purchase), transaction=transaction, replayed=recorded.replayed
-        )
+            purchase=purchase_type(purchase), transaction=transaction, replayed=recorded.replayed,
+            points_deferred=purchase.awaiting_terms,
+        )  # fmt: skip
 
     @strawberry.mutation(
         description="Integrations (scope purchases:write): a refund takes back the points "

@@ -119,6 +119,11 @@ class Purchase(Model):
         "models.PointsTransaction", related_name=False, on_delete=fields.RESTRICT
     )
     lot_id = fields.BigIntField(null=True)
+    # The member had not accepted the current terms: the purchase is recorded but its points
+    # (`points_awaiting_terms`, explained on its zero-point transaction) are credited only
+    # when they accept (app.program), then move to `points_earned`.
+    awaiting_terms = fields.BooleanField(default=False)
+    points_awaiting_terms = fields.IntField(default=0)
     recorded_by = fields.CharField(max_length=40, null=True)  # integration client id
     created_at = fields.DatetimeField(auto_now_add=True)
 

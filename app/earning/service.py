@@ -33,9 +33,10 @@ from app.errors import (
 )
 from app.ledger import idempotency
 from app.ledger import service as ledger
-from app.ledger.models import Kind, PointsLot
+from app.ledger.models import Kind, PointsLot, PointsTransaction
 from app.members import service as members
 from app.offers import service as offers
+from app.program import terms
 from app.tiers import service as tiers
 
 MAX_AMOUNT = 10**9  # minor units: 10 million in a 2-digit currency (GraphQL Int is 32-bit)
@@ -159,7 +160,9 @@ async def record_purchase(
     recorded_by: str | None = None,
 ) -> Recorded:
     """Record a purchase and earn its points, once: by idempotency key and by
-    (source, external_id). Invalid input raises InvalidInput and writes nothing."""
+    (source, external_id). Invalid input raises InvalidInput and writes nothing. For a
+    member who has not accepted the current terms the purchase is recorded all the same,
+    its points held (`awaiting_terms`) until `credit_awaiting_terms` on their acceptance."""
     problems: list[FieldProblem] = []
     _check_key(idempotency_key, problems)
     _check_ref(member, problems)
@@ -185,6 +188,7 @@ async def record_purchase(
 
     async def work(tx: Transaction) -> dict:
         async with ledger.member_book(member_id=member_id) as book:
+            awaiting = await terms.version_to_accept(member_id, tx.connection)
             tier = await tiers.multiplier_for(member_id, tx.connection)
             bonuses = await offers.bonuses_for_purchase(member_id, occurred_at, tx.connection)
             points, steps = R.purchase_points(
@@ -196,6 +200,13 @@ async def record_purchase(
             if points and available_at > ledger.now():
                 steps.append({"rule": "RULE_HOLD", "points": 0,
                               "params": {"availableAt": available_at.date().isoformat()}})  # fmt: skip
+            held = 0
+            if awaiting is not None:
+                # Recorded with nothing credited; the steps (kept on this zero-point
+                # transaction) are credited as they are when the member accepts.
+                held, points = points, 0
+                steps.append({"rule": "RULE_AWAITING_TERMS", "points": -held,
+                              "params": {"version": awaiting}})  # fmt: skip
             txn = await book.earn(
                 points=points, kind=Kind.PURCHASE, explanation=steps,
                 reference=f"purchase:{source}:{external_id}"[:120],
@@ -205,13 +216,15 @@ async def record_purchase(
                 member_id=member_id, source=source, external_id=external_id, amount=amount,
                 currency=currency, occurred_at=occurred_at, store=store,
                 lines=payload["lines"], points_earned=points, transaction_id=txn.id,
-                recorded_by=recorded_by, using_db=tx.connection,
+                recorded_by=recorded_by, awaiting_terms=awaiting is not None,
+                points_awaiting_terms=held, using_db=tx.connection,
             )  # fmt: skip
             paid = [s["params"]["offerId"] for s in steps
                     if s["rule"] == "RULE_OFFER" and s["points"] > 0]  # fmt: skip
             if paid:
                 await offers.record_uses(member_id, paid, tx.connection)
-            await _after_purchase(book, purchase, rules)
+            if awaiting is None:  # else on acceptance, with the points
+                await _after_purchase(book, purchase, rules)
         written[:] = [purchase, txn]
         return {"purchase": purchase.id, "transaction": txn.id}
 
@@ -268,10 +281,11 @@ async def _apply_caps(
                 occurred_at__gte=start,
                 occurred_at__lt=R.period_end(rule, start),
             )
-            .annotate(total=Sum("points_earned"))
-            .values("total")
+            .annotate(total=Sum("points_earned"), held=Sum("points_awaiting_terms"))
+            .values("total", "held")
         )
-        room = max(cap - int(rows[0]["total"] or 0), 0) if rows else cap
+        used = int(rows[0]["total"] or 0) + int(rows[0]["held"] or 0) if rows else 0
+        room = max(cap - used, 0)
         if points > room:
             steps.append({"rule": rule, "points": room - points, "params": {"cap": cap}})
             points = room
@@ -283,6 +297,74 @@ async def _after_purchase(book: ledger.MemberBook, purchase: Purchase, rules: R.
     from app.earning import actions
 
     await actions.reward_referral(book, purchase, rules.policy)
+
+
+async def credit_awaiting_terms(book: ledger.MemberBook) -> int:
+    """Credit the purchases recorded while the member had not accepted the terms, with the
+    steps they were recorded with, less what refunds took meanwhile; referral rewards follow.
+    Called with the member's book open by their acceptance: each purchase is re-read under
+    the lock and credited once. Returns the points credited."""
+    conn = book.tx.connection
+    held = await (
+        Purchase.filter(member_id=book.member_id, awaiting_terms=True)
+        .using_db(conn)
+        .order_by("occurred_at", "id")
+    )
+    if not held:
+        return 0
+    rules = await current_rules()
+    recorded = {
+        t.id: t
+        for t in await PointsTransaction.filter(id__in=[p.transaction_id for p in held]).using_db(
+            conn
+        )
+    }
+    total = 0
+    for purchase in held:
+        steps = [s for s in recorded[purchase.transaction_id].explanation
+                 if s["rule"] not in ("RULE_AWAITING_TERMS", "RULE_HOLD")]  # fmt: skip
+        held_points = purchase.points_awaiting_terms
+        # Refunds recorded meanwhile: earned now, then clawed back as any refund is, so the
+        # purchase's numbers and later partial refunds work out as if nothing was held.
+        clawed = held_points * purchase.refunded_amount // purchase.amount
+        points, earned = held_points - clawed, 0
+        txn_id = purchase.transaction_id
+        if points > 0:
+            available_at = purchase.occurred_at + dt.timedelta(days=rules.policy.hold_days)
+            if available_at > ledger.now():
+                steps.append({"rule": "RULE_HOLD", "points": 0,
+                              "params": {"availableAt": available_at.date().isoformat()}})  # fmt: skip
+            reference = f"purchase:{purchase.source}:{purchase.external_id}"
+            txn = await book.earn(
+                points=held_points, kind=Kind.PURCHASE, explanation=steps,
+                reference=reference[:120], available_at=available_at,
+                expires_at=R.expiry_for(rules.policy, purchase.occurred_at),
+            )  # fmt: skip
+            if clawed:
+                lot = await PointsLot.filter(transaction_id=txn.id).using_db(conn).first()
+                rate = rules.rates.get(purchase.currency)
+                await book.claw_back(
+                    points=clawed, lot_id=lot.id if lot else None,
+                    explanation=[{"rule": "RULE_REFUND", "points": -clawed, "params": {
+                        "amount": R.money(purchase.refunded_amount,
+                                          rate.minor_digits if rate else 2),
+                        "currency": purchase.currency}}],
+                    reference=f"refund:{reference}"[:120],
+                )  # fmt: skip
+            # Refunds find the purchase's lot through its earning transaction.
+            txn_id, earned = txn.id, held_points
+        else:  # refunded in full (or below the minimum): it earns nothing
+            clawed = 0
+        purchase.points_earned, purchase.points_clawed_back = earned, clawed
+        purchase.awaiting_terms, purchase.points_awaiting_terms = False, 0
+        purchase.transaction_id = txn_id
+        await purchase.save(
+            update_fields=["points_earned", "points_clawed_back", "awaiting_terms",
+                           "points_awaiting_terms", "transaction_id"], using_db=conn,
+        )  # fmt: skip
+        await _after_purchase(book, purchase, rules)
+        total += points
+    return total
 
 
 # ---- refunds ------------------------------------------------------------------------------
@@ -327,6 +409,9 @@ async def record_refund(
             # exceeds what was earned and a full refund leaves nothing behind.
             owed = purchase.points_earned * refunded // purchase.amount
             points = owed - purchase.points_clawed_back
+            if purchase.awaiting_terms:
+                # Nothing was credited yet: the refund only shrinks what acceptance credits.
+                owed, points = 0, 0
             rate = (await current_rules()).rates.get(purchase.currency)
             digits = rate.minor_digits if rate else 2
             lot = (

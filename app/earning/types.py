@@ -18,6 +18,7 @@ from app.graphql.errors import (
     UnknownEventTypeError,
 )
 from app.ledger.types import PointsTransaction
+from app.program.errors import TermsNotAcceptedError
 
 Rounding = strawberry.enum(models.Rounding, name="Rounding")
 ExpiryMode = strawberry.enum(models.ExpiryMode, name="ExpiryMode")
@@ -69,6 +70,11 @@ class Purchase:
     points_earned: int
     refunded_amount: int
     points_clawed_back: int
+    points_awaiting_terms: int = strawberry.field(
+        default=0,
+        description="Points held until the member accepts the program terms (then credited "
+        "and counted in pointsEarned).",
+    )
 
 
 @strawberry.type(description="The purchase is recorded (or was already, for this key).")
@@ -76,6 +82,11 @@ class PurchaseRecorded:
     purchase: Purchase
     transaction: PointsTransaction
     replayed: bool = strawberry.field(description="True when this answers a retry.")
+    points_deferred: bool = strawberry.field(
+        default=False,
+        description="True: the member has not accepted the program terms yet; the sale is "
+        "recorded and its points are credited when they accept (tell them at the till).",
+    )
 
 
 RecordPurchaseResult = Annotated[
@@ -140,7 +151,8 @@ RecordEventResult = Annotated[
     | MemberNotFoundError
     | UnknownEventTypeError
     | EventLimitReachedError
-    | IdempotencyKeyReusedError,
+    | IdempotencyKeyReusedError
+    | TermsNotAcceptedError,
     strawberry.union("RecordEventResult"),
 ]
 

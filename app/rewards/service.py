@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from tortoise.expressions import F
@@ -32,8 +33,10 @@ from app.errors import (
 from app.ledger import idempotency
 from app.ledger import service as ledger
 from app.ledger.models import Account, Kind, PointsTransaction
+from app.program import terms
 from app.rewards.models import (
     CashbackCredit,
+    CheckoutRate,
     Entitlement,
     LimitPeriod,
     Redemption,
@@ -217,10 +220,16 @@ def _title(reward: Reward) -> str:
     return (reward.texts.get("en") or {}).get("title", "")
 
 
+# Called inside the transaction that created or cancelled a redemption, with
+# (transaction, redemption, "created" | "cancelled"); e.g. webhooks queue events here.
+REDEMPTION_HOOKS: list[Callable[[Transaction, Redemption, str], Awaitable[None]]] = []
+
+
 async def redeem(
     *, member_id: int, reward_id: int | None, quantity: int, idempotency_key: str
 ) -> tuple[Redemption, bool]:
-    """Spend points on `quantity` units of a reward. Returns (redemption, replayed)."""
+    """Spend points on `quantity` units of a reward. Returns (redemption, replayed).
+    Refused (TermsNotAccepted) until the member accepted the terms in force."""
     problems = []
     if not idempotency.valid_key(idempotency_key or ""):
         problems.append(FieldProblem("idempotencyKey", "INVALID_KEY"))
@@ -237,6 +246,7 @@ async def redeem(
 
     async def work(tx: Transaction) -> dict:
         async with ledger.member_book(member_id=member_id) as book:
+            await terms.require_accepted(member_id, tx.connection)
             made.append(await _redeem_in(tx, book, reward_id, quantity))
         return {"redemption": made[-1].id}
 
@@ -292,6 +302,8 @@ async def _redeem_in(
         if not taken:
             left = await Reward.filter(id=reward.id).using_db(conn).values_list("stock", flat=True)
             raise OutOfStock(stock_left=max(left[0] or 0, 0) if left else 0)
+    for hook in REDEMPTION_HOOKS:
+        await hook(tx, redemption, "created")
     return redemption
 
 
@@ -378,10 +390,32 @@ async def cancel(*, member_id: int, redemption_id: int) -> Redemption:
         await (
             Redemption.filter(id=redemption.id).using_db(conn).update(cancel_transaction_id=txn.id)
         )
+        for hook in REDEMPTION_HOOKS:
+            await hook(tx, redemption, "cancelled")
     return await Redemption.get(id=redemption.id)
 
 
 # ---- lists ----------------------------------------------------------------------------------
+
+
+async def restricted_rewards(*, at: dt.datetime | None = None) -> list[Reward]:
+    """Rewards on offer now that limit who may redeem them or how often (for the program
+    terms)."""
+    from tortoise.expressions import Q
+
+    at = at or now()
+    return await Reward.filter(
+        Q(per_member_limit__isnull=False) | Q(period_limit__isnull=False)
+        | Q(min_tier_id__isnull=False),
+        Q(valid_from__isnull=True) | Q(valid_from__lte=at),
+        Q(valid_until__isnull=True) | Q(valid_until__gt=at),
+        archived_at__isnull=True,
+    ).order_by("id")  # fmt: skip
+
+
+async def checkout_rates() -> list[CheckoutRate]:
+    """What points pay at the till, per currency."""
+    return await CheckoutRate.all().order_by("currency")
 
 
 async def rewards_by_ids(ids: list[int]) -> list[Reward | None]:

@@ -24,6 +24,7 @@ from app.errors import (
 from app.ledger import idempotency
 from app.ledger import service as ledger
 from app.ledger.models import Account, Kind
+from app.program import terms
 from app.rewards.models import (
     CashbackCredit,
     CheckoutPayment,
@@ -201,6 +202,7 @@ async def pay_with_points(
 
     async def work(tx: Transaction) -> dict:
         async with ledger.member_book(member_id=member_id) as book:
+            await terms.require_accepted(member_id, tx.connection)  # spending is redeeming
             needed = _ceil_div(basket_amount * rate.points_per_unit, unit)
             wanted = min(points or needed, needed)
             if book.available < wanted:

@@ -21,6 +21,7 @@ from app.graphql.errors import (
 from app.i18n import localized, translate
 from app.ledger.types import PointsTransaction
 from app.members.models import Role
+from app.program.errors import TermsNotAcceptedError
 from app.rewards import models
 from app.rewards.service import Availability
 
@@ -315,7 +316,8 @@ RedeemRewardResult = Annotated[
     | NotEligibleError
     | RewardUnavailableError
     | InvalidInputError
-    | IdempotencyKeyReusedError,
+    | IdempotencyKeyReusedError
+    | TermsNotAcceptedError,
     strawberry.union("RedeemRewardResult"),
 ]
 
@@ -436,7 +438,8 @@ CheckoutResult = Annotated[
     | MemberNotFoundError
     | InvalidInputError
     | IdempotencyKeyReusedError
-    | CheckoutAlreadyRecordedError,
+    | CheckoutAlreadyRecordedError
+    | TermsNotAcceptedError,
     strawberry.union("CheckoutResult"),
 ]
 

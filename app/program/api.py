@@ -1,0 +1,72 @@
+import strawberry
+from strawberry.types import Info
+
+from app.errors import DomainError
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.permissions import IsStaff, allow
+from app.members.models import Role
+from app.program import models, service, terms
+from app.program import types as T
+
+
+@strawberry.type
+class ProgramQuery:
+    @strawberry.field(
+        description="The program's terms: earning rates, tiers, expiry, redemption and "
+        "referral rules, benefits, and the terms and privacy policy in force. Open to all."
+    )
+    async def program(self, info: Info[Context, None]) -> T.Program:
+        rendered = await service.program_terms(locale=await info.context.locale())
+        return T.Program.from_service(rendered, await terms.current_documents())
+
+    @strawberry.field(
+        description="Staff (admin): every published version of the terms or privacy policy.",
+        extensions=allow(IsStaff(Role.ADMIN)),
+    )
+    async def terms_documents(
+        self, info: Info[Context, None], kind: T.TermsDocumentKind
+    ) -> list[T.TermsDocument]:
+        rows = await terms.documents(models.DocumentKind(kind.value))
+        return [T.TermsDocument.from_document(row) for row in rows]
+
+
+@strawberry.type
+class ProgramMutation:
+    @strawberry.mutation(
+        description="Staff (admin): publish a new version of the terms or privacy policy. "
+        "Members must accept a new terms version before they earn or redeem again.",
+        extensions=allow(IsStaff(Role.ADMIN)),
+    )
+    async def publish_terms_document(
+        self, info: Info[Context, None], input: T.PublishTermsInput
+    ) -> T.PublishTermsResult:
+        staff = await info.context.require_staff(Role.ADMIN)
+        try:
+            row = await terms.publish(
+                kind=models.DocumentKind(input.kind.value), version=input.version,
+                texts={t.locale: {"title": t.title, "body": t.body} for t in input.texts},
+                effective_at=input.effective_at, actor_id=staff.id,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.TermsDocument.from_document(row)
+
+    @strawberry.mutation(
+        description="Accept the program terms in force (give its version). Purchases recorded "
+        "while you had not accepted are credited now, once."
+    )
+    async def accept_terms(self, info: Info[Context, None], version: str) -> T.AcceptTermsResult:
+        principal, member = await info.context.require_member()
+        client = info.context.client
+        try:
+            accepted = await terms.accept_terms(
+                member_id=member.id, version=version, client=f"session:{principal.session_id}",
+                user_agent=client.user_agent, address=client.address,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.TermsAccepted(
+            version=accepted.acceptance.version, accepted_at=accepted.acceptance.accepted_at,
+            points_credited=accepted.points_credited,
+        )  # fmt: skip

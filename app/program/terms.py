@@ -1,0 +1,246 @@
+"""Versioned terms and privacy policy, members' acceptance, and the gate on earning and
+redeeming: a member who has not accepted the current terms cannot redeem or earn for actions
+(TermsNotAccepted), and their till purchases are recorded with the points held until they
+accept (app.earning.service credits them inside `accept_terms`'s transaction)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import time
+from dataclasses import dataclass
+
+from tortoise.exceptions import IntegrityError
+
+from app.db import transaction
+from app.errors import (
+    FieldProblem,
+    InvalidInput,
+    MissingLocale,
+    TermsNotAccepted,
+    TermsVersionNotCurrent,
+    TermsVersionTaken,
+)
+from app.i18n import LOCALES
+from app.ledger import service as ledger
+from app.program.models import DocumentKind, TermsAcceptance, TermsDocument
+
+CACHE_SECONDS = 5.0
+_VERSION = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$")
+MAX_TITLE = 200
+MAX_BODY = 100_000
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class Document:
+    id: int
+    kind: DocumentKind
+    version: str
+    texts: dict
+    published_at: dt.datetime
+    effective_at: dt.datetime
+
+    def text(self, locale: str, key: str) -> str:
+        return (self.texts.get(locale) or self.texts["en"])[key]
+
+    @classmethod
+    def from_model(cls, row: TermsDocument) -> Document:
+        return cls(row.id, DocumentKind(row.kind), row.version, row.texts, row.published_at,
+                   row.effective_at)  # fmt: skip
+
+
+# ---- the documents in force (cached: every purchase asks) ----------------------------------
+
+# (read at, valid until, {kind: document in force}); `valid until` is the earlier of the TTL
+# and the next scheduled version's effective time, so a scheduled version takes over on time.
+_cache: tuple[float, dt.datetime, dict[DocumentKind, Document | None]] | None = None
+
+
+def forget_terms() -> None:
+    """Drop the cached documents (after a publication in this process; other processes
+    follow within CACHE_SECONDS)."""
+    global _cache
+    _cache = None
+
+
+async def _in_force(at: dt.datetime, conn=None) -> dict[DocumentKind, Document | None]:
+    found: dict[DocumentKind, Document | None] = {}
+    for kind in DocumentKind:
+        query = TermsDocument.filter(kind=kind, effective_at__lte=at)
+        if conn is not None:
+            query = query.using_db(conn)
+        row = await query.order_by("-effective_at", "-id").first()
+        found[kind] = Document.from_model(row) if row else None
+    return found
+
+
+async def current_documents() -> dict[DocumentKind, Document | None]:
+    """The terms and the privacy policy in force now (None: none published yet)."""
+    global _cache
+    at = now()
+    if _cache is not None and time.monotonic() - _cache[0] < CACHE_SECONDS and at < _cache[1]:
+        return _cache[2]
+    documents = await _in_force(at)
+    upcoming = await TermsDocument.filter(effective_at__gt=at).order_by("effective_at").first()
+    until = upcoming.effective_at if upcoming else dt.datetime.max.replace(tzinfo=dt.UTC)
+    _cache = (time.monotonic(), until, documents)
+    return documents
+
+
+async def current_terms() -> Document | None:
+    return (await current_documents())[DocumentKind.TERMS]
+
+
+# ---- the gate -------------------------------------------------------------------------------
+
+
+async def version_to_accept(member_id: int, conn=None) -> str | None:
+    """The terms version the member must accept before earning or redeeming, or None.
+    Free when no terms are published (cached); otherwise one probe of the acceptance's
+    unique index. Callers hold the member's book, so an acceptance racing this is either
+    seen here or made after the caller's transaction commits."""
+    terms = await current_terms()
+    if terms is None:
+        return None
+    query = TermsAcceptance.filter(member_id=member_id, document_id=terms.id)
+    if conn is not None:
+        query = query.using_db(conn)
+    return None if await query.exists() else terms.version
+
+
+async def require_accepted(member_id: int, conn=None) -> None:
+    """Raise TermsNotAccepted (with the version to accept) unless the member accepted the
+    current terms."""
+    version = await version_to_accept(member_id, conn)
+    if version is not None:
+        raise TermsNotAccepted(version=version)
+
+
+# ---- publishing -----------------------------------------------------------------------------
+
+
+async def publish(
+    *, kind: DocumentKind, version: str, texts: dict, effective_at: dt.datetime | None,
+    actor_id: int | None,
+) -> TermsDocument:  # fmt: skip
+    """Publish a new version of the terms or the privacy policy. Every program language
+    needs a title and a body (MissingLocale); versions are unique per kind
+    (TermsVersionTaken). Members must accept a new terms version once it is in force."""
+    version = (version or "").strip()
+    problems: list[FieldProblem] = []
+    if not _VERSION.match(version):
+        problems.append(FieldProblem("version", "INVALID_VALUE"))
+    clean: dict = {}
+    for locale, text in (texts or {}).items():
+        if locale not in LOCALES:
+            problems.append(FieldProblem("texts", "UNSUPPORTED_LOCALE",
+                                         {"allowed": ", ".join(LOCALES)}))  # fmt: skip
+            continue
+        title, body = (text.get("title") or "").strip(), (text.get("body") or "").strip()
+        if len(title) > MAX_TITLE:
+            problems.append(FieldProblem(f"texts.{locale}.title", "TOO_LONG", {"max": MAX_TITLE}))
+        if len(body) > MAX_BODY:
+            problems.append(FieldProblem(f"texts.{locale}.body", "TOO_LONG", {"max": MAX_BODY}))
+        if title and body:
+            clean[locale] = {"title": title, "body": body}
+    if problems:
+        raise InvalidInput(problems)
+    missing = [locale for locale in LOCALES if locale not in clean]
+    if missing:
+        raise MissingLocale(locales=missing)
+    effective_at = effective_at or now()
+    if effective_at.tzinfo is None:
+        effective_at = effective_at.replace(tzinfo=dt.UTC)
+    try:
+        async with transaction() as tx:
+            row = await TermsDocument.create(
+                kind=kind, version=version, texts=clean, effective_at=effective_at,
+                published_by_id=actor_id, using_db=tx.connection,
+            )  # fmt: skip
+    except IntegrityError:
+        raise TermsVersionTaken(version=version) from None
+    forget_terms()
+    return row
+
+
+async def documents(kind: DocumentKind) -> list[TermsDocument]:
+    """Every published version of a kind, newest first (for staff)."""
+    return await TermsDocument.filter(kind=kind).order_by("-effective_at", "-id")
+
+
+# ---- accepting ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Accepted:
+    acceptance: TermsAcceptance
+    points_credited: int  # purchase points held until now
+    already: bool  # this version had been accepted before
+
+
+async def accept_terms(
+    *, member_id: int, version: str, client: str, user_agent: str = "", address: str = ""
+) -> Accepted:
+    """Record that the member accepts the terms `version`, which must be the one in force
+    (TermsVersionNotCurrent otherwise); and, in the same transaction, credit the points of
+    purchases recorded while they had not accepted, exactly once. Accepting again is a
+    no-op that returns the first acceptance."""
+    from app.earning import service as earning  # earning imports this module
+
+    async with ledger.member_book(member_id=member_id) as book:
+        conn = book.tx.connection
+        # Read under the member's lock, not from the cache: what is accepted is exact.
+        terms = (await _in_force(now(), conn))[DocumentKind.TERMS]
+        if terms is None or (version or "").strip() != terms.version:
+            raise TermsVersionNotCurrent(current=terms.version if terms else "")
+        existing = await TermsAcceptance.get_or_none(
+            member_id=member_id, document_id=terms.id
+        ).using_db(conn)
+        if existing is not None:
+            return Accepted(existing, 0, True)
+        acceptance = await TermsAcceptance.create(
+            member_id=member_id, document_id=terms.id, version=terms.version,
+            client=client[:120], user_agent=user_agent[:300], address=address[:64],
+            using_db=conn,
+        )  # fmt: skip
+        credited = await earning.credit_awaiting_terms(book)
+    return Accepted(acceptance, credited, False)
+
+
+@dataclass(frozen=True)
+class AcceptanceStatus:
+    member_id: int
+    accepted_version: str | None  # the latest version they accepted
+    accepted_at: dt.datetime | None
+    current_version: str | None
+
+    @property
+    def must_accept(self) -> bool:
+        return self.current_version is not None and self.accepted_version != self.current_version
+
+
+async def acceptance_statuses(member_ids: list[int]) -> list[AcceptanceStatus]:
+    """Per member (in order), what they accepted last and whether they must accept now."""
+    terms = await current_terms()
+    rows = await TermsAcceptance.filter(member_id__in=member_ids).order_by("id").values(
+        "member_id", "version", "accepted_at", "document_id"
+    )  # fmt: skip
+    latest: dict[int, dict] = {}
+    accepted_current: set[int] = set()
+    for row in rows:
+        latest[row["member_id"]] = row
+        if terms is not None and row["document_id"] == terms.id:
+            accepted_current.add(row["member_id"])
+    current = terms.version if terms else None
+    result = []
+    for member_id in member_ids:
+        row = latest.get(member_id)
+        # Accepting the version in force is what counts, whatever came after it.
+        version = current if member_id in accepted_current else (row or {}).get("version")
+        result.append(AcceptanceStatus(member_id, version,
+                                       (row or {}).get("accepted_at"), current))  # fmt: skip
+    return result
