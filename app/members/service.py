@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-from collections.abc import Iterable
+from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
@@ -14,7 +14,7 @@ from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
 from app.auth import passwords
-from app.db import transaction
+from app.db import Transaction, transaction
 from app.errors import EmailAlreadyRegistered, FieldProblem, InvalidCredentials, InvalidInput
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
@@ -44,6 +44,12 @@ UNSET = _Unset()
 class ChannelChoice:
     channel: Channel
     opted_in: bool
+
+
+# Called inside the transaction that created a member or changed their profile, with
+# (transaction, member id, "created" | "updated", the profile fields as written); e.g.
+# webhooks queue `member.created` / `member.updated` here.
+PROFILE_HOOKS: list[Callable[[Transaction, int, str, dict], Awaitable[None]]] = []
 
 
 def normalize_email(email: str) -> str:
@@ -93,7 +99,7 @@ def new_card_number() -> str:
     """A 16-digit loyalty card number with a Luhn check digit, so tills catch typos.
     (10^14 random bodies: a collision is as likely as a lottery win, and would fail the
     unique index rather than share a card.)"""
-    body = "7" + "".join(secrets.choice("0123456789") for _ in range(14))
+    body = f"7{secrets.randbelow(10**14):014d}"  # one random draw: bulk imports make many
     return body + _luhn_digit(body)
 
 
@@ -105,7 +111,8 @@ _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are 
 
 
 def new_referral_code() -> str:
-    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(8))
+    # 256 is a multiple of the alphabet's 32 letters, so `byte % 32` picks each one evenly.
+    return "".join(_CODE_ALPHABET[b % len(_CODE_ALPHABET)] for b in secrets.token_bytes(8))
 
 
 async def create_member(
@@ -127,7 +134,7 @@ async def create_member(
         raise InvalidInput(problems)
     password_hash = passwords.hash_password(password)
     try:
-        async with transaction():
+        async with transaction() as tx:
             member = await Member.create(
                 email=email,
                 password_hash=password_hash,
@@ -138,9 +145,21 @@ async def create_member(
                 card_number=new_card_number(),
                 referral_code=new_referral_code(),
             )
+            for hook in PROFILE_HOOKS if role == Role.MEMBER else ():
+                await hook(tx, member.id, "created", profile_fields(member))
     except IntegrityError:
         raise EmailAlreadyRegistered() from None
     return member
+
+
+def profile_fields(member: Member) -> dict:
+    """The profile as other systems see it (CRM sync, webhooks)."""
+    return {
+        "external_ref": member.external_ref, "email": member.email,
+        "display_name": member.display_name, "locale": member.locale,
+        "time_zone": member.time_zone, "birthday": member.birthday,
+        "card_number": member.card_number, "interests": list(member.interests or []),
+    }  # fmt: skip
 
 
 async def verify_credentials(*, email: str, password: str) -> Member:
@@ -177,19 +196,24 @@ async def change_password(*, member_id: int, current_password: str, new_password
     return member
 
 
-async def update_profile(
+def check_profile(
+    problems: list[FieldProblem],
     *,
-    member_id: int,
+    email: str | _Unset = UNSET,
     display_name: str | _Unset | None = UNSET,
     locale: str | _Unset = UNSET,
     time_zone: str | _Unset = UNSET,
     birthday: dt.date | _Unset | None = UNSET,
     interests: list[str] | _Unset = UNSET,
-    channels: Iterable[ChannelChoice] | _Unset = UNSET,
-) -> Member:
-    """Change the given profile fields; omitted ones stay. All-or-nothing on validation."""
-    problems: list[FieldProblem] = []
+    card_number: str | _Unset | None = UNSET,
+) -> dict[str, object]:
+    """Validate the given profile fields (omitted ones are skipped): the cleaned values by
+    column name; each problem is appended to `problems` (the same rules for the member's own
+    updates and for CRM sync)."""
     changes: dict[str, object] = {}
+    if not isinstance(email, _Unset):
+        changes["email"] = normalize_email(email)
+        _check_email(changes["email"], problems)
     if not isinstance(display_name, _Unset):
         changes["display_name"] = _check_display_name(display_name, problems)
     if not isinstance(locale, _Unset):
@@ -211,6 +235,30 @@ async def update_profile(
         if any(len(i) > MAX_INTEREST_LENGTH for i in cleaned):
             problems.append(FieldProblem("interests", "TOO_LONG", {"max": MAX_INTEREST_LENGTH}))
         changes["interests"] = cleaned
+    if not isinstance(card_number, _Unset):
+        card = card_number.replace(" ", "").replace("-", "") if card_number else None
+        if card is not None and not valid_card_number(card):
+            problems.append(FieldProblem("cardNumber", "INVALID_CARD_NUMBER"))
+        changes["card_number"] = card
+    return changes
+
+
+async def update_profile(
+    *,
+    member_id: int,
+    display_name: str | _Unset | None = UNSET,
+    locale: str | _Unset = UNSET,
+    time_zone: str | _Unset = UNSET,
+    birthday: dt.date | _Unset | None = UNSET,
+    interests: list[str] | _Unset = UNSET,
+    channels: Iterable[ChannelChoice] | _Unset = UNSET,
+) -> Member:
+    """Change the given profile fields; omitted ones stay. All-or-nothing on validation."""
+    problems: list[FieldProblem] = []
+    changes = check_profile(
+        problems, display_name=display_name, locale=locale, time_zone=time_zone,
+        birthday=birthday, interests=interests,
+    )  # fmt: skip
     channel_list = [] if isinstance(channels, _Unset) else list(channels)
     if len({c.channel for c in channel_list}) != len(channel_list):
         problems.append(FieldProblem("channels", "INVALID_VALUE"))
@@ -224,6 +272,9 @@ async def update_profile(
             await Member.filter(id=member_id).update(**changes, updated_at=now)
         for choice in channel_list:
             await _set_channel(member_id=member_id, choice=choice, now=now)
+        if changes:
+            for hook in PROFILE_HOOKS:
+                await hook(tx, member_id, "updated", changes)
         publish_after_commit(tx, member_topic(member_id), {"type": "MEMBER_UPDATED"})
     return await Member.get(id=member_id) if (changes or channel_list) else member
 

@@ -1,0 +1,142 @@
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app.errors import DomainError
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.permissions import HasScope, IsStaff, allow
+from app.graphql.relay import node_id, to_connection
+from app.integrations import endpoints, sync
+from app.integrations import types as T
+from app.integrations.models import DeliveryStatus
+from app.members.models import Role
+from app.members.service import UNSET
+from app.members.types import Member
+
+ADMINS = (Role.ADMIN,)
+
+
+def _camel(column: str) -> str:
+    head, *rest = column.split("_")
+    return head + "".join(part.title() for part in rest)
+
+
+def _given(value: object) -> object:
+    return UNSET if value is strawberry.UNSET else value
+
+
+@strawberry.type
+class IntegrationsQuery:
+    @strawberry.field(
+        description="Admins: the registered webhook endpoints.", extensions=allow(IsStaff(*ADMINS))
+    )
+    async def webhook_endpoints(self, info: Info[Context, None]) -> list[T.WebhookEndpoint]:
+        return [T.WebhookEndpoint.from_model(e) for e in await endpoints.list_endpoints()]
+
+    @strawberry.field(
+        description="Admins: the webhook delivery log, newest first.",
+        extensions=allow(IsStaff(*ADMINS)),
+    )
+    async def webhook_deliveries(
+        self,
+        info: Info[Context, None],
+        endpoint_id: relay.GlobalID | None = None,
+        status: T.WebhookDeliveryStatus | None = None,
+        first: int | None = 20,
+        after: str | None = None,
+    ) -> T.WebhookDeliveryConnection:
+        page = await endpoints.list_deliveries(
+            endpoint_id=node_id(endpoint_id, "WebhookEndpoint", "endpointId"),
+            status=DeliveryStatus(status.value) if status else None, first=first, after=after,
+        )  # fmt: skip
+        return to_connection(T.WebhookDeliveryConnection, page, T.WebhookDelivery.from_model)
+
+
+@strawberry.type
+class IntegrationsMutation:
+    @strawberry.mutation(
+        description="Admins: register a webhook endpoint; the answer holds its signing secret, "
+        "shown this once.",
+        extensions=allow(IsStaff(*ADMINS)),
+    )
+    async def create_webhook_endpoint(
+        self, info: Info[Context, None], input: T.CreateWebhookEndpointInput
+    ) -> T.CreateWebhookEndpointResult:
+        _, staff = await info.context.require_member()
+        try:
+            endpoint, secret = await endpoints.create_endpoint(
+                url=input.url, event_types=input.event_types, description=input.description,
+                actor_id=staff.id,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.WebhookEndpointCreated(endpoint=T.WebhookEndpoint.from_model(endpoint),
+                                        secret=secret)  # fmt: skip
+
+    @strawberry.mutation(
+        description="Admins: change a webhook endpoint, switch it off or back on.",
+        extensions=allow(IsStaff(*ADMINS)),
+    )
+    async def update_webhook_endpoint(
+        self, info: Info[Context, None], input: T.UpdateWebhookEndpointInput
+    ) -> T.UpdateWebhookEndpointResult:
+        try:
+            endpoint = await endpoints.update_endpoint(
+                endpoint_id=node_id(input.id, "WebhookEndpoint", "id"),
+                url=_given(input.url) if input.url is not None else UNSET,
+                event_types=_given(input.event_types) if input.event_types is not None else UNSET,
+                description=_given(input.description),
+                active=_given(input.active) if input.active is not None else UNSET,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.WebhookEndpoint.from_model(endpoint)
+
+    @strawberry.mutation(
+        description="Admins: remove a webhook endpoint and its delivery log.",
+        extensions=allow(IsStaff(*ADMINS)),
+    )
+    async def delete_webhook_endpoint(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.DeleteWebhookEndpointResult:
+        try:
+            await endpoints.delete_endpoint(endpoint_id=node_id(id, "WebhookEndpoint", "id"))
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.WebhookEndpointDeleted(id=id)
+
+    @strawberry.mutation(
+        description="Admins: send a delivery again, with the same event id and a fresh "
+        "signature (it still waits its turn behind the member's earlier events).",
+        extensions=allow(IsStaff(*ADMINS)),
+    )
+    async def replay_webhook_delivery(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.ReplayWebhookDeliveryResult:
+        try:
+            delivery = await endpoints.replay(delivery_id=node_id(id, "WebhookDelivery", "id"))
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.WebhookDelivery.from_model(delivery)
+
+    @strawberry.mutation(
+        description="CRM (scope members:sync): create or update a member by the CRM's id. "
+        "Repeating a call changes nothing. A member created here has no password yet: "
+        "they set one through the password reset.",
+        extensions=allow(HasScope("members:sync")),
+    )
+    async def upsert_member(
+        self, info: Info[Context, None], input: T.UpsertMemberInput
+    ) -> T.UpsertMemberResult:
+        values = {"external_ref": input.external_ref}
+        for name in sync.PROFILE_COLUMNS:
+            value = getattr(input, name)
+            if value is not strawberry.UNSET:
+                values[name] = value
+        try:
+            member, created, changed = await sync.upsert_member(values=values)
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
+        return T.MemberUpserted(member=Member.from_model(member), created=created,
+                                changed_fields=[_camel(c) for c in changed])  # fmt: skip

@@ -1,0 +1,217 @@
+"""Member sync from a CRM: create or update members keyed by the CRM's own id
+(`Member.external_ref`), one at a time (the `upsertMember` mutation) or in batches (the
+`loyalty import-members` command).
+
+Passwords: a member created by sync gets an unusable password hash (it starts with "!",
+which no argon2 hash does, so every password check fails) and can not sign in yet. Sign-up
+with their email answers EMAIL_ALREADY_REGISTERED: a stranger who knows a CRM member's email
+can not claim that member's points by signing up first. They get a password through the
+password-reset flow (an emailed link proves they own the address).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+from tortoise.exceptions import IntegrityError
+
+from app.db import Transaction, insert_rows, transaction
+from app.errors import FieldProblem, InvalidInput
+from app.integrations.webhooks import emit_events, jsonable, subscribed_types
+from app.members import service as members
+from app.members.models import Member, Role
+
+MAX_EXTERNAL_REF = 64
+PROFILE_COLUMNS = ("email", "display_name", "locale", "time_zone", "birthday", "card_number",
+                   "interests")  # fmt: skip
+DEFAULTS = {"display_name": None, "locale": "en", "time_zone": "UTC", "birthday": None,
+            "interests": []}  # fmt: skip
+
+
+# A password hash no password matches (see the module docstring).
+UNUSABLE_PASSWORD = "!unusable"
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    """One validated member as the CRM sent it: the columns it gave, cleaned."""
+
+    external_ref: str
+    fields: dict[str, object]
+
+
+@dataclass
+class SyncResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    # (position in the batch, problems) of the records refused when writing
+    refused: list[tuple[int, list[FieldProblem]]] = field(default_factory=list)
+    changed: dict[str, list[str]] = field(default_factory=dict)  # reference -> columns
+
+
+def check_record(values: Mapping[str, object]) -> MemberRecord:
+    """Validate one member (`external_ref` plus any of PROFILE_COLUMNS; absent ones are left
+    as they are). Raises InvalidInput with every problem; writes nothing."""
+    problems: list[FieldProblem] = []
+    ref = str(values.get("external_ref") or "").strip()
+    if not ref:
+        problems.append(FieldProblem("externalRef", "REQUIRED"))
+    elif len(ref) > MAX_EXTERNAL_REF:
+        problems.append(FieldProblem("externalRef", "TOO_LONG", {"max": MAX_EXTERNAL_REF}))
+    given = {k: values[k] for k in PROFILE_COLUMNS if k in values}
+    if "email" in given and given["email"] is None:
+        problems.append(FieldProblem("email", "REQUIRED"))
+        del given["email"]
+    if given.get("locale", "") is None:
+        given["locale"] = DEFAULTS["locale"]
+    if given.get("time_zone", "") is None:
+        given["time_zone"] = DEFAULTS["time_zone"]
+    if given.get("interests", "") is None:
+        given["interests"] = []
+    cleaned = members.check_profile(problems, **given)
+    if problems:
+        raise InvalidInput(problems)
+    return MemberRecord(ref, cleaned)
+
+
+def _changes(current: Mapping[str, object], wanted: Mapping[str, object]) -> dict[str, object]:
+    return {k: v for k, v in wanted.items() if current.get(k) != v}
+
+
+async def upsert_member(*, values: Mapping[str, object]) -> tuple[Member, bool, list[str]]:
+    """Create or update the member with this external reference.
+    Returns (member, created, the columns that changed); repeating a call changes nothing."""
+    record = check_record(values)
+    result = await sync_records([record])
+    if result.refused:
+        raise InvalidInput(result.refused[0][1])
+    member = await Member.get(external_ref=record.external_ref)
+    return member, bool(result.created), result.changed.get(record.external_ref, [])
+
+
+async def sync_records(records: Sequence[MemberRecord], *, events: bool = True) -> SyncResult:
+    """Upsert validated records in one transaction with a few queries whatever their number:
+    members that exist and differ are updated, the rest created; equal ones are not written
+    (their `updated_at` stays). A record clashing with another member's email or card is
+    refused, the others still written. Webhook events are recorded in the same transaction."""
+    try:
+        async with transaction() as tx:
+            return await _sync(tx, records, events)
+    except IntegrityError:
+        # Someone took an email, card or reference between our check and our write: redo
+        # one record at a time, so only the clashing ones are refused.
+        if len(records) == 1:
+            return SyncResult(refused=[(0, [FieldProblem("externalRef", "TAKEN")])])
+        total = SyncResult()
+        for position, record in enumerate(records):
+            one = await sync_records([record], events=events)
+            total.created += one.created
+            total.updated += one.updated
+            total.unchanged += one.unchanged
+            total.refused += [(position, problems) for _, problems in one.refused]
+            total.changed.update(one.changed)
+        return total
+
+
+async def _sync(tx: Transaction, records: Sequence[MemberRecord], events: bool) -> SyncResult:
+    conn = tx.connection
+    result = SyncResult()
+    columns = ("id", "external_ref", "role", "is_active", *PROFILE_COLUMNS)
+    existing = {
+        row["external_ref"]: row
+        for row in await Member.filter(external_ref__in=[r.external_ref for r in records])
+        .using_db(conn).values(*columns)
+    }  # fmt: skip
+    owners = await _owners(conn, records, existing)
+    now = dt.datetime.now(dt.UTC)
+    creates: list[tuple[MemberRecord, dict]] = []
+    updates: list[tuple[dict, dict]] = []
+    for position, record in enumerate(records):
+        current = existing.get(record.external_ref)
+        problems = _clashes(record, owners)
+        if current is not None and (current["role"] != Role.MEMBER or not current["is_active"]):
+            problems.append(FieldProblem("externalRef", "TAKEN"))
+        if current is None and "email" not in record.fields:
+            problems.append(FieldProblem("email", "REQUIRED"))
+        if problems:
+            result.refused.append((position, problems))
+            continue
+        if current is None:
+            creates.append((record, {**DEFAULTS, **record.fields}))
+            result.changed[record.external_ref] = sorted(record.fields)
+            continue
+        changed = _changes(current, record.fields)
+        result.changed[record.external_ref] = sorted(changed)
+        if changed:
+            updates.append((current, changed))
+        else:
+            result.unchanged += 1
+    emitted: list[tuple[str, int, dict]] = []
+    if creates:
+        rows = [{
+            **profile, "external_ref": record.external_ref, "password_hash": UNUSABLE_PASSWORD,
+            "card_number": profile.get("card_number") or members.new_card_number(),
+            "referral_code": members.new_referral_code(), "role": Role.MEMBER,
+            "is_active": True, "created_at": now, "updated_at": now,
+        } for record, profile in creates]  # fmt: skip
+        made = await insert_rows(conn, Member, rows, returning=("id", "external_ref"))
+        ids = {row["external_ref"]: row["id"] for row in made}
+        emitted += [("created", ids[row["external_ref"]], row) for row in rows]
+        result.created = len(rows)
+    if updates:
+        await _update(conn, updates, now)
+        emitted += [("updated", current["id"], changed) for current, changed in updates]
+        result.updated = len(updates)
+    wanted = await subscribed_types() if events and emitted else set()
+    if wanted:
+        await emit_events([
+            (f"member.{change}", member_id,
+             jsonable({k: row.get(k) for k in ("external_ref", *PROFILE_COLUMNS)})
+             if change == "created" else {"changed": jsonable(row)})
+            for change, member_id, row in emitted if f"member.{change}" in wanted
+        ])  # fmt: skip
+    return result
+
+
+async def _owners(
+    conn, records: Sequence[MemberRecord], existing: dict[str, dict]
+) -> dict[tuple[str, object], str | None]:
+    """Who holds each email and card number the records want and do not hold yet:
+    (column, value) -> reference of the holder (None for a member without one)."""
+    owners: dict[tuple[str, object], str | None] = {}
+    for column in ("email", "card_number"):
+        wanted = {
+            value for r in records
+            if (value := r.fields.get(column)) is not None
+            and value != existing.get(r.external_ref, {}).get(column)
+        }  # fmt: skip
+        if wanted:
+            held = await Member.filter(**{f"{column}__in": list(wanted)}).using_db(conn).values_list(
+                column, "external_ref"
+            )  # fmt: skip
+            owners.update({(column, value): ref for value, ref in held})
+    return owners
+
+
+def _clashes(record: MemberRecord, owners: dict) -> list[FieldProblem]:
+    problems = []
+    for column, name in (("email", "email"), ("card_number", "cardNumber")):
+        value = record.fields.get(column)
+        key = (column, value)
+        if value is not None and key in owners and owners[key] != record.external_ref:
+            problems.append(FieldProblem(name, "TAKEN"))
+    return problems
+
+
+async def _update(conn, updates: list[tuple[dict, dict]], now: dt.datetime) -> None:
+    # One UPDATE ... CASE per group of rows changing the same columns.
+    groups: dict[tuple[str, ...], list[Member]] = {}
+    for current, changed in updates:
+        member = Member(id=current["id"], updated_at=now, **changed)
+        groups.setdefault(tuple(sorted(changed)), []).append(member)
+    for columns, group in groups.items():
+        await Member.bulk_update(group, fields=[*columns, "updated_at"], batch_size=500,
+                                 using_db=conn)  # fmt: skip
