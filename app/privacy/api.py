@@ -1,0 +1,130 @@
+import strawberry
+from strawberry import relay
+from strawberry.types import Info
+
+from app.errors import DomainError, FieldProblem, Forbidden, InvalidInput
+from app.graphql.context import Context
+from app.graphql.errors import user_error
+from app.graphql.permissions import IsStaff, allow
+from app.graphql.relay import node_id
+from app.members.models import Role
+from app.privacy import erasure, exports, service
+from app.privacy import models as M
+from app.privacy import types as T
+
+SUPPORT_ROLES = (Role.ADMIN, Role.SUPPORT)
+
+
+def _base_url(info: Info[Context, None]) -> str:
+    return str(info.context.request.base_url)
+
+
+async def member_consents(info: Info[Context, None], member_id: int) -> list[T.Consent]:
+    """`Member.consents`: the member themself, and support staff, may see them."""
+    viewer = await info.context.viewer()
+    if viewer is None or (viewer.id != member_id and viewer.role not in SUPPORT_ROLES):
+        raise Forbidden()
+    states = await info.context.loaders.privacy.consents.load(member_id)
+    return [T.Consent.from_service(s) for s in states]
+
+
+@strawberry.type
+class PrivacyQuery:
+    @strawberry.field(
+        description="Every consent grant and withdrawal with its proof, newest first: your "
+        "own, or (support staff) any member's."
+    )
+    async def consent_history(
+        self, info: Info[Context, None], member_id: relay.GlobalID | None = None
+    ) -> list[T.ConsentChange]:
+        _, viewer = await info.context.require_member()
+        target = node_id(member_id, "Member", "memberId") if member_id else viewer.id
+        if target != viewer.id and viewer.role not in SUPPORT_ROLES:
+            raise Forbidden()
+        rows = await service.consent_history(member_id=target)
+        return [T.ConsentChange.from_model(r) for r in rows]
+
+    @strawberry.field(description="Your data export requests, newest first.")
+    async def data_exports(self, info: Info[Context, None]) -> list[T.DataExport]:
+        _, viewer = await info.context.require_member()
+        rows = await exports.exports_of(member_id=viewer.id)
+        return [T.DataExport.from_model(r, _base_url(info)) for r in rows]
+
+
+@strawberry.type
+class PrivacyMutation:
+    @strawberry.mutation(
+        description="Give or withdraw consent for one purpose. Giving it needs the version of "
+        "the privacy policy you were shown; withdrawing marketing consent stops campaign "
+        "messages at once."
+    )
+    async def set_consent(
+        self,
+        info: Info[Context, None],
+        purpose: T.ConsentPurpose,
+        granted: bool,
+        policy_version: str | None = None,
+    ) -> T.SetConsentResult:
+        _, viewer = await info.context.require_member()
+        locale = await info.context.locale()
+        try:
+            state = await service.set_consent(
+                member_id=viewer.id, purpose=M.Purpose(purpose.value), granted=granted,
+                policy_version=policy_version, source=M.ConsentSource.APP,
+                client=info.context.client.user_agent,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return T.Consent.from_service(state)
+
+    @strawberry.mutation(
+        description="Ask for a machine-readable copy (JSON) of everything we hold about you. "
+        "It is built in the background: see `dataExports` for its status and link."
+    )
+    async def request_data_export(self, info: Info[Context, None]) -> T.RequestDataExportResult:
+        _, viewer = await info.context.require_member()
+        locale = await info.context.locale()
+        try:
+            export = await exports.request_export(member_id=viewer.id)
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return T.DataExport.from_model(export, _base_url(info))
+
+    @strawberry.mutation(
+        description="Erase your account for good, confirming with your password: your personal "
+        "data is removed, your points are forfeited and you cannot sign in again."
+    )
+    async def delete_account(
+        self, info: Info[Context, None], password: str
+    ) -> T.DeleteAccountResult:
+        _, viewer = await info.context.require_member()
+        locale = await info.context.locale()
+        try:
+            record = await erasure.delete_account(member_id=viewer.id, password=password)
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return T.AccountErased.from_model(record)
+
+    @strawberry.mutation(
+        description="Staff (admin, support): erase a member's account (e.g. on their request "
+        "by phone). Staff accounts can be erased by admins only.",
+        extensions=allow(IsStaff(*SUPPORT_ROLES)),
+    )
+    async def erase_member(
+        self, info: Info[Context, None], member_id: relay.GlobalID, reason: T.ErasureReason
+    ) -> T.EraseMemberResult:
+        _, viewer = await info.context.require_member()
+        locale = await info.context.locale()
+        try:
+            target_id = node_id(member_id, "Member", "memberId")
+            if target_id == viewer.id:
+                raise InvalidInput([FieldProblem("memberId", "INVALID_VALUE")])
+            target = await info.context.loaders.members.by_id.load(target_id)
+            if target is not None and target.role != Role.MEMBER and viewer.role != Role.ADMIN:
+                raise Forbidden()
+            record = await erasure.erase_member(
+                member_id=target_id, reason=M.ErasureReason(reason.value), actor_id=viewer.id
+            )
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return T.AccountErased.from_model(record)

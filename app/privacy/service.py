@@ -1,0 +1,206 @@
+"""Consents per purpose, with their proof.
+
+Every grant and withdrawal is appended to `ConsentRecord` (when, how, from which client,
+under which privacy policy version); `MemberConsent` holds the current choice per purpose
+and is written in the same transaction. Marketing consents are the source of truth for the
+members' channel preferences: `ChannelPreference(PUSH/EMAIL)` is kept in step in the same
+transaction, because campaigns check it when they choose an audience and again right before
+each send; a withdrawal therefore stops the next campaign push at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+
+from app.db import Transaction, transaction
+from app.errors import FieldProblem, InvalidInput, MemberNotFound
+from app.events import member_topic, publish_after_commit
+from app.members.models import Channel, ChannelPreference, Member
+from app.privacy.models import ConsentRecord, ConsentSource, MemberConsent, Purpose
+
+# Called inside the transaction of each recorded change, with keyword arguments
+# (member_id=, purpose=, granted=); e.g. webhooks queue `consent.changed` here.
+CONSENT_HOOKS: list[Callable[..., Awaitable[None]]] = []
+
+# Marketing purposes and the channel preference each one drives.
+CHANNELS = {Purpose.MARKETING_PUSH: Channel.PUSH, Purpose.MARKETING_EMAIL: Channel.EMAIL}
+_VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_\-]{0,31}$")
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class ConsentState:
+    """A member's current choice for one purpose (never asked: not granted, no date)."""
+
+    purpose: Purpose
+    granted: bool
+    changed_at: dt.datetime | None
+    policy_version: str | None
+
+
+def _clean_version(policy_version: str | None, granted: bool) -> str | None:
+    version = (policy_version or "").strip() or None
+    if version is None and granted:
+        # Consent is only valid for a text the member was shown: the version is the proof.
+        raise InvalidInput([FieldProblem("policyVersion", "REQUIRED")])
+    if version is not None and not _VERSION.match(version):
+        raise InvalidInput([FieldProblem("policyVersion", "INVALID_VALUE")])
+    return version
+
+
+async def set_consent(
+    *,
+    member_id: int,
+    purpose: Purpose,
+    granted: bool,
+    policy_version: str | None,
+    source: ConsentSource,
+    client: str | None = None,
+    actor_id: int | None = None,
+) -> ConsentState:
+    """Grant or withdraw consent for one purpose and record the proof. Granting needs the
+    privacy policy version the member was shown. The same choice under the same version
+    again records nothing (a retry is harmless); a first refusal is recorded."""
+    version = _clean_version(policy_version, granted)
+    async with transaction() as tx:
+        # The member's row lock serializes two changes of the same member's consents.
+        member = (
+            await Member.select_for_update()
+            .using_db(tx.connection)
+            .get_or_none(id=member_id, is_active=True)
+        )
+        if member is None:
+            raise MemberNotFound()
+        (states,) = await consents_by_member([member_id], conn=tx.connection)
+        current = next(state for state in states if state.purpose == purpose)
+        same = current.granted == granted and (not granted or current.policy_version == version)
+        if same and current.changed_at is not None:  # a first "no" is recorded, as a choice
+            return current
+        return await record_change(
+            tx, member_id=member_id, purpose=purpose, granted=granted, policy_version=version,
+            source=source, client=client, actor_id=actor_id,
+        )  # fmt: skip
+
+
+async def record_change(
+    tx: Transaction,
+    *,
+    member_id: int,
+    purpose: Purpose,
+    granted: bool,
+    policy_version: str | None,
+    source: ConsentSource,
+    client: str | None = None,
+    actor_id: int | None = None,
+) -> ConsentState:
+    """Append the record, update the current state and the channel preference, and call the
+    hooks, all in `tx` (the caller holds the member's lock)."""
+    at = now()
+    conn = tx.connection
+    record = await ConsentRecord.create(
+        member_id=member_id, purpose=purpose, granted=granted, policy_version=policy_version,
+        source=source, client=(client or "")[:255] or None, actor_id=actor_id, using_db=conn,
+    )  # fmt: skip
+    values = {"granted": granted, "policy_version": policy_version, "record_id": record.id,
+              "changed_at": at}  # fmt: skip
+    updated = await MemberConsent.filter(member_id=member_id, purpose=purpose).using_db(
+        conn
+    ).update(**values)  # fmt: skip
+    if not updated:
+        await MemberConsent.create(member_id=member_id, purpose=purpose, **values, using_db=conn)
+    channel = CHANNELS.get(purpose)
+    if channel is not None:
+        await _sync_channel(conn, member_id, channel, granted, at)
+    for hook in CONSENT_HOOKS:
+        await hook(member_id=member_id, purpose=purpose.value, granted=granted)
+    publish_after_commit(tx, member_topic(member_id), {"type": "MEMBER_UPDATED"})
+    return ConsentState(purpose, granted, at, policy_version)
+
+
+async def _sync_channel(conn, member_id: int, channel: Channel, granted: bool, at) -> None:
+    # The members domain owns ChannelPreference; consent drives it (see the module doc).
+    pref = (
+        await ChannelPreference.filter(member_id=member_id, channel=channel).using_db(conn).first()
+    )
+    if pref is None:
+        await ChannelPreference.create(
+            member_id=member_id, channel=channel, opted_in=granted,
+            consented_at=at if granted else None, withdrawn_at=None if granted else at,
+            using_db=conn,
+        )  # fmt: skip
+        return
+    changes = {"opted_in": granted, "updated_at": at}
+    changes["consented_at" if granted else "withdrawn_at"] = at
+    await ChannelPreference.filter(id=pref.id).using_db(conn).update(**changes)
+
+
+async def withdraw_all(tx: Transaction, *, member_id: int) -> int:
+    """Withdraw every consent the member has given (an erasure does this), recorded as a
+    system withdrawal; returns how many were withdrawn."""
+    (states,) = await consents_by_member([member_id], conn=tx.connection)
+    withdrawn = 0
+    for state in states:
+        if state.granted:
+            await record_change(tx, member_id=member_id, purpose=state.purpose, granted=False,
+                                policy_version=None, source=ConsentSource.SYSTEM)  # fmt: skip
+            withdrawn += 1
+    # Channels with no consent behind them (e.g. SMS) are switched off too.
+    await ChannelPreference.filter(member_id=member_id, opted_in=True).using_db(
+        tx.connection
+    ).update(opted_in=False, withdrawn_at=now())  # fmt: skip
+    return withdrawn
+
+
+def _state(row: MemberConsent) -> ConsentState:
+    return ConsentState(Purpose(row.purpose), row.granted, row.changed_at, row.policy_version)
+
+
+async def consents_by_member(member_ids: Sequence[int], *, conn=None) -> list[list[ConsentState]]:
+    """Each member's current choice for every purpose (the DataLoader batch function).
+
+    For a marketing purpose the member's channel preference wins when it was changed later
+    by another path (the profile's communication preferences, or consent given before
+    consents existed): it is what campaigns honour. It has no policy version."""
+    ids = list(member_ids)
+    rows = MemberConsent.filter(member_id__in=ids)
+    prefs = ChannelPreference.filter(member_id__in=ids, channel__in=list(CHANNELS.values()))
+    if conn is not None:
+        rows, prefs = rows.using_db(conn), prefs.using_db(conn)
+    found = {(r.member_id, Purpose(r.purpose)): _state(r) for r in await rows}
+    legacy = {(p.member_id, Channel(p.channel)): p for p in await prefs}
+    result = []
+    for member_id in ids:
+        states = []
+        for purpose in Purpose:
+            state = found.get((member_id, purpose))
+            pref = legacy.get((member_id, CHANNELS.get(purpose)))
+            if pref is not None and (state is None or state.granted != pref.opted_in):
+                changed = pref.consented_at if pref.opted_in else pref.withdrawn_at
+                if state is None or (changed is not None and changed > state.changed_at):
+                    state = ConsentState(purpose, pref.opted_in, changed, None)
+            states.append(state or ConsentState(purpose, False, None, None))
+        result.append(states)
+    return result
+
+
+async def consents(*, member_id: int) -> list[ConsentState]:
+    """The member's current choice for every purpose."""
+    (states,) = await consents_by_member([member_id])
+    return states
+
+
+async def has_consent(*, member_id: int, purpose: Purpose) -> bool:
+    """Whether the member currently consents to `purpose` (for other domains to ask)."""
+    states = await consents(member_id=member_id)
+    return any(s.granted for s in states if s.purpose == purpose)
+
+
+async def consent_history(*, member_id: int, limit: int = 500) -> list[ConsentRecord]:
+    """Every grant and withdrawal of the member, newest first."""
+    return await ConsentRecord.filter(member_id=member_id).order_by("-id").limit(limit)

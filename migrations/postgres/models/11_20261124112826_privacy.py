@@ -1,0 +1,353 @@
+from tortoise import BaseDBAsyncClient
+
+RUN_IN_TRANSACTION = True
+
+
+async def upgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        CREATE TABLE IF NOT EXISTS "privacy_erasure_record" (
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "member_id" BIGINT NOT NULL UNIQUE,
+    "reason" VARCHAR(16) NOT NULL,
+    "actor_id" BIGINT,
+    "points_forfeited" INT NOT NULL,
+    "transaction_id" BIGINT,
+    "erased_at" TIMESTAMPTZ NOT NULL
+);
+COMMENT ON COLUMN "privacy_erasure_record"."reason" IS 'MEMBER_REQUEST: member_request\nSUPPORT_REQUEST: support_request\nRETENTION: retention\nLEGAL: legal\nFRAUD: fraud\nOTHER: other';
+COMMENT ON TABLE "privacy_erasure_record" IS 'That an account was erased, by whom and why; no personal data on purpose.';
+        CREATE TABLE IF NOT EXISTS "privacy_consent_record" (
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "purpose" VARCHAR(24) NOT NULL,
+    "granted" BOOL NOT NULL,
+    "policy_version" VARCHAR(32),
+    "source" VARCHAR(8) NOT NULL,
+    "client" VARCHAR(255),
+    "created_at" TIMESTAMPTZ NOT NULL,
+    "actor_id" BIGINT REFERENCES "member" ("id") ON DELETE RESTRICT,
+    "member_id" BIGINT NOT NULL REFERENCES "member" ("id") ON DELETE RESTRICT
+);
+CREATE INDEX IF NOT EXISTS "idx_privacy_con_member__df92bd" ON "privacy_consent_record" ("member_id", "purpose", "id");
+COMMENT ON COLUMN "privacy_consent_record"."purpose" IS 'MARKETING_PUSH: marketing_push\nMARKETING_EMAIL: marketing_email\nPERSONALIZATION: personalization\nANALYTICS: analytics';
+COMMENT ON COLUMN "privacy_consent_record"."source" IS 'APP: app\nWEB: web\nPOS: pos\nCRM: crm\nSTAFF: staff\nSYSTEM: system';
+COMMENT ON TABLE "privacy_consent_record" IS 'One grant or withdrawal, as it happened: append-only, the proof of consent.';
+        CREATE TABLE IF NOT EXISTS "privacy_data_export" (
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "status" VARCHAR(12) NOT NULL,
+    "token" VARCHAR(64) NOT NULL UNIQUE,
+    "content" TEXT,
+    "size" INT,
+    "requested_at" TIMESTAMPTZ NOT NULL,
+    "ready_at" TIMESTAMPTZ,
+    "expires_at" TIMESTAMPTZ,
+    "downloaded_at" TIMESTAMPTZ,
+    "member_id" BIGINT NOT NULL REFERENCES "member" ("id") ON DELETE RESTRICT
+);
+CREATE INDEX IF NOT EXISTS "idx_privacy_dat_member__202643" ON "privacy_data_export" ("member_id", "id");
+CREATE INDEX IF NOT EXISTS "idx_privacy_dat_status_94b118" ON "privacy_data_export" ("status", "expires_at");
+COMMENT ON COLUMN "privacy_data_export"."status" IS 'PENDING: pending\nREADY: ready\nDOWNLOADED: downloaded\nEXPIRED: expired\nFAILED: failed';
+COMMENT ON TABLE "privacy_data_export" IS 'A member''s request for a copy of their data, and the copy while it waits.';
+        CREATE TABLE IF NOT EXISTS "privacy_member_consent" (
+    "id" BIGSERIAL NOT NULL PRIMARY KEY,
+    "purpose" VARCHAR(24) NOT NULL,
+    "granted" BOOL NOT NULL,
+    "policy_version" VARCHAR(32),
+    "changed_at" TIMESTAMPTZ NOT NULL,
+    "member_id" BIGINT NOT NULL REFERENCES "member" ("id") ON DELETE RESTRICT,
+    "record_id" BIGINT NOT NULL REFERENCES "privacy_consent_record" ("id") ON DELETE RESTRICT,
+    CONSTRAINT "uid_privacy_mem_member__2449a4" UNIQUE ("member_id", "purpose")
+);
+COMMENT ON COLUMN "privacy_member_consent"."purpose" IS 'MARKETING_PUSH: marketing_push\nMARKETING_EMAIL: marketing_email\nPERSONALIZATION: personalization\nANALYTICS: analytics';
+COMMENT ON TABLE "privacy_member_consent" IS 'The current choice per member and purpose (the latest ConsentRecord, kept in step).';"""
+
+
+async def downgrade(db: BaseDBAsyncClient) -> str:
+    return """
+        DROP TABLE IF EXISTS "privacy_consent_record";
+        DROP TABLE IF EXISTS "privacy_data_export";
+        DROP TABLE IF EXISTS "privacy_member_consent";
+        DROP TABLE IF EXISTS "privacy_erasure_record";"""
+
+
+MODELS_STATE = (
+    "eJztfWtz4kiW9l/J4MtUxUtVtCmXu5qedyIwVnUxjcGLcVf3FhOyLBKjscikdTHF7PZ/30"
+    "zdLykhyQISOTdmq20pT4LPycs5z7n9T2uF51A33/eXCkJQvzHgAhoQqbDVBf/TQsqK/pA9"
+    "qA1aynodDqEPLOVBd6ng6gEasupSyes42YNpGYpqkYELRTcheTSHpmpoa0vDiJJ/XUJrCQ"
+    "2gAHcisFGQZZJfTFN5hCbAiLzyJm+DjWYtwWYJESBEW6BiZEJkwTnAhvNubsDNe/rBc6yS"
+    "T9bQ4x4/w0banzaULfzoTE8+6ds3jx30tTdh61//Ir9oaA6/Q5OOob+un+SFBvV5jP/anJ"
+    "I5z2Vru3aeXWqPA2R9dsbSP+tBVrFur1A4fr21lhgFBBqy6NNHiKChkG9NnlmGTRmPbF33"
+    "hObLwv0LwiHut4zQzOFCsXUqPkrtfoHwWUuWR+OpfCtNZbmVEq1PEZGE94iylCwL8lVNhw"
+    "GP9Cu8+6nT+fDhx84PHy4+fTz/8cePn374RMY63zf96se/3C8TcsudyuHZ4JfBaEq/ECZr"
+    "z12l9MFfDo1iKS6VI4yQ+764UiIg+8GQkL1yhDAg31zxFndMGBHyhETIn5qUiM//PJH4D0"
+    "KZhDuoulBaN3e3X7pgbZvLGZKue4NhF8CVoukzdHt92wXmypyhwUju3dx0gYZkuu+LCXGl"
+    "fJd1iB6tJfn17CJHPr/1Jv0vvcmbs4u3cSGNvDcd5xUVVygevCaskzXE2CIY61BB7D0SJU"
+    "vI5YHQ7UswwZM9bJe8lT8eD+nMK9P8U3e3QmIfjO6uLyXCeofzZJBmxbZHZDv4x56sWGme"
+    "XxF+WdoKspmepE0wfu4Rv/d/KCAF7zza8+6oQwbTwbV0O+1d38QEcdWbSvRNx3m6TTx9k9"
+    "wJwSTg62D6BdBfwX+PR5LDTWxaj4bzieG46X+36HdSbAvLCG9kZR7lif/YfxSTtHunKRtU"
+    "QdJJWiFpniVtr6kcquzoOGUNUj7QdVdcBzGgMh8jfeutwNMVu/ftI2q9q6CX1S5jZLuVzF"
+    "OQ8cH0TKriL56YamZoH8RF8RkbUHtEv8JtSs9MMN8z066DiU5MDH/5K81/Gh765CYJ7KL4"
+    "AiR/P/mroaut9Hu3/d6V1HL4/KCoTxvFmMsxhtM3uIMTT4Kx6Verzir5REHEOpx7fwf91n"
+    "HOM0znUCa77OVixnEPrKFhEvPUsUkVYqaqKraR1SX26trAj4ay8kzaNrVOyZJZLFzT9d4g"
+    "SvE90EyAsAXu3UH3adN4L5/AMIyFDczL2dTOsYEdS5BtAbPZHxDUY/MeVwQxC7bz8byACU"
+    "tGZdqwzruEUUXPHmSzb4BsLifIKvE6qVZzxOqzn4qABT9lgwU/JfkMv1vQQIouG3BRajkn"
+    "6JrG6Ysia/oie0lfpFa0g/YahGMquenKsDpF2DRen3WKrOpO9qruJHm9Vkxzg8lRsFTMZR"
+    "lepwh5Rigrn9cfC53XH3PO649Jjs81c60rW9n5vQTDk3S1rG2u2P3phwLc/vRDJrPpqziv"
+    "dawqeikuhxSHW88tiFoHYXCR1Zy9llMrmcIy8n8wKsXgGNEBeXw37R+GyfXfhw+aYS3nyp"
+    "YNsLHZHKXJg9ZO78zI4S5FxhK8I1TQgKZlppn3z9vxKMMAjBIluaepFvhfoGvm3uCq1t8X"
+    "NlIpX8CDremWhsz39PP+sa8FnMNSyqQYJukv1DfXvd+Ta7g/HF8mwUY6wWVSwcNZh/Jun6"
+    "hPe8CjI0RXyjhFryXqFet6SMcM9a6uB6MuUOYrDc3QdW/yqzR13ivGE7ToiNu7m5vxZNoF"
+    "pr1eY8NKAivHcZJqpqyQxfjMkFiulzRGd0A3qa+dn66X1IAVPSpxSuFR4cWj4i1J4Ud7VV"
+    "Iv4kcLrGga6vNYSfwZUwivOT9id3d7yoGX7WlKRZBFQiAZmuylN8nnXydQVxy+pldAXiTm"
+    "iR0IWd6+2NYyoWmSeV/Irp5tLW/dmZrKKF9rUHUNIpahVIZfA2I6PRrOoL4z38meM/lMW2"
+    "M6XCYDkKk4ttoLGXfjTDgN52vSctun5zy6Qxnu88QGzvahk/N6KZuRkTs96WMEgak9Ijh/"
+    "pyEwh8+aCqmPe6GsNH0L8AKQQ5ZcGktg4SeIzJ/J78/4iXAQaBaAaG7SaPAVUHQ97USve/"
+    "Ka/ed3d4OrEt5z29bm7ynNfjy4EcTE+ST6z/kx4BLHvP7gahZRncH503fEiguzr2EGQBGz"
+    "T1dMS7bNSnJP0grJn5LkneO6ktzjlMLQ483QY0mZrGMTMxJN8oIZkpTN8/h+KBLP8CE7nu"
+    "FDKp6BHIeGTBRFxNhV2byOUx3QtXAYl+Re4hhcc5HuBbJdGMZPTuhZirJxHK/fCSwi7kXE"
+    "PU9iOEjEfSwmkBq7smvsvgxqmbhzTelUDeL8XlGWNK7HwFqY4N8OxEULaTwEshj40gMOBP"
+    "cOL96Zig5pIkF/cg3MrWnBlZt54E4HiHk8J//VyDxAQXNgqpjsf2bawstnFGkKHB/o7Tz4"
+    "xVVKWELYqckwJXH66Qr1KzFlY15fFOvK27mdCNT5oUi0KxmVHarzQyre1YTkaLJKx3InyB"
+    "rI7fqXsnvmp7mcHVUYUoiQwhh8U0dIoUDPs3dCczFUztBzzrC2ExF0KRxVoOVNlrJ/Fj9s"
+    "SwNdKdJKYBdnsuUC6wo5e0i8izNJFIW7UsswBnmRbwFGd8PhsapMDPGjhqZLA1uWw+QUgh"
+    "Mf0N6J3uh0vGxFCXYiN58VTYdzJ7iFhrYolgVXa8sETo0I8mJNqyq6FSMcdIX+7gEvnssg"
+    "jd3UNOcL0JsnyNge2SaXN7xxmMFZ51OhFOVPOTnKn97uwGoWRNq2wbK+Mq+HKMnh3CA/7P"
+    "de6Jyd/3j+6cPFeXAdBE/yboF0ysmG/BHkpiaHt1HNiGJO0EBbqknKlo5VqheTI5FVn2WH"
+    "8ZSgFWo1b5IukW2wT40j5mtjKBxJX9wOfSPmBizoKEIArxWypuIBs21gWkR5nQOM9C1QTK"
+    "ARdeH2S+9d5+PFz+DeAwbunfRM+hIQFYcuXobfaA8fINxIHNtKeaqJI/rSAHycqnFKYf3o"
+    "u4B7s1nfXLgXfl9rZLYKUo9TNlDqJyLlQoppRUBfYPknIl8vyYoJ8WbnFcWp6swv4le0O9"
+    "KJckDbSCLbCxHbZmbAthO4bXx18VQZeDCHqzW2IFK3E6hiI67tZw5q59lSWjicmFTB+AJB"
+    "dxtDsyBQdKpkbIGqGIZGTRzbAgtsgDeqouu0rO8T3L7tEnuICAeagBgxjvVDVi8RLqB8YY"
+    "Xf1To3s5GOE4JB31L4VfTQOQmLKpBZ4Wgmn6CBcUz1l0g8pt+CK9bW6LmIdhiCRhCNXpTH"
+    "MaIGcvq8yCI+z17E56lFbEDyZ5rlAx+TdA1k9j7KM9ObNs3m7MjHkOJFkY+nY5KJEMfDKi"
+    "rNgrw4cd0MsdUnfLZXvjwY0SKxEbkmh1cwR8eWY4xFaXaaHV/wBpCvuXUTdExa/EQBZCby"
+    "b6QAD6AAEHhDvgJE83eu18WeaxYdfm/QrhKILKL7t2nTYw/zCwfOiZob7hJISyCT/SFBk9"
+    "JrawstoRu+7IoOaZrE0oMs7IgnMjy5SgsgTSsEUVc4LVncNaCybrm4IT5FMRTFZMNjIIbH"
+    "TohONRn0p62s5V4be5tZjS/J5vRmz2D3cdRQN2L8UtGVjN7y8QG5SqhXjOAhMnan8jldQq"
+    "Aq6pKGF9srTzl0J/qbCai6T4RgtoFXhhloTo93YJIvGdUe01pnnRO/QN3kp7CI0D5byrOi"
+    "ufwproDGaERsc1IPotYa/bwSGn1IIdiZ0ue1RYASFeRnlEQwNMlQUfg/m9WniesxgmCC+j"
+    "yVcb3dtafGCE4x+afuTDy+7umiWm123akMhfZFSmpojjEU1JitVgQhLaaYutMCqBiIaIe+"
+    "6telSuIWPEAVEz0x0A3aQDGIuukgr2Q0zYFzYyIDwrSCuo8P2K2ofkuoluFlHAniJDTfoq"
+    "+Cr+G8FNAql8qtgFbr1RwCn0MJlsZoBFfL2Au53c6ybYZ99joLnpxss7PYwV1S/03SNlAD"
+    "Pl2Nl+vsjdOJJDk5KZ9WlIowZ3eLvUhmFj8g8rFlLHy9r00QOb5eUSa8TrhGuHtfgbs3LY"
+    "pMRC0hr53IWmLNFGvwtsLPcEXrROGFFx7YBZEQwLaTfOQ7a6kjF1gY/AcamN3S7WXTlUbP"
+    "yL8CDeMTDXsif3ya/zRXQUL2KnVwxbNwPFqe8xVaN3c05P1W6oK1bahLxYQz1OtPB+MRWf"
+    "LOLpyhy/Ho7rYLHjCyzRmaSJ+lyaQ3pNl9C2gYik6fDSVnEoMcUc4cZNTd6MoZY6M5/f1K"
+    "IrqrMy8tzO9GFs9QvzfqS8Nhz32jUkbqbmuIGZJ+vxlM/ui6EPWWfK+rf97dTq+l0ZR8t/"
+    "m/bdNaeZ0ISqcRXRTJIkqq6pEkootkvoWATesF+ELYiFwUllKCsQxKweFsCLU0f1N0grsM"
+    "7pIzSyfaE1v1zU7CSpCJGvQxaKWOBK1YS/XiKYgRouZ1+DvrFGpz0clpc9FhpHuWb6bY3C"
+    "aKHwt1EvmY00nkY7qTiIBxs7nfXBiXqOW4PIobpRJV16tiuAJCF8gtT2LYF3LrnBaHZCxn"
+    "p0tRvkZP1dIIbRQ9cLFExqlSomXmjTtLg5bxXrtl+uxiQtcBJ3cC1uvI2EJgtQ4f3TSiaN"
+    "q68z/otz/4mQ4y06N2Itc1zl0axvbmF1g2p1i2L5+UCIrB2RFyrhHtr73hUJp2wYZWorNm"
+    "6EYaXQ1Gv3SBB1zN0OD29o7Czl2gmaZN/1gXn5aupSsXnYYrOPfwZ/rIDW1yUOzfpMmtO+"
+    "oZGiZ9xjMqrazYEs+2ElYZMj5pLbU2VE+o/yKC5rUKIscOE3Eee4/zSJ9CwuzdQ37ZwSJo"
+    "eo7MJcVAGSZIfECuIQLdQXKZqJl42hgt3asgz+HfJtaCCp3ua29cBraDN/C7BQ2k6ECbM0"
+    "p01TUpsyxwuOrDv9OnlP0QGlG6i4erIt8KKVtpNaTg2e6o6Be6KOIWusj2Cl2knELRPVGC"
+    "ywmyBrL6rJAL7izHBXeWdsGJuJ96LSysqrZhVPJpJkgb6NQ8ESemSEESvmuRgsSPMiYAFC"
+    "4EIRzZIgXphDjNeQrSJc1G+Op0tG4x4JPo63YR8MTJbpA3IUWBPktrA68w/TXMnjDBSplD"
+    "8ACtDYQI3DvNtk2nhyyttnMP0dz9jX4uuF8R0WprXYPG/XdWt6U9fELNRc9fC2zyQgsnGx"
+    "Bx/ptia7ah7o9voIVef+OkYHOUNTJihA20MU7EpihkSnonXlkRR8iEgLkWcHiHMWQMVW2l"
+    "6Bl2Y4wwKWWX8r03Q7NkfCX1B9e94ZuLdidR3inau0ukE7xOSCZlih5Hh+9TvJZ2Q1WcpZ"
+    "lS4mPvC2nxqkchGz5JATXeJ3IqtxON+9FQVjRaEq4ts+0o1ZulYjkxlGQ9OlUByL/0I02W"
+    "zv7S6V6goPsfXUafjNLUo1MeV12PaZQfCiiUHzL1yQ9vd+juKw1hQ55rjxrLB3RLbhU9G9"
+    "NM0B4OTevsi/WupfSh8+NFYCTRX/Lso1tySQ0ZyclebDU0ZLpHSl77DOrXePefddrnhS9/"
+    "shy1lb2STRomW8LMT9GJ4vFMsPc4N6wXP3Qd6sGMazY9qNBdG1eud1+00ncyIOjeh4BCL8"
+    "e5rVpAJQvjERtbgA1w++sdeNN5/wP4/2CObfKRjDijF83EDC4i1j75lb5+VnSyAF8UTCQg"
+    "sRdCYqE0qiQqhNQ8Q2StPtH9fxnT+jb+op0hsmS7wHyykyu+EHhWBDvLhs6S94G7D0rokQ"
+    "EBz1yvGqVVe39mAWkISENAGs2DNDxd6gbrmrrNUba8AYUUrXU4tlAjPA9zeLfR5hB4kwAT"
+    "Wk6K8c9EWzLJDzoEBt6AN9ocnL0FFkUkyH26WAA41yx2H7ya5hUOSL60LQPbGc0UiulbUf"
+    "rD3f2EcRvUKqlzXY2/jrqAUs7QSOrRGAbCdbKUoWnN0N1NF9hrDnSvuaLpW1lV1iVWe4ym"
+    "QQVeaoss3kD4VJqrcSLBVkZKLEbWsjRfE1SCsWnGLjEZNFe2ZZILYjQCiGMUZdSMrUxVra"
+    "qXXWKKA953zpYxZWVhQUOGYV5gmftvROsX0BvvGRozdD0eTb/cyr3PU2kik9tw5JRJYH3O"
+    "DEmjK3n8Wb6RJoMxrYiAiJ68oAi7hudVbsxOEYu6k21Rd1IWdSAZ+vVL7JkU3eH2zdmePT"
+    "F1b5xQ3C/YOuEkB9w8W7KQy24WZ3t4+2GG/uuuN5nSzfOnrRgW3T5/kC3TBcHMx1UZTe0R"
+    "2Ws3irXE4k+SiTsjufQfNMNakiu1NGvThIK56eaItII8uWdKp1EyKAV7meyFsCJ3Y4SCue"
+    "y1q+hyVc959gSC2dnMrmRuZpEfjtEfT4TRotF9NqtP02HCiLD2vn1a6g/b0mmhKdIGYTnH"
+    "TQoNOZuWiCjEm8hWTC3DWLIi+RZgdDccHitZUXqGyJq6Ekl7BIOX7SLeQEiHu+JtF41vNi"
+    "288sotAcJD+Gg4pYRpKuEWGHCNDQu8CaOoDPiswU2bevRs4xlu2+D9+/eMOKx6pxZ+Qb78"
+    "gmomTJoRMVErJspREPl5kbTE8+y0xHRYisj53GPOpyjJVK9J4HqWdW3FisPf4Y8OqBqkFd"
+    "bGWAtbxCQty9gElWAso3kgUUeeGQfsJcY6VBCbryFRgqUPhGpfx4B/qR02kvJyPB7GLNPL"
+    "QcI4Gd1dX0qTN2eJQMs0q0WAZfaqPk28gPMAyxuvDEqL1bbDf9fO7dsRHVWkyos3nhazjV"
+    "g4nnED5z8H6Ztujds37gIEJiaEEPy/HUVz9/EBzBwXdzh9nVc2N9HUI1pUUTT24LOkbijY"
+    "ovZESNFAi6J+c02U1D1kSd2spiW53Q0b2bfkwNUh+agecGzW118/QFQ3fqnBwpN+zPCnuQ"
+    "pyvO4YNsrdyD5B81of7+WS0DUEGRhfdmf1gED0VI9tojp6qnv1Nty+H6WB1whdky7vOmNf"
+    "bPKXkJO/gmLEIG5MdNGB1SNvtaq6sqGOZkV9Kr/UE8SNEUVti13HVukQlJCmQWD4gRe3sl"
+    "E0mscrE5N1xepDnAudp4gPCKEHT04WQ/fOhl0i2HW27JSCOF7IdahiY54RVJWtnSfImqej"
+    "14+ZCcdQNuub5RgS/V24ucVFfxc+Q3lFf5eicbyiv4vo7+KIYuKl7LQYfv7gXbtIwLQRHb"
+    "3T3/91icGDge3HpQU2S7z6GTxgawkUAwID0j8LzmnJSVrb2cuS+5sJFpphWjQzWNcWW1oV"
+    "yXfpp939e5h/d+D0tzBf0hW1/1HCrX/syzunLlNERiVV6ARpDTo0Z9bLiajMhXxFwlLK3o"
+    "jNtZQSB3IpRD9KKJT0ytaSn+VeSQIBXT0CeCX3XY6N5K9rYSXt1t0TZ0ANintqV6TFMEZw"
+    "isk/exfCUfdCKREEh0ARCbzUHLJRXDuPv8k1hXxzQTbCwbssoWyOMaOLo1HVefHFwtjg0t"
+    "gQIa4ixPUVqHwiN7Ref6oIaBUghQApGgtSBHpjWeUsQdiks/P1uXQ5w365QCui5s5LnY6R"
+    "qU5sSxQ1lhPHwUn4dTlb9Q1x67qo0DSjE2HkbTsPz/CiBKzCvQd7wCX5m0m70TjtSt6De0"
+    "p/DzTTbchrLeEWLJVnCBBtYEO/eBc8QJ38QuulbwEdzkzgrnXuF5TB4if6SiAqWQ308gSR"
+    "1ULvdAN3D+7Rscg3kG1kaXp5n3mcVjjNebZHMTk1DW1OEW3FZOkI2Zglg7R5Ad0fC8GWH3"
+    "Ngy49p2DLgXKUNlqYWW4znLQbpdVQR9EnSCknzLOlgZ1IttLT6yKIWOENlvKeKCATn60d4"
+    "LGZv5tLQg2/MnpYECqMNWplg/dhJIXi7g7esc7XWSJ+srBQR6FM2I6U+fCwLGduNiRUGw0"
+    "oF9ojoHV6uqnYO1iRKtfv1ujpFCnZ1sit2dZI2r6GgMnU+/OHNgVHrK3e9JCYL7VBbUreN"
+    "kglHcmXDgqbDySvyh2hrnal+XUFVWyl6hkGfpk7a9C75e2+afcnlbL/qAIu/V1J/cN0bvr"
+    "lodxK1PKKVERKLHX5nxZll1ycLCA5fn+w4KMleKpGJMKXsU6e5YUqiaV3TpM6ALZ1vn8Jr"
+    "jhPFQK0xol0j5yJn2mre2/Yui01Ww4H7NNwSZd39xAxhy3Fny+U5NHc3WX+hT/NAx1fr7u"
+    "aXSe9K6gJ7/WgoczhDV+OvI+/ZHG+Q93T8mzSZDOhDHw0Ln8nS6Eq6Ct/IkBa6bBUTdTzH"
+    "46JIikfyqItkeFwk1b/TCP5oyF6K9FXDVrm+at544f8v5P8X2nXT9Kwi2jVRSXB5l2SUSv"
+    "gkqx5oCwOvqnnlk5RCBlVlwE9U7atkPzmZqsVEYLH8RSlDzh3HzLO+BuY2OzIiebcVySfC"
+    "grWFAnpwScY6et4hj4MTZWxUH46xlXwBMLobDo+VkUXX8w3WNXXbysAyvbftnVjmOhy4My"
+    "NruoReQUtNddtdutQ/A4wgMGiWlDYHZ2/bwBOZCZy4cZpjtVgAFzYFmpXOx6p15ppDYl4L"
+    "hvrCoIFsdPRBMTWGX7UYOBoQHw4bbZlriHxxF4ZHb2+k0VUXOLQzdDMmfLntgrAWSVk06F"
+    "MBLOhTJhL0KYkDbchfjDdVpRBSH1AMBtZ1yq+SgpiMh8PB6Jcu8OhnqN8bEtn0JvIfUm/S"
+    "BapCmDxXDHkLFYMP7Nnlr7zCyFqWKXWTojuc0XrW4fo4Cnn7SCQA5bmyLcPYONHhuPrhVL"
+    "qyOOecXKX9aJrygGeKdDcpeZ5UjWosEtRYvAupCJfI5vtpwvich0v0FXNJZ+obcK5ZLYaZ"
+    "kRiRa2qo3lhZDQfvNDeuie6/BQrwiQGhhSvnNcAbaDoF913Epu2ZAwoCZFlAcno7owy4xg"
+    "axFTQLrBVtnrY79vMRIiafY5w0z1LJqvH4ygo81qYkiO7k+9YL6JlTQSmIkIk0b34UgLQj"
+    "3xFUucaHEZLmxchcnBfYPxfnmRuIvkruoO0KIsttOQQ98KM4rxnEzeP6XgoqP2OtWqecGK"
+    "E4vng+vkT0WfYOO02zVXQU5dSqiUaj+zZshTY5CVIhBhGEw3sQTrhoa+DuJDZZQzmc2uZc"
+    "1ZvtL6H6hG3rxlWuWyzsMTGknQs+eoPldWT0TvTRrT8MFA/+cxy7FlDI/4Cl6TqwMCDzkf"
+    "83LIAX5OmDYj5BRmzDSyZitu1Rdc37K0TTHi5vgXYOxBgKrzAgFlA0EA6r354XXZEOacS7"
+    "Z5VcGjhP0TVJ0RT4+eng56K5VK0r1t3QhF/P0IBlginThIK/rBNBAGoCUBOA2qvr5/R6BS"
+    "EgtSNAasdv5XSqnOa8l5MPnE0U5/tkAmvO+3YhVM3wh+6G1JQtYTFweyu54NdGs5ZekkQX"
+    "3Ls/yGuyVIncrXvvDXiwt04iEH1IMbJ738i5Z8Bte/qQFwT18WHG8VTytQ4jLhtjS0i4tH"
+    "UXo2zSdV2bGbLSEDbkufaolTKek2SH4+2pJKuIOP9sVp+mfcd5nL+ELM3SYZajLfo6Vx2A"
+    "iYG72zuqKjRNGk4Pv6u6bWrP8J3iPjMg/bvAI1GlyOpsA/j+8b3jLVOfILmaDYdIMfStT+"
+    "CmwTHaPO7nM0qXbnyCW1G7kVOHHJVNCb3MG95AZL1+VxyxCw2iTZW/y2KEIsKTn5srDU1C"
+    "NK8i4QiZkC/P8jXgM36qpJDGKYWUeZaycDCIiN3XKQbhXhARuyfAYb4jdiMiYGAIcQFlQw"
+    "jxVXHI1gouGOD9EgmUEDY7nzb7n7ZC4SaG4Z4pgChJk67I2pBnEQlXLz/JtWXZlcvehdQH"
+    "LI6kmaYNSxe+G9ze3tGeHi41rbY26kvDIX2k0r9N1yt2+CjSF/Isuy/kWaovpAiey2b9aT"
+    "pXigTPBYuwitwTtALF4BnFcKUlvyRcL3MKUYy+KrghsKUjY0sR26YMrhQhE+wXscOnKAgB"
+    "7h0F3KMnRy3Anj9RQzkbO2NFVDYPUdn56uSRuM6ZGlmU6Zm6dGnsOlo0zFaX0GDgKpce5e"
+    "dfJ1BXfM6yhfCbO0uDFvxf+4X3nYOYCe37R3QerB+M2SekL6B6LqH6Jw1l1GHYDYL6tDwH"
+    "27WuBrf98d1oKv82vut/kSZdMNdM1Ulm9g6rGfo8kST5ZjK+uutPyccaEMprA89t1ZqhdF"
+    "tl6ff+8O528Jsk9/p96fa2G0avym4wKgVZb79c9vq/doPS1VUg1k6RihCd7IIQnXS7WSKQ"
+    "R2yUS3WJ0OxL1MfLdTkvwuPzbB6fp3jsJamo2KyQ2uJTNcmSrNFng92NVJCnwfgGoYP1OR"
+    "SJ0ejZjrq2KpeGxSAVLGayWMPzKuyNkQnWplnrMEd2OVVVf0nOwXFh6NZV7w+iuSjbGfoq"
+    "SUSt2ED4NEPX49H0Sxc4/aVmyG2fVbVrVs0NzZ4VXSNmooFXZZ16cUrh0uPZpefKyum8Uk"
+    "3MAamQM89ytuB3VvDRP2/HowzfiE+QlKumWuB/ga6Zp6jQ5oiUsiImTf9sfHPd+z15bPaH"
+    "48ukmOgEl4lDVFspj1C2DcbmyrbXYkQc32kVDbaPheokfsypk/gxXSeRKAEqbRSBF4tyil"
+    "qUSuhpmQXnyvE1TiTYyizwoK3slezW6SzB2jShYC8nhT154+k+63qaT3YZ3nrDm8fWPdRX"
+    "jhd6KMrhBJng9G5Ou1i/XDmLnkUvrCCerSBPYhVz6tPUQto8Sztoilu6ejqDUmhZaS3L87"
+    "/KawMutO9lbqs05QHTcFoHua/qhmN9jikWbaRQidkh6QG5/Tv5v3fBP4fhff0+YZ+HLug5"
+    "V7ZlMvnYxIfzEP/0w4kcKIqhLrXnSplECVJxM3N9M4tEwVeYKChqbzZN6ozN7n379F5/2J"
+    "ZPFkySNkgJP3SSoEbYplVJE4wTCgnUlR/l8TUtjdIpD1OtUKg9Z1IonB4VX4BF8kqCY6MG"
+    "5hZOPztR9qbO2BiDybcAo7vh8FiFj/xEEkZqRCTHJDs34jkyaGfF5DGCQCVz+I1DVQUByj"
+    "97BQEmi+Q9uH+C23ugmU7rA2cobX2AbQuYcK2QxYENM10lucZ5RZoGx6d9G+S0JSVCLeWM"
+    "9MbznJrBjSPnmCWmOer6sY9er2uNWAJV6g/HKBtosZ2uhcYwzM1qVrkp4LbTkS9LG84+Iy"
+    "MkIpRg90HpsMuAC0gjiEpd9GnK5vF7L52xn7E2r3RsxQjFwcXzwSXqdvMIXYnq0s2qLj1e"
+    "LNgQi/uinQew4GCIqD3x6kCNxteeuByP7m7lmzFhxW0XPGBkm7Kb5z9D19L1pTSRb8jOlb"
+    "rAy6ZeG5pKK0z0JsM/wuoStM2ZV1kiCQ4WUp8uimhPyXs6ojxdJHUnkQ0mssE4sQ32kg2m"
+    "a4hRZiKbx/54wd5C7OWm79wJHSgnZ3tx0XhOCHh/AjbhIzvJKFsNiJAcXhFo/X1hI6fMIX"
+    "iwNd3SkPmefuw/Wk1RD5AFyetymlmMiA+h0M9rjFCiyrsTh1JKOmxqIab9immJbZaYMlEB"
+    "NvHhAMNTCc9HENLLnayjZ4UN/11irEMFsdnMIk8w+YHQ74vLwZPDLvfL8XgYW+6XgwTQMr"
+    "qjSMKbM2ftk0GaBdn8dwGIFfnm2lpnxg5eQZXYizqb/yzy5FHk0r/35jk96ydHEFdSf3Dd"
+    "G765aHcSnI5mBLE4Xrp1V5KsQVGztR0mf9qKri225CNlr0CpBkvdrZkTiOu19uvVrzpiri"
+    "EL8t1ZrSSgEzshvRNsE5pyWJKzBHsZlIfTWs5OhL2iVMm+ol6iTo8yh0KCTJwJrK5Sj7au"
+    "lOdtik4wV1SH2n021FwdSuRxvw4IWeRxZ++v08zoFXncr1HqjM0eND1KhaEdKUCtF+KGWa"
+    "FqvRi0uCNoLQFE7k4P7HlBPn8zAbG7AF4ABQFnqi5QdW29hnPwZrOECGgWcLBOYC0V6y0Z"
+    "NgdLvCFjLfflWtHmANtWOlVwT5/BiLD7FunQ6Abx/UsE3Z1C0J23bKspVwlacQLzcgIXun"
+    "dNFkCaCw4JP5bomM3JiRay371+y3I/SiWYX1cuh2jTXLgOSck2zUFmxAsZGyRhNJSv0X3N"
+    "VVpMHyOiS1sDC65aDIsj+jrX2lDdgbLmj9xpaUh+O0rg0fr5BSbARLNpA+wMVXR9C2ibJa"
+    "ewCDSAvU5bFC+ca3duzrfW2n7QNXNJdcp/CaOBS6Oh8Zk6vcl00B9KXaAYlkbYMkO/Da6k"
+    "cRc8a3OIZ+hS+jIYXcnTL5J825dGEk3ngUvyJWSyrGVTJX9Fpdyc+ju8ityco0Q4OOukbG"
+    "5OjKh5XqG9JI+IJKgDMTpyLac4nQ8TxSkbCBKdCChUyAdno+qCTtIKbyvPkhbe1uzjtMGo"
+    "r/C2NkzqWd5WUa/52CZ0HlAq6jUXxEkL1Ws+FqS3cvJXmXDeyk9tzYPyVisiD2srq5Hh+6"
+    "x88805WDxekn/J62/04Fhin8GRu12gb3yibxShSfN/Sp5mIzq8I261aODS79N8ICe4k4fj"
+    "0S/+8CS685fQkhutLxXRkpfafA5RBaHHCIX9y49KnJZx7NorfpfFyETkQOWwjYgiUpz5ES"
+    "LB+rpsEcrUGuyQG3zKnqGdhkhk6RUI13BPiRq42vhAmNh5ypV5Jz1nGHfui3Yx0w4+FzXs"
+    "gnDtdzSUAjiETucWoABVWSsqmc6JzFbARtEs6onNDvkuOYcomsrx2d3eYQwK//7B/fs6Vj"
+    "Nq1uSUhYzQNM/p3CnkdO7kOJ07ojTkqzTERGnIhgvYVzzSEs7u1RohaZKlV1/RAYwWmrGC"
+    "ZcrnxGhEHk+KpdQS0/VqYG+CVkB/XB9IAtR/haC+CILgDHgUQRD+SjvhIIhfDGyvWwyUzH"
+    "3RLoaSPQaDReMfgWEJDOsQGJbQgl6jFiSKqb0OG0dou0Lb5UsKjdF2XZ+8udSy9d7IkIIa"
+    "8CpOUasa/K0V6NdehQ5RnYubIyNPM/431lClqzpGKBQ0Xm7uIgqaDhdWBYlHyIRixrViZl"
+    "PTyUaWxshZz5dxglTImWc5Pyio2tkdIxQy5lnGjlpV2sKKUjXJuX3gCHJRd5En8zawMF5o"
+    "2wZugxMTQlHrNrr5CwSSi4qKhWGDAhUVjwMaXJP/GE7o5xA/thiQQXxAuyBgEBDJuke1M8"
+    "J8uoRAseeaBSgr9S4NEDe2IJwKKE7fsTbYLDGwMH6ixb9pvPhmuU0Hm798OuGz4/i0b+cg"
+    "E65g0xIoVgQwpOY5Kbn1ZXAlyTfj22kXLLU5lKn6OEPO0/74+loa+S+8/P0Zur6bSl1A7b"
+    "QZuuyNuoAo8zN0N3J+thH5LbmJisRWn10UCK0+SyrCYWQ1fZVsCKWY5aLXQwqeRVYxeH0v"
+    "FdMqmfjCuD8Jw0/4zrN3VnOhWXJtVckYj1AJb2pVa9+7YktzP04n+F+V/0eCugTvj4l0Ce"
+    "53j1Sp4tVyPgdidC7SQ0JhnAmhcEmFiMIRA8LIFwCju+GwlT7ZD4jcnihXuQduT5SvZTvh"
+    "HLZczYkytVy1mkj5yRdyNVL3spmMjZsTXLkZnBXN8C74K72IU8HfXHuuQho9S0UZUn6VsX"
+    "aOB0CUIT1gGdKgY0mpPKk41eGTpVp/X9jIcfWAB1vTLQ2Z7+nn/aN1eLGIFCoBA8fGieqw"
+    "wsEjqsNypWwcHW1+vcwXkX27jrW6ASJRIrYwnsltidgJ9CKZGGZ38K5dzPQ2ouN3RvKNEQ"
+    "Q+BVhDwyv76vxI70LwRl0q6JGwn4bcGXCtKyo0yc9v02F8L5yLmXDoAwki35C3k76dY9M3"
+    "vrHvcPCr1CU27xOcoeH4N/ozfiY/96WhdDnp0eA9lZwuD/SrztBgdDv45cv0892wC4jtqj"
+    "0urYWtJ/dPoQi+TpEIvk52BF8nGV0mTM9s1p+m6cmwS9KN3ETOy6sLBXi9rM8xSkTTivrd"
+    "gCLX6PRzjSZwjQ2mG9B7U9gaCUaLinyvzg4Q6SH7Tw8RCnw2909TgS/iOyIzYb1a+b0Eqf"
+    "Af8WOnMRKERLrC67PUBOedY4pqjhVAigShsJXrspV9xgrLbrdll1iEIh5ZxCNzzViO45En"
+    "5jOzQKrzvF0QhvDHFm6e+TcTOP5JoNBKI24HzJ+BtYRBw0ugmcCEBtGkgYbAvTa/B9iYQy"
+    "O7meYL52Q6SIO+oBkeUm+EJ1iyzi3bYRINlxaoCZeoSSikKv7TkJpnBKXVH48+DybX0lUX"
+    "BP3EZuhrbzAdDm6n9LG/J+jzfm/Ul4ZDZ7TfIkv4TznXlRoMv9jreUWpxymF1HmRehGvef"
+    "QmLX45RqmEMVoZDxAhCzxhAYHa+ULDSnouZlbxJoSidlV08wvX+atwnfcJsx+xsb0x4AIa"
+    "kIqJYb0yRrXzbNkVNE2ahad6dPI6TljGsFWXWCNW6AIbACMI/CkBXgDvY0zwBmFg4E0XrG"
+    "1zSX7HiBHxW9OcTMM23Ar+XCL6l5+roZ1jvwbySsmgmAUbpefahr0ZE2bckuWMqQBmaCJ9"
+    "7U2uyAMD0mOEPJkOpAlZAho0Zkj6TXJGO1cCeXfdm/xKVNrRL12wUownou+jRz5sWro9GR"
+    "sIYx0qKMPl5ZEk5PVAaPYlMH9jHdaDfDkeD2PmyuUgmXd9d30pEY47DCeDNCtDoxVGZPYK"
+    "b64RKewYnuwYoXCfvsJ9BZ81tpLtvclVrOfhmN06NAKf+9fken/U6FAn0c3CTxD9TDPaHq"
+    "CO0aNJnjgqsJf9Rn09wDmP0+rzi6crUiQnJjianfcMheuHU9XZkT5bb2azPyDgWVGuGC57"
+    "/sNPRQrW02GZyq37Mq53OTyTn2CGgZLDaJ+oHmYfd73HWH1xXoDRF+eZbKavEjaErlgLbK"
+    "yqGoFRep7XdmswJjadholB1xtdTcaDqy7tTGJgjbozpcsu2MCHKmbdpwIS+ZQpkE9JeZAL"
+    "UH6GhpnZbYO97BNklSTBWUhMnM0filjPH7Kt5w8p61nHqqLDMkwOKZrH349FMh6y8x1Sy9"
+    "jVX9IqSh44ERIJeKI4PDF3Sjk8O0BD+UQeNnXz1nf9N6drDkCjYnJHgliAQ7yAQyKu5DVK"
+    "XUCCXBrhAhJsNCQ4QA/4+7Xrd24xgMHY+3YePKjRkfIqMnS/Ja1jPBVB2twidcLJfeJObk"
+    "uzylnpAQHP4qpoxXQKVSbo5FQm6KQrEzzgOWN7ZFd298c3gr956uk+KrvPIVzLuoaeyhnp"
+    "EaLm2eZ7qbcRFMMvw+gYkWB0IUbTqzfN4+wuBf54PvoT0I8V/QlEkhOnsESxGjNKNQhSEb"
+    "Vl+EOd0vLFa8L6KhKOEQoZ8yxjF5KpIuQ4pZAyz1IWALIAkHkSw+kDyDe2ubyCuvYMjW2L"
+    "ASDH3rfzAGSaGUH/sHDozjDT6RICbFsqXkGaP0VnoE0TaBSoA0f7GVV+aKgbwgre0J8NvH"
+    "EbLiiawcjYqnfqjMStACv3YmtF3hY3x1Y7B9J+FXVHbqXRtAtMiKwZ+twbOCVFFopWsZ5I"
+    "zUF60DCwQXg6LwVMx6mahy7VH2KzUFe+S4+pNGXzOk3ZPH7vxRmgWBZcrS3G8ZLdBC9Ccj"
+    "jt9Gy/Z3zn7PzH808fLs6Doz14kneii+zB5mNyRUKFXI2qtKUXIxOWXkmVKWraZV8a+ZZ2"
+    "zpUhBJAvgFxTO7A1XmhrJyOCTkwaxS3u6EIsUJEmTI98IYPDXMyGsjZ2xnIFZvSVFbHZH5"
+    "ntJYN37dxKqtFRopHLq4MGnP+m+J9tJvnjeYYCKlpHZ50i1hEZlROLlrKOTPjIrlSdHe4Q"
+    "IRERDzHtvY6Ih2fF0BTEMlezJRKlObxIjuMq2wvzTw+IbM0NZWGVXPytq0nv87QLHNoZuu"
+    "1/ka7uHEDSVJdwbuu08vEVsSPJEIwgz1WQTYiqIBERMuFg5gd1SDuY/7Q1aMlkZxkMGWfq"
+    "YAmqw5m9nVMB8VwOQVa37B1chcwu2Xvk6U8nwtIl1ufYtuQ1NFSmSpXJWAbl4dj7w4mwV1"
+    "eI4reshDsnSMWJz/OJL0J+s7fUaboXioT8+rJ72JbvOJgkFa3vagK5Q87WAMMWjinjTBJF"
+    "UdjUMowhseRbgNHdcHhsJHYCVW2tQeevyIRkw0HtItisbMTG14rSfoshwJmtpoKvkuw25R"
+    "p6C8unEhAvdxDv6YEuFaK/bqTRlZOMvCYLkshkhqLxYP3xaDoZD52OVJaBdfL218HNjYPI"
+    "PGnrNRcxYgfvqc7ZRbDv8m2Ro6qk4hunbKDieyKKbiH7hu74aoilJezXE5BvQhUpYcfECU"
+    "WszguCpURW0uuMVePsXOPDio8YUC+04aMxOye2FQqb8fFTWLROO3DWHeMgqYG1JYMsOTtG"
+    "ao2xPA7+9BU+LDF+ystsTA5p52FPG3dwyfzGMYJugbCgXRyxnJz6Yu8BTVA0yTfyBry59z"
+    "so3r91rHSamGhtcEBh0pbp5EHSMt/Lh8yQ94dq0PwZGNCiP9By7+Tnta5sTfJf24ROS3cD"
+    "b9rAxOSJCimJSWM2wBy+m9trXaPl38DD1vsC2jynwbv3HeiAoJsko8u7N8xbdbE9bkIyLd"
+    "2YhOpb1isBy3EJy2X3HL67G1xlJARmdxy2bbLWKOXp3m8s3rowj2tvRi1J5y9N5Fg6zHH4"
+    "kWJpTo5ljIpnjLMikHZeJKr1PDuo9TwV03o0848zteE41l9wsJdifpSqMbEvB+b8WtnqWG"
+    "Gs+uzI4QiJCBx+XYHDniOqVU4CDEfWlTQc/CZNqLPKU1Jp+PDLSxycFUp3yMl2ON1U8NOJ"
+    "yTOdMFuyejOKR2QylkXaoEu3XhY7hTbKaI1xquZ5X/dS9xXB79TF5mz4Ch46Brnw1PHsqQ"
+    "tuq2pFCmO0QtI8S1rEFGefq82NKU4gk8WN0QShcAXX5YqMQsov9Oh43gIpMuOJSaSoVyex"
+    "GmNunX7vtt+7ko7s1QmEkO3Vicppt1cnuk5E1YfX53so2eTiJe0teDsVUhXxCpbEy62Jl2"
+    "5xEflyJRidIGueXbmXCoQmJFok487L5nNI0cA1fVaIx2c5PD5L8zh0k5WqnJEg46OeCf28"
+    "xtQzEX2z85leY99s+qFQtSnrZAq72wZrM2THH2eQC9g71aBcM+mfWQk3ipMK2Ihn2CgQVo"
+    "Uu9GnS5mlLHwrd5B9ybvIP6ZtcYHXZ3G8uVieKSjdN6owTNlVUWlR94BCkFVUfGlP1YQqN"
+    "ldlTVbh2xcTAZ5ND2nn4rEUHy0p89M6o+x5wQyuBSwjnQAE0Lp0avXjhxKw7E3fBZglR2w"
+    "lrt5YGth+X5ImmLoGq0+oS6aZCtc6c0VPIX7/kg22n7qloKsTNKdbOwZC9dVBGaY+QNBB3"
+    "q79igb/rKmhtCVKhtvGithUq1qVrzAKH2TsrpGjgxtpLYW7bhIZMbvVyfI5THTCaeF9w9Q"
+    "EAB7LuydbICN7OOL1CksbxuP6mZ77mVL55UJxQxOFUTg0RFTF4srBFxYB9VQwIjLSX89Yx"
+    "jK8i8zWUxYlDlquqAXEZZKEXUSHtwi6iC6RYvYC1/aBr5hLOmcgCwIbzy9rQnhV1C9ZY19"
+    "TtzwBBMhrAueaAErQ0G+WGmUIwav+EGXqjAHWpoEdIawcoZNzGn/etUxdAQSBEcICib2j5"
+    "AK/agGJ5H/zdCjCVbHDkSXNrwft2c7o4gD8CLhbQ8elTe09k/POJmPjCqpLC6NPybN61pt"
+    "Lk+rbrbqsZupkMfuv1/+j6Oyu5N4soyzWX2BSY1d4xK3q0lQoRCwhEgvQLwsCCO64CVpik"
+    "FWDhKYGFsau/pOSTtA2U/IlIulC8VLhRKzj0GcTCpV8T4BDl7SFhB85kUdQkZixFrtz6fR"
+    "qpi6wJVLERN6CYA9p5ZrGn/DpMoSiAEdIUMo8fDQVZ1EbdaNZyTtioEMYrJtAssCSfStbH"
+    "vAucH+bvMLng2p4xi4mNS/7nfWzatV/z3LtTwRL16da2QY5HZxP4Ze+EycqdyRqRUhWrNU"
+    "LOs/HUuu5NfiXX++gX+ebu9ksXrBTjiSg86FFe2+ZyhsL30nVvMIwOgCtF04mxK02IVt4b"
+    "Dv67Nx2MR7R8j2FipOjafxT6KTPUI2//mA76xEAm546+tTQ1BVcVSqEq4j/qZPuPOin/kX"
+    "MMQNY+y8shiVAdMInkOJpijUkkLrwoV0Ai0pQNjHivv+sHtg1WsbyClcMCaq7Pr97NjXNR"
+    "z9BX6bILNvCBnEhjctKQ03eG+pPrLlCN1QwRA+Tz5y4gf+xiQX7743YqkVfm1rTgigN47u"
+    "BxL1zvhc7Hj0VO+o8fs496+k5kfwiMiFgZuHx0QpRKQAUiNORk2C9CQ44QGuKcFgL82snX"
+    "6KnKVTAIuf4V6fsaG8xIkMjbdhG8y4EUYEhQOIvlb7TXApGo6fZ3UICK11svYkMzAJ3XTz"
+    "SB7rvNUtMhBa02imaZ2VkstcxcGuii6BbtzhAWISZc0cjdLkI1jn1JN6lnan31pidS7+qP"
+    "LqDa8HaGrsZfR8Nx78opP403iJYzp/Wnpd9vBk5Nanc111ORuoj1f5Zt/Z+loxHwEywFsg"
+    "QE9UjuuFtpz3HntJku016fwu/ZNVCsBhnseSai9Ps0Zh2mojwCC3E4Hv3iD0+GfiTALO0/"
+    "ZWqA+8MbZLzVVmPG0wQqQSFJWgGGnBIY4lxslaQe0om6QjzHyUQU7JIyjlMKKfMs5VAbrV"
+    "InLEksZM2zrAWIKkBUnsRQJ4h6HLRPMhTTNmB2jFt8QLsI5gddklIxbtOlYnkpU9hGFGkz"
+    "AZ0Hztu0jepmiVcOJrdZ0pwsHMTVOHAdwAh4MUZp2K/WmUWpc46PqnYOksfPzfFqhBEztT"
+    "Lreu6GUV9Y2vNgwYMSDf2SJ9J/3ZEzves5G2QPJJih27ubm/FkGg4w7TV1i4QjJtJUGrlh"
+    "gwak+JgTMDiUfukNu0CHj4o+Q58nvTsKrhqKPZ+h8fSLNOkC7JxFxRZAHGm9KIK0JjW+CN"
+    "J6ka5VJEIMjrXN3ORieYGNBdSYkZzZWSEMUlGQOslgMjUyFaeMfOklnqYVC73qQnfVtyq4"
+    "TpRQwLW82P5ZcG3K9jyOjeSap16yT4thI8UHFLKRPO1AjdAUsJEgUG3DIARAXWJNhdRYCW"
+    "pzEhvGM1XAGxq6oJN1a1oglqTUBk9wbQENAdOC67csa2kvn7Gj6KefICJqfnJ03op0IJEO"
+    "JNKBRDrQ8VMg6k8Hcis3Vcp/iFE2UIc8EZ1R+It41RuiuB/VB0uzP0Ym2C/cdTy669LrvA"
+    "bOpgpKNJTBsR3OlT/0n/ihxbDw6eN2nl3/b2/APrsoR5MHDBuJxIFj33RVajyyuX8KdR25"
+    "CThfK1sas5Xmb3Z1wQgJH81n6cc2pvnsE2SUu8pZ7O7wWuxUjjIr9tPU+hVnIF0Rq5BmGy"
+    "FIfpZ6NPMIKpUyimouUOFdvimh7AgcD6gEasA1aqBYFlytWeVrswMYIiTCb56qfUD2YgWm"
+    "JskOx9hPJ8JYHatPcC7byNL0ssdRklZEvvN8JnnSYtUVzVa0YkTNcwucFVK4znIUrrO0wq"
+    "UrpiVDw2AVschOaI1TNYHVh85pFRWpsld9s6J6olJfaKhqufoEqbi+eLu+OIne6kFDU5ct"
+    "BqjrvWnn4bpKOGaf0G4pGPe1YLgvVJNFz+Lj1pikm6oEh73hDeTuXvTUzKor2SB4dtUV0W"
+    "RnF9x91Mvsr/8DAyB3yg=="
+)

@@ -1,0 +1,201 @@
+"""Erasure by the member (with their password) and by staff: no personal value of the member
+is left in any column of any table, the ledger stays consistent and its totals move only by
+the explicit forfeit, the member can never sign in again, and erasing twice is refused.
+Retention erases inactive accounts only."""
+
+import dataclasses
+import datetime as dt
+
+import pytest
+from strawberry.relay import to_base64
+from tortoise import Tortoise, connections, fields
+
+from app import jobs
+from app.ledger import service as ledger
+from app.ledger.check import check
+from app.ledger.models import Kind, PointsTransaction
+from app.members.models import Member, Role
+from app.privacy import erasure
+from app.privacy.models import ErasureReason, ErasureRecord
+from app.settings import configure
+from app.worker import run_maintenance
+from tests import factories
+from tests.helpers import LOG_IN, PASSWORD, REFRESH, gql, staff_session
+from tests.messaging.test_messaging import recorder  # noqa: F401  (fixture)
+from tests.privacy import seed
+
+DELETE = """mutation($p: String!) { deleteAccount(password: $p) { __typename
+  ... on AccountErased { memberId erasedAt pointsForfeited reason } ... on UserError { code } } }"""
+ERASE = """mutation($m: ID!, $r: ErasureReason!) { eraseMember(memberId: $m, reason: $r) {
+  __typename ... on AccountErased { memberId pointsForfeited reason } ... on UserError { code }
+  ... on InvalidInput { fields { field code } } } }"""
+TEXT_FIELDS = (fields.CharField, fields.TextField, fields.JSONField, fields.UUIDField)
+
+
+async def _scan(values: list[str]) -> list[tuple[str, str, str]]:
+    """(table, column, value) for every text, char or JSON column of every table holding one
+    of `values`, read with raw SELECTs (nothing the ORM might hide)."""
+    conn = connections.get("default")
+    found = []
+    for model in Tortoise.apps["models"].values():
+        columns = [db for name, db in model._meta.fields_db_projection.items()
+                   if isinstance(model._meta.fields_map[name], TEXT_FIELDS)]  # fmt: skip
+        if not columns:
+            continue
+        select = ", ".join(f'"{c}"' for c in columns)
+        for row in await conn.execute_query_dict(f'SELECT {select} FROM "{model._meta.db_table}"'):
+            for column, cell in row.items():
+                text = str(cell) if cell is not None else ""
+                found += [(model._meta.db_table, column, v) for v in values if v in text]
+    return found
+
+
+async def _postings_per_account() -> dict[str, int]:
+    rows = await connections.get("default").execute_query_dict(
+        'SELECT "account", SUM("amount") AS total FROM "points_posting" GROUP BY "account"')  # fmt: skip
+    return {r["account"]: int(r["total"]) for r in rows}
+
+
+async def _sign_in(client, email: str) -> dict:
+    body = await gql(client, LOG_IN, {"input": {"email": email, "password": PASSWORD}})
+    return body["data"]["logIn"]
+
+
+@pytest.mark.parametrize("path", ["self", "staff"])
+async def test_erasure_leaves_no_personal_data_and_a_consistent_ledger(client, recorder, path):  # noqa: F811
+    _, a, b = await seed.two_people()
+    personal, theirs = await a.personal(), await b.personal()
+    assert not await check()
+    assert await _scan(personal)  # the member's data is everywhere before
+    session = await _sign_in(client, a.member.email)
+    assert session["__typename"] == "AuthSession"
+    (before,) = await ledger.balances([a.member.id])
+    (b_before,) = await ledger.balances([b.member.id])
+    # Work still queued for the member: a notification, and a job carrying their email.
+    waiting = [await jobs.enqueue("notify.send", {"member": a.member.id, "template": "X"}),
+               await jobs.enqueue("mail.send", {"to": a.member.email, "subject": "Hi"}),
+               await jobs.enqueue("notify.send", {"member": b.member.id, "template": "X"})]  # fmt: skip
+    totals = await _postings_per_account()
+    last_txn = await PointsTransaction.all().order_by("-id").first()
+    history = await PointsTransaction.filter(id__lte=last_txn.id).order_by("id").values()
+
+    if path == "self":
+        body = await gql(client, DELETE, {"p": PASSWORD}, token=session["accessToken"])
+        result = body["data"]["deleteAccount"]
+        assert result["reason"] == "MEMBER_REQUEST"
+    else:
+        support = await staff_session(client, Role.SUPPORT)
+        body = await gql(client, ERASE, {"m": to_base64("Member", a.member.id),
+                                         "r": "SUPPORT_REQUEST"}, token=support["accessToken"])  # fmt: skip
+        result = body["data"]["eraseMember"]
+    assert result["__typename"] == "AccountErased", body
+    assert result["pointsForfeited"] == before.available + before.pending > 0
+
+    # Nothing personal of the member anywhere; the other member untouched.
+    assert await _scan(personal) == []
+    assert {v for _, _, v in await _scan(theirs)} == set(theirs)
+    erased = await Member.get(id=a.member.id)
+    assert erased.email.startswith("erased-") and erased.email.endswith("@invalid")
+    assert not erased.is_active and erased.display_name is None and erased.card_number is None
+
+    # The ledger: consistent, history unchanged, totals moved only by the explicit forfeit.
+    assert await check() == []
+    assert await PointsTransaction.filter(id__lte=last_txn.id).order_by("id").values() == history
+    after = await _postings_per_account()
+    moved = {k: after.get(k, 0) - totals.get(k, 0) for k in set(after) | set(totals)}
+    assert {k: v for k, v in moved.items() if v} == {
+        "wallet": before.pending - result["pointsForfeited"], "pending": -before.pending,
+        "expired": result["pointsForfeited"]}  # fmt: skip
+    forfeit = await PointsTransaction.filter(id__gt=last_txn.id, kind=Kind.EXPIRY).get()
+    assert forfeit.member_id == a.member.id and forfeit.explanation[0]["rule"] == "RULE_FORFEIT"
+    (now_a,) = await ledger.balances([a.member.id])
+    assert (now_a.available, now_a.pending) == (0, 0)
+    assert await ledger.balances([b.member.id]) == [b_before]
+
+    # Never again: sign-in, refresh and the old access token all fail.
+    assert (await _sign_in(client, personal[0]))["__typename"] == "InvalidCredentials"
+    refreshed = await gql(client, REFRESH, {"t": session["refreshToken"]})
+    assert refreshed["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    me = await gql(client, "{ me { id } }", token=session["accessToken"])
+    assert me["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+    statuses = [(j.status, j.payload) for j in await jobs.Job.filter(id__in=[j.id for j in waiting])
+                .order_by("id")]  # fmt: skip
+    assert statuses[:2] == [(jobs.JobStatus.DEAD, {}), (jobs.JobStatus.DEAD, {})]
+    assert statuses[2][0] == jobs.JobStatus.PENDING  # the other member's stays
+
+    record = await ErasureRecord.get(member_id=a.member.id)
+    assert record.points_forfeited == result["pointsForfeited"]
+    assert (record.actor_id is None) == (path == "self")
+    # Erasing twice is a typed refusal that changes nothing.
+    with pytest.raises(Exception) as again:
+        await erasure.erase_member(member_id=a.member.id, reason=ErasureReason.OTHER)
+    assert again.value.code == "ACCOUNT_ALREADY_ERASED"
+    admin = await staff_session(client, Role.ADMIN)
+    twice = await gql(client, ERASE, {"m": to_base64("Member", a.member.id), "r": "OTHER"},
+                      token=admin["accessToken"])  # fmt: skip
+    assert twice["data"]["eraseMember"]["__typename"] == "AccountAlreadyErased"
+    assert await ErasureRecord.filter(member_id=a.member.id).count() == 1
+    assert await check() == []
+
+
+async def test_wrong_password_is_typed_and_changes_nothing(client, recorder):  # noqa: F811
+    _, a, _ = await seed.two_people()
+    session = await _sign_in(client, a.member.email)
+    (before,) = await ledger.balances([a.member.id])
+    body = await gql(client, DELETE, {"p": "not-my-password"}, token=session["accessToken"])
+    assert body["data"]["deleteAccount"]["__typename"] == "InvalidCredentials"
+    assert await _scan(await a.personal())
+    assert (await Member.get(id=a.member.id)).is_active
+    assert not await ErasureRecord.exists(member_id=a.member.id)
+    assert await ledger.balances([a.member.id]) == [before]
+    me = await gql(client, "{ me { email } }", token=session["accessToken"])
+    assert me["data"]["me"]["email"] == a.member.email
+
+
+async def test_only_support_staff_erase_and_not_staff_accounts(client):
+    member = await factories.member()
+    marketer = await staff_session(client, Role.MARKETER)
+    support = await staff_session(client, Role.SUPPORT)
+    gid = to_base64("Member", member.id)
+    refused = await gql(client, ERASE, {"m": gid, "r": "OTHER"}, token=marketer["accessToken"])
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    not_staff = await gql(client, ERASE, {"m": marketer["member"]["id"], "r": "OTHER"},
+                          token=support["accessToken"])  # fmt: skip
+    assert not_staff["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    myself = await gql(client, ERASE, {"m": support["member"]["id"], "r": "OTHER"},
+                       token=support["accessToken"])  # fmt: skip
+    assert myself["data"]["eraseMember"]["fields"] == [
+        {"field": "memberId", "code": "INVALID_VALUE"}
+    ]
+    unknown = await gql(client, ERASE, {"m": to_base64("Member", 999_999), "r": "OTHER"},
+                        token=support["accessToken"])  # fmt: skip
+    assert unknown["data"]["eraseMember"]["__typename"] == "MemberNotFound"
+    assert await ErasureRecord.all().count() == 0
+
+
+async def test_retention_erases_accounts_inactive_for_longer_than_the_setting(app, settings):
+    now = dt.datetime.now(dt.UTC)
+    old = now - dt.timedelta(days=400)
+    idle = await factories.member(display_name="Idle Ida")
+    returning = await factories.member(display_name="Back Bob")
+    fresh = await factories.member()
+    staff = await factories.member(role=Role.SUPPORT)
+    for m in (idle, returning, staff):
+        await Member.filter(id=m.id).update(created_at=old, updated_at=old)
+    from app.auth import service as auth
+
+    await auth._open_session(returning, auth.ClientInfo())  # signed in today: active
+    assert await erasure.erase_inactive(days=0) == []
+    assert await erasure.inactive_members(at=now, days=365) == [idle.id]
+
+    configure(dataclasses.replace(settings, retention_inactive_days=365))
+    try:
+        done = await run_maintenance(at=now)
+    finally:
+        configure(settings)
+    assert done["erased_inactive"] == 1
+    record = await ErasureRecord.get(member_id=idle.id)
+    assert record.reason == ErasureReason.RETENTION and record.actor_id is None
+    assert {m.id for m in await Member.filter(is_active=True)} == {returning.id, fresh.id, staff.id}
+    assert await erasure.erase_inactive(days=365, at=now) == []  # once
