@@ -61,7 +61,9 @@ class PointsTransaction(Model):
 
     class Meta:
         table = "points_transaction"
-        indexes = (("member_id", "id"),)
+        # The second serves program analytics over a date range from the index alone
+        # (flows by kind, active members, liability at a past moment).
+        indexes = (("member_id", "id"), ("created_at", "kind", "member_id", "points"))
 
 
 class Posting(Model):

@@ -1,0 +1,1 @@
+"""Program analytics for staff: aggregated in the database, never in Python loops."""
