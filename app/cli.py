@@ -187,6 +187,61 @@ def cmd_worker(args: argparse.Namespace) -> None:
     asyncio.run(_with_database(settings, lambda: run_forever(interval_seconds=args.interval)))
 
 
+def cmd_erase_inactive(args: argparse.Namespace) -> None:
+    from app.privacy import erasure
+
+    settings = _settings()
+    days = args.days if args.days is not None else settings.retention_inactive_days
+    if days <= 0:
+        sys.exit("no retention period: set RETENTION_INACTIVE_DAYS or pass --days")
+
+    async def work():
+        if args.dry_run:
+            return await erasure.inactive_members(at=erasure.now(), days=days, limit=args.limit)
+        return await erasure.erase_inactive(days=days, limit=args.limit)
+
+    ids = asyncio.run(_with_database(settings, work))
+    verb = "would erase" if args.dry_run else "erased"
+    print(f"{verb} {len(ids)} account(s) inactive for over {days} days"
+          + (f": {', '.join(map(str, ids))}" if ids else ""))  # fmt: skip
+
+
+def cmd_import_members(args: argparse.Namespace) -> None:
+    from app.integrations.bulk import ImportFileError, import_members
+
+    settings = _settings()
+    rejects = open(args.rejects, "w", newline="", encoding="utf-8") if args.rejects else None  # noqa: SIM115
+
+    async def work():
+        return await import_members(Path(args.file), fmt=args.format, batch_size=args.batch_size,
+                                    rejects=rejects, progress=None if args.quiet else sys.stderr,
+                                    events=not args.no_events)  # fmt: skip
+
+    try:
+        report = asyncio.run(_with_database(settings, work))
+    except (ImportFileError, OSError) as exc:
+        sys.exit(f"import-members: {exc}")
+    finally:
+        if rejects is not None:
+            rejects.close()
+    print(report.summary())
+    if report.rejected:
+        sys.exit(3)
+
+
+def cmd_export_members(args: argparse.Namespace) -> None:
+    from app.integrations.bulk import ImportFileError, export_members
+
+    async def work():
+        return await export_members(Path(args.file), fmt=args.format)
+
+    try:
+        count = asyncio.run(_with_database(_settings(), work))
+    except (ImportFileError, OSError) as exc:
+        sys.exit(f"export-members: {exc}")
+    print(f"exported {count} member(s) to {args.file}")
+
+
 def _timestamp(value: str):
     import datetime as dt
 
@@ -265,6 +320,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--interval", type=float, default=60.0, help="seconds between passes (60)")
     p.add_argument("--once", action="store_true", help="run one pass and exit")
     p.set_defaults(func=cmd_worker)
+
+    p = sub.add_parser(
+        "erase-inactive",
+        help="erase member accounts inactive for longer than RETENTION_INACTIVE_DAYS (or --days)",
+    )
+    p.add_argument("--days", type=int, help="inactivity period in days (default: the setting)")
+    p.add_argument("--limit", type=int, default=1000, help="at most this many accounts (1000)")
+    p.add_argument("--dry-run", action="store_true", help="list them, erase nothing")
+    p.set_defaults(func=cmd_erase_inactive)
+
+    p = sub.add_parser(
+        "import-members",
+        help="create or update members from a CRM file (CSV or JSON Lines), keyed by external_ref",
+        description="Upsert members by external_ref from FILE (.csv or .jsonl, or --format). "
+        "Columns: external_ref, email, display_name, locale, time_zone, birthday, card_number, "
+        "interests (';'-separated in CSV). Every row is validated before it is written; a bad "
+        "row is reported on stderr with its line number and reason and nothing of it is "
+        "written; the others are imported. Running the same file again changes nothing. "
+        "Exit status: 0 all rows imported, 3 some rows rejected (the rest imported), "
+        "1 the file could not be read.",
+    )
+    p.add_argument("file", help="the file to import")
+    p.add_argument("--format", choices=["csv", "jsonl"], help="override the file extension")
+    p.add_argument("--rejects", help="also write rejected rows (line, external_ref, reason) "
+                   "to this CSV file")  # fmt: skip
+    p.add_argument("--batch-size", type=int, default=2000, help="rows per transaction (2000)")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.add_argument("--no-events", action="store_true",
+                   help="record no member.created/updated webhook events for this import")  # fmt: skip
+    p.set_defaults(func=cmd_import_members)
+
+    p = sub.add_parser(
+        "export-members",
+        help="write every active member to FILE (CSV or JSON Lines) in the import format",
+    )
+    p.add_argument("file", help="the file to write (.csv or .jsonl)")
+    p.add_argument("--format", choices=["csv", "jsonl"], help="override the file extension")
+    p.set_defaults(func=cmd_export_members)
     return parser
 
 

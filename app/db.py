@@ -30,6 +30,9 @@ MODEL_MODULES = [
     "app.community.models",
     "app.messaging.models",
     "app.campaigns.models",
+    "app.integrations.models",
+    "app.program.models",
+    "app.privacy.models",
     "app.jobs",
 ]
 
@@ -146,3 +149,56 @@ def describe(database_url: str) -> str:
         user = credentials.split(":")[0]
         rest = f"{user}:***@{host}" if ":" in credentials else f"{user}@{host}"
     return f"{scheme}{sep}{rest}"
+
+
+def placeholders(conn: BaseDBAsyncClient, count: int) -> list[str]:
+    """`count` query parameter placeholders in the connection's dialect."""
+    if conn.capabilities.dialect == "postgres":
+        return [f"${i}" for i in range(1, count + 1)]
+    return ["?"] * count
+
+
+# Both PostgreSQL (65535) and SQLite (32766) cap the parameters of one statement.
+_MAX_PARAMS = 30000
+
+
+async def insert_rows(
+    conn: BaseDBAsyncClient,
+    model: type,
+    rows: list[dict],
+    *,
+    returning: tuple[str, ...] = (),
+    on_conflict_do_nothing: tuple[str, ...] = (),
+) -> list[dict]:
+    """Insert `rows` (column -> Python value) with multi-row INSERTs, values converted by the
+    model's fields. Returns the `returning` columns of the inserted rows, in no particular
+    order (SQLite does not promise one): carry a key column to match them up.
+
+    For batches where `bulk_create` would not give the ids back."""
+    if not rows:
+        return []
+    columns = list(rows[0])
+    fields_map = model._meta.fields_map
+    names = ", ".join(f'"{fields_map[c].source_field or c}"' for c in columns)
+    tail = ""
+    if on_conflict_do_nothing:
+        keys = ", ".join(f'"{c}"' for c in on_conflict_do_nothing)
+        tail += f" ON CONFLICT ({keys}) DO NOTHING"
+    if returning:
+        tail += " RETURNING " + ", ".join(f'"{c}"' for c in returning)
+    per_chunk = max(_MAX_PARAMS // len(columns), 1)
+    out: list[dict] = []
+    for start in range(0, len(rows), per_chunk):
+        chunk = rows[start : start + per_chunk]
+        marks = placeholders(conn, len(columns) * len(chunk))
+        width = len(columns)
+        values_sql = ", ".join(
+            f"({', '.join(marks[i : i + width])})" for i in range(0, len(marks), width)
+        )
+        values = [fields_map[c].to_db_value(row[c], None) for row in chunk for c in columns]
+        sql = f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES {values_sql}{tail}'
+        if returning:
+            out.extend(await conn.execute_query_dict(sql, values))
+        else:
+            await conn.execute_query(sql, values)
+    return out

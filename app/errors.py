@@ -262,3 +262,55 @@ class MessageNotFound(NotFound):
 
 class CampaignNotFound(NotFound):
     code = "CAMPAIGN_NOT_FOUND"
+
+
+class TermsNotAccepted(DomainError):
+    """The member must accept the terms `version` (the one in force) first."""
+
+    code = "TERMS_NOT_ACCEPTED"
+
+    def __init__(self, *, version: str):
+        self.version = version
+        super().__init__(None, version=version)
+
+
+class TermsVersionNotCurrent(DomainError):
+    """Only the version in force (`current`, empty when none) can be accepted."""
+
+    code = "TERMS_VERSION_NOT_CURRENT"
+
+    def __init__(self, *, current: str):
+        self.current = current
+        super().__init__(None, current=current)
+
+
+class TermsVersionTaken(DomainError):
+    code = "TERMS_VERSION_TAKEN"
+
+    def __init__(self, *, version: str):
+        self.version = version
+        super().__init__(None, version=version)
+
+
+class MissingLocale(DomainError):
+    """A translated text lacks some of the program's languages."""
+
+    code = "MISSING_LOCALE"
+
+    def __init__(self, *, locales: list[str]):
+        self.locales = locales
+        super().__init__(None, locales=", ".join(locales))
+
+
+class WebhookEndpointNotFound(NotFound):
+    code = "WEBHOOK_ENDPOINT_NOT_FOUND"
+
+
+class WebhookDeliveryNotFound(NotFound):
+    code = "WEBHOOK_DELIVERY_NOT_FOUND"
+
+
+class AccountAlreadyErased(DomainError):
+    """The account was erased before; nothing was changed."""
+
+    code = "ACCOUNT_ALREADY_ERASED"

@@ -234,6 +234,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Correctie door ons team: {reason}",
         "es": "Corrección de nuestro equipo: {reason}",
     },
+    "RULE_FORFEIT": {
+        "en": "Points forfeited: the account was closed",
+        "nl": "Punten vervallen: het account is opgeheven",
+        "es": "Puntos perdidos: la cuenta se cerró",
+    },
+    "ACCOUNT_ALREADY_ERASED": {
+        "en": "This account has already been erased.",
+        "nl": "Dit account is al gewist.",
+        "es": "Esta cuenta ya se ha borrado.",
+    },
     "RULE_EVENT": {
         "en": "{name}",
         "nl": "{name}",
@@ -568,6 +578,52 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This time is in the past.",
         "nl": "Dit tijdstip ligt in het verleden.",
         "es": "Esta hora ya pasó.",
+    },
+    # program terms (app.program)
+    "TERMS_NOT_ACCEPTED": {
+        "en": "Please accept the program terms (version {version}) first.",
+        "nl": "Accepteer eerst de programmavoorwaarden (versie {version}).",
+        "es": "Primero acepta las condiciones del programa (versión {version}).",
+    },
+    "TERMS_VERSION_NOT_CURRENT": {
+        "en": "This is not the version of the terms in force ({current}).",
+        "nl": "Dit is niet de geldende versie van de voorwaarden ({current}).",
+        "es": "Esta no es la versión vigente de las condiciones ({current}).",
+    },
+    "TERMS_VERSION_TAKEN": {
+        "en": "Version {version} was already published.",
+        "nl": "Versie {version} is al gepubliceerd.",
+        "es": "La versión {version} ya se publicó.",
+    },
+    "RULE_AWAITING_TERMS": {
+        "en": "Credited once you accept the program terms ({version})",
+        "nl": "Bijgeschreven zodra je de programmavoorwaarden accepteert ({version})",
+        "es": "Se abonan cuando aceptes las condiciones del programa ({version})",
+    },
+    "INVALID_WEBHOOK_URL": {
+        "en": "Must be an http:// or https:// URL.",
+        "nl": "Moet een http://- of https://-URL zijn.",
+        "es": "Debe ser una URL http:// o https://.",
+    },
+    "UNKNOWN_WEBHOOK_EVENT": {
+        "en": "Unknown event type: {unknown}. Known: {allowed}.",
+        "nl": "Onbekend type gebeurtenis: {unknown}. Bekend: {allowed}.",
+        "es": "Tipo de evento desconocido: {unknown}. Conocidos: {allowed}.",
+    },
+    "WEBHOOK_ENDPOINT_NOT_FOUND": {
+        "en": "This webhook endpoint does not exist.",
+        "nl": "Dit webhook-endpoint bestaat niet.",
+        "es": "Este endpoint de webhook no existe.",
+    },
+    "WEBHOOK_DELIVERY_NOT_FOUND": {
+        "en": "This webhook delivery does not exist.",
+        "nl": "Deze webhook-levering bestaat niet.",
+        "es": "Este envío de webhook no existe.",
+    },
+    "INVALID_CARD_NUMBER": {
+        "en": "Not a valid loyalty card number (16 digits with a check digit).",
+        "nl": "Geen geldig klantenkaartnummer (16 cijfers met controlecijfer).",
+        "es": "No es un número de tarjeta válido (16 dígitos con dígito de control).",
     },
 }
 

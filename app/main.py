@@ -17,6 +17,7 @@ from starlette.routing import Route, WebSocketRoute
 from app import db, events
 from app.auth.oauth import token_endpoint
 from app.graphql.view import LoyaltyGraphQL
+from app.privacy.routes import download_export
 from app.requests import RequestIdMiddleware
 from app.settings import Settings, SettingsError, configure
 from app.worker import run_forever
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             Route("/graphql", graphql, methods=["GET", "POST"]),
             WebSocketRoute("/graphql", graphql),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
+            Route("/exports/{token}", download_export, methods=["GET"]),
             Route("/health", health),
             Route("/version", version_endpoint),
         ],

@@ -86,6 +86,14 @@ def _firebase(raw: str | None) -> str | None:
     return raw
 
 
+def _fcm_endpoint(raw: str | None) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    if not raw.startswith(("http://", "https://")):
+        raise SettingsError("FCM_ENDPOINT must be an http:// or https:// URL")
+    return raw.strip().rstrip("/")
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str = "development"
@@ -97,6 +105,11 @@ class Settings:
     # Firebase service account: a path to its JSON file, or the JSON itself. Unset: pushes
     # are logged, not sent.
     firebase_credentials: str | None = None
+    # Where FCM v1 requests go instead of fcm.googleapis.com: a loopback fake, for tests and
+    # `scripts/bench campaign` only.
+    fcm_endpoint: str | None = None
+    # How long a worker holds a job it claimed; a worker that dies frees its jobs after this.
+    job_lease_seconds: int = 60
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
@@ -126,6 +139,13 @@ class Settings:
     max_aliases: int = 20
     max_body_bytes: int = 1_000_000
     cors_origins: tuple[str, ...] = ()
+    # Outbound webhooks: an endpoint failing this many deliveries in a row is switched off.
+    webhook_disable_after: int = 10
+    webhook_timeout_seconds: int = 10
+    # Privacy: how long a ready data export can be downloaded (once), and after how many days
+    # without activity an account is erased by the worker (0 = never).
+    export_link_ttl: int = 24 * 3600
+    retention_inactive_days: int = 0
 
     @property
     def is_production(self) -> bool:
@@ -168,6 +188,8 @@ class Settings:
             redis_url=redis_url,
             worker_interval=_int(env, "WORKER_INTERVAL", 60),
             firebase_credentials=_firebase(env.get("FIREBASE_CREDENTIALS")),
+            fcm_endpoint=_fcm_endpoint(env.get("FCM_ENDPOINT")),
+            job_lease_seconds=_int(env, "JOB_LEASE_SECONDS", 60, minimum=2),
             host=env.get("HOST", "127.0.0.1"),
             port=_int(env, "PORT", 8000, minimum=1),
             log_level=log_level,
@@ -199,6 +221,10 @@ class Settings:
             cors_origins=tuple(
                 o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()
             ),
+            webhook_disable_after=_int(env, "WEBHOOK_DISABLE_AFTER", 10, minimum=1),
+            webhook_timeout_seconds=_int(env, "WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1),
+            export_link_ttl=_int(env, "EXPORT_LINK_TTL", 24 * 3600, minimum=60),
+            retention_inactive_days=_int(env, "RETENTION_INACTIVE_DAYS", 0),
         )
         settings.validate()
         return settings

@@ -30,6 +30,10 @@ async def run_maintenance(*, at: dt.datetime | None = None) -> dict[str, int]:
 
     done["expiry_reminders"] = await notifications.expiry_reminders(at=at)
     done["voucher_reminders"] = await notifications.voucher_reminders(at=at)
+    from app.privacy import erasure, exports
+
+    done["exports_expired"] = await exports.expire_exports(at=at)
+    done["erased_inactive"] = len(await erasure.erase_inactive(at=at))
     from app import jobs
 
     done["jobs"] = await jobs.drain()

@@ -7,6 +7,8 @@ from functools import cached_property
 from app.community.loaders import CommunityLoaders
 from app.ledger.loaders import LedgerLoaders
 from app.members.loaders import MemberLoaders
+from app.privacy.loaders import PrivacyLoaders
+from app.program.loaders import ProgramLoaders
 from app.rewards.loaders import RewardLoaders
 from app.tiers.loaders import TierLoaders
 
@@ -33,3 +35,11 @@ class Loaders:
     @cached_property
     def community(self) -> CommunityLoaders:
         return CommunityLoaders()
+
+    @cached_property
+    def privacy(self) -> PrivacyLoaders:
+        return PrivacyLoaders()
+
+    @cached_property
+    def program(self) -> ProgramLoaders:
+        return ProgramLoaders()

@@ -4,6 +4,7 @@ import strawberry
 from strawberry import relay
 from strawberry.schema.config import StrawberryConfig
 
+from app.analytics.api import AnalyticsQuery
 from app.auth.api import AuthMutation, AuthQuery
 from app.campaigns.api import CampaignsMutation, CampaignsQuery
 from app.community.api import CommunityMutation, CommunityQuery, CommunitySubscription
@@ -11,10 +12,13 @@ from app.content.api import ContentMutation, ContentQuery
 from app.earning.api import EarningMutation, EarningQuery
 from app.graphql.errors import ErrorCodes
 from app.graphql.extensions import operation_limits
+from app.integrations.api import IntegrationsMutation, IntegrationsQuery
 from app.ledger.api import LedgerSubscription
 from app.members.api import MemberMutation, MemberQuery, MemberSubscription
 from app.messaging.api import MessagingMutation, MessagingSubscription
 from app.offers.api import OffersMutation, OffersQuery
+from app.privacy.api import PrivacyMutation, PrivacyQuery
+from app.program.api import ProgramMutation, ProgramQuery
 from app.rewards.api import RewardsMutation, RewardsQuery
 from app.settings import Settings
 from app.tiers.api import TiersMutation, TiersQuery, TiersSubscription
@@ -33,6 +37,10 @@ def _query_type() -> type:
         ContentQuery,
         CommunityQuery,
         CampaignsQuery,
+        AnalyticsQuery,
+        IntegrationsQuery,
+        PrivacyQuery,
+        ProgramQuery,
     ):
         node: relay.Node | None = relay.node(
             description="Any object with a global id that you may see; null otherwise."
@@ -53,6 +61,9 @@ class Mutation(
     CommunityMutation,
     MessagingMutation,
     CampaignsMutation,
+    IntegrationsMutation,
+    PrivacyMutation,
+    ProgramMutation,
 ):
     pass
 

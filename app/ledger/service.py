@@ -17,7 +17,7 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from app.db import Transaction, current_transaction, transaction
+from app.db import Transaction, current_transaction, placeholders, transaction
 from app.errors import InsufficientPoints
 from app.events import member_topic, publish_after_commit
 from app.ledger.models import (
@@ -44,13 +44,6 @@ _LOCK_SQL = (
 
 def _param(tx: Transaction) -> str:
     return "$1" if tx.connection.capabilities.dialect == "postgres" else "?"
-
-
-def _marks(conn, count: int) -> list[str]:
-    """`count` parameter placeholders in the connection's dialect."""
-    if conn.capabilities.dialect == "postgres":
-        return [f"${i}" for i in range(1, count + 1)]
-    return ["?"] * count
 
 
 _POSTINGS_SQL = (
@@ -330,7 +323,7 @@ class MemberBook:
         )
         if legs:  # one multi-row INSERT: no per-row model objects, no ids read back
             conn = self.tx.connection
-            marks = _marks(conn, 4 * len(legs))
+            marks = placeholders(conn, 4 * len(legs))
             rows = ", ".join(f"({', '.join(marks[i : i + 4])})" for i in range(0, len(marks), 4))
             values = [v for account, amount in legs
                       for v in (txn.id, self.member_id, account.value, amount)]  # fmt: skip

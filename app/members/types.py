@@ -19,6 +19,7 @@ from app.ledger.types import (
 from app.members import models
 from app.messaging.types import CategoryPush, InboxConnection, InboxMessage
 from app.pagination import Page, decode_cursor, encode_cursor, page_size
+from app.program.types import TermsAcceptance
 from app.rewards.models import RedemptionStatus as RedemptionStatusModel
 from app.rewards.types import Redemption, RedemptionConnection, RedemptionStatus
 from app.tiers.types import TierStatus
@@ -144,6 +145,19 @@ class Member(relay.Node):
     @strawberry.field(description="Your tier, the next one and the way there.")
     async def tier(self, info: Info[Context, None]) -> TierStatus:
         return TierStatus.from_service(await info.context.loaders.tiers.status.load(self.id))
+
+    @strawberry.field(description="Whether you must accept the program terms in force.")
+    async def terms_acceptance(self, info: Info[Context, None]) -> TermsAcceptance:
+        status = await info.context.loaders.program.terms_acceptance.load(self.id)
+        return TermsAcceptance.from_status(status)
+
+    @strawberry.field(description="Your consent per purpose (you, and support staff, may see it).")
+    async def consents(
+        self, info: Info[Context, None]
+    ) -> list[Annotated["Consent", strawberry.lazy("app.privacy.types")]]:  # noqa: F821
+        from app.privacy.api import member_consents
+
+        return await member_consents(info, self.id)
 
     @strawberry.field(description="Rewards redeemed, newest first.")
     async def redemptions(
