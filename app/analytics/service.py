@@ -32,6 +32,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 from app.db import connection
 from app.errors import FieldProblem, InvalidInput
 from app.ledger.models import Account, Kind
+from app.privacy.erasure import FORFEIT_REFERENCE
 
 MAX_RANGE = dt.timedelta(days=3 * 366)
 ACTIVE_WINDOWS = (30, 90)
@@ -113,6 +114,7 @@ class PointsFlows:
     issued: int
     redeemed: int
     expired: int
+    forfeited: int  # by erased accounts
     clawed_back: int
     adjusted_out: int
     by_source: list[SourceTotal]
@@ -128,11 +130,16 @@ class PointsFlows:
         return self.redeemed / self.issued if self.issued else None
 
 
+# Points forfeited by an erasure are booked as an expiry but are not breakage: their own row.
+# Zero-point transactions (a purchase held for the terms, before its credit) count nowhere.
 _FLOWS_SQL = (
-    'SELECT "kind", COUNT(*) AS n, SUM(CASE WHEN "points" > 0 THEN 1 ELSE 0 END) AS credits, '
+    f"SELECT CASE WHEN \"reference\" = '{FORFEIT_REFERENCE}' THEN 'forfeit' ELSE \"kind\" END "
+    'AS "flow", SUM(CASE WHEN "points" <> 0 THEN 1 ELSE 0 END) AS n, '
+    'SUM(CASE WHEN "points" > 0 THEN 1 ELSE 0 END) AS credits, '
     'COALESCE(SUM(CASE WHEN "points" > 0 THEN "points" ELSE 0 END), 0) AS credit, '
     'COALESCE(SUM(CASE WHEN "points" < 0 THEN -"points" ELSE 0 END), 0) AS debit '
-    'FROM "points_transaction" WHERE "created_at" >= {1} AND "created_at" < {2} GROUP BY "kind"'
+    'FROM "points_transaction" WHERE "created_at" >= {1} AND "created_at" < {2} '
+    "GROUP BY 1"
 )
 
 
@@ -140,7 +147,7 @@ async def points_flows(*, start: dt.datetime, end: dt.datetime) -> PointsFlows:
     """Points issued, redeemed, expired, clawed back and adjusted out in [start, end), and
     what was credited per source (kind of transaction)."""
     start, end = check_range(start, end)
-    rows = {r["kind"]: r for r in await _rows(_FLOWS_SQL, [start, end])}
+    rows = {r["flow"]: r for r in await _rows(_FLOWS_SQL, [start, end])}
 
     def total(kind: Kind, column: str) -> int:
         row = rows.get(kind.value)
@@ -160,6 +167,7 @@ async def points_flows(*, start: dt.datetime, end: dt.datetime) -> PointsFlows:
         issued=sum(total(k, "credit") for k in EARN_KINDS) + total(Kind.ADJUSTMENT, "credit"),
         redeemed=total(Kind.REDEMPTION, "debit") - total(Kind.CANCELLATION, "credit"),
         expired=total(Kind.EXPIRY, "debit"),
+        forfeited=int(rows["forfeit"]["debit"]) if "forfeit" in rows else 0,
         clawed_back=total(Kind.REFUND, "debit"),
         adjusted_out=total(Kind.ADJUSTMENT, "debit"),
         by_source=sources,

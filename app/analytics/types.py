@@ -53,6 +53,7 @@ class PointsFigures:
     redeemed: int = strawberry.field(description="Spent on rewards and at tills, net of "
                                      "cancelled redemptions.")  # fmt: skip
     expired: int
+    forfeited: int = strawberry.field(description="Held by accounts erased in the range.")
     clawed_back: int = strawberry.field(description="Taken back by refunds.")
     adjusted_out: int = strawberry.field(description="Negative staff adjustments.")
     breakage_rate: float | None = strawberry.field(description="expired / issued; null if "
@@ -174,7 +175,8 @@ class ProgramAnalytics:
     async def points(self) -> PointsFigures:
         f = await self._points_flows()
         return PointsFigures(
-            issued=f.issued, redeemed=f.redeemed, expired=f.expired, clawed_back=f.clawed_back,
+            issued=f.issued, redeemed=f.redeemed, expired=f.expired, forfeited=f.forfeited,
+            clawed_back=f.clawed_back,
             adjusted_out=f.adjusted_out, breakage_rate=f.breakage_rate,
             redemption_rate=f.redemption_rate,
         )  # fmt: skip

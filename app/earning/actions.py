@@ -237,6 +237,8 @@ async def reward_referral(book: ledger.MemberBook, purchase: Purchase, policy: R
         )  # fmt: skip
     if policy.referrer_points > 0 and rewarded < policy.referral_monthly_cap:
         async with ledger.member_book(member_id=referral.referrer_id) as referrer:
+            if referrer.closed:  # the referrer's account was erased: the referee keeps theirs
+                return
             await _earn_once(
                 referrer, action="referral", external_id=ref, points=policy.referrer_points,
                 kind=Kind.REFERRAL, rule="RULE_REFERRAL", params={}, policy=policy, at=at,

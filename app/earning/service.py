@@ -338,7 +338,8 @@ async def credit_awaiting_terms(book: ledger.MemberBook) -> int:
             txn = await book.earn(
                 points=held_points, kind=Kind.PURCHASE, explanation=steps,
                 reference=reference[:120], available_at=available_at,
-                expires_at=R.expiry_for(rules.policy, purchase.occurred_at),
+                # Valid from when they are credited: a member who accepts late loses nothing.
+                expires_at=R.expiry_for(rules.policy, max(purchase.occurred_at, ledger.now())),
             )  # fmt: skip
             if clawed:
                 lot = await PointsLot.filter(transaction_id=txn.id).using_db(conn).first()

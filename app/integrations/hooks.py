@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 from app.db import Transaction
-from app.integrations.webhooks import emit_event, forget_member, jsonable
+from app.integrations.webhooks import emit_event, emit_events, forget_member, jsonable
 from app.ledger import service as ledger
 from app.ledger.models import Kind
 
@@ -29,18 +29,21 @@ def points_event(kind: Kind, points: int) -> str | None:
 
 
 async def _on_book_close(book: ledger.MemberBook) -> None:
+    events = []  # recorded together: one look at the endpoints per book, not per movement
     for txn in book.written:
         event = points_event(txn.kind, txn.points)
         if event is None:
             continue
-        await emit_event(type=event, member_id=book.member_id, data={
+        events.append((event, book.member_id, {
             "transaction_id": txn.id, "kind": str(txn.kind), "points": txn.points,
             "available_change": txn.available_delta, "pending_change": txn.pending_delta,
             "reference": txn.reference,
             # after everything this transaction booked for the member
             "balance": {"available": book.available, "pending": book.pending,
                         "lifetime": book.lifetime},
-        })  # fmt: skip
+        }))  # fmt: skip
+    if events:
+        await emit_events(events)
 
 
 async def _on_tier_change(tx: Transaction, member_id: int, before, after, reason) -> None:

@@ -120,10 +120,14 @@ async def _sync(tx: Transaction, records: Sequence[MemberRecord], events: bool) 
     conn = tx.connection
     result = SyncResult()
     columns = ("id", "external_ref", "role", "is_active", *PROFILE_COLUMNS)
+    refs = [r.external_ref for r in records]
+    # Lock the rows (in id order, like any batch) as a profile update does: a purchase's
+    # webhook event and ours then take their per-member sequence numbers one after the other.
+    await Member.filter(external_ref__in=refs).select_for_update().using_db(conn).order_by(
+        "id").only("id")  # fmt: skip
     existing = {
         row["external_ref"]: row
-        for row in await Member.filter(external_ref__in=[r.external_ref for r in records])
-        .using_db(conn).values(*columns)
+        for row in await Member.filter(external_ref__in=refs).using_db(conn).values(*columns)
     }  # fmt: skip
     owners = await _owners(conn, records, existing)
     now = dt.datetime.now(dt.UTC)

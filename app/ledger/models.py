@@ -126,6 +126,9 @@ class MemberBalance(Model):
     pending = fields.IntField(default=0)
     # Points ever earned, less those clawed back: what tiers and "lifetime" show.
     lifetime = fields.IntField(default=0)
+    # An erased member's book: nothing is credited to it any more. On the balance row, so
+    # a writer that waited for the erasure's lock sees it in the row it locks.
+    closed = fields.BooleanField(default=False)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

@@ -18,7 +18,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
 from app.db import Transaction, current_transaction, placeholders, transaction
-from app.errors import InsufficientPoints
+from app.errors import InsufficientPoints, MemberNotFound
 from app.events import member_topic, publish_after_commit
 from app.ledger.models import (
     Account,
@@ -36,9 +36,9 @@ def now() -> dt.datetime:
 
 _LOCK_SQL = (
     'INSERT INTO "member_balance" ("member_id", "available", "pending", "lifetime", '
-    '"updated_at") VALUES ({0}, 0, 0, 0, CURRENT_TIMESTAMP) ON CONFLICT ("member_id") '
-    'DO UPDATE SET "member_id" = excluded."member_id" '
-    'RETURNING "available", "pending", "lifetime"'
+    '"closed", "updated_at") VALUES ({0}, 0, 0, 0, FALSE, CURRENT_TIMESTAMP) '
+    'ON CONFLICT ("member_id") DO UPDATE SET "member_id" = excluded."member_id" '
+    'RETURNING "available", "pending", "lifetime", "closed"'
 )
 
 
@@ -69,6 +69,7 @@ class MemberBook:
     available: int
     pending: int
     lifetime: int
+    closed: bool = False  # the member was erased: nothing more is credited
     written: list[PointsTransaction] = field(default_factory=list)
 
     # ---- the operations ------------------------------------------------------------------
@@ -91,6 +92,8 @@ class MemberBook:
         that is in the future. Zero points still records the transaction and its why."""
         if points < 0:
             raise ValueError("earn takes a non-negative amount")
+        if self.closed:
+            raise MemberNotFound()
         at = at or now()
         is_pending = available_at is not None and available_at > at
         legs = [] if points == 0 else [(account, -points)]
@@ -383,7 +386,19 @@ async def member_book(*, member_id: int) -> AsyncIterator[MemberBook]:
 async def _open_book(tx: Transaction, member_id: int) -> MemberBook:
     rows = await tx.connection.execute_query_dict(_LOCK_SQL.format(_param(tx)), [member_id])
     row = rows[0]
-    return MemberBook(tx, member_id, row["available"], row["pending"], row["lifetime"])
+    return MemberBook(tx, member_id, row["available"], row["pending"], row["lifetime"],
+                      bool(row["closed"]))  # fmt: skip
+
+
+async def lock_member(tx: Transaction, member_id: int) -> None:
+    """Take, in `tx`, the lock every points movement of the member takes first (for work
+    that must not interleave with them, taken before any other lock on the member)."""
+    await _open_book(tx, member_id)
+
+
+async def close_book(tx: Transaction, member_id: int) -> None:
+    """No more credits to this member (erasure), from this transaction's commit on."""
+    await MemberBalance.filter(member_id=member_id).using_db(tx.connection).update(closed=True)
 
 
 # ---- batch work: release and expiry ------------------------------------------------------
@@ -480,7 +495,7 @@ async def adjust_points(
 ) -> PointsTransaction:
     """A staff correction, either way, with its reason and author kept on the transaction.
     A negative correction may leave a debt that later earnings repay."""
-    from app.errors import FieldProblem, InvalidInput, MemberNotFound
+    from app.errors import FieldProblem, InvalidInput
     from app.members.models import Member
 
     reason = " ".join((reason or "").split())

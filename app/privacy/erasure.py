@@ -58,6 +58,7 @@ from app.tiers.models import MemberTier, TierChange
 ERASURE_HOOKS: list[Callable[..., Awaitable[None]]] = []
 
 REMOVED = "[removed]"
+FORFEIT_REFERENCE = "erasure"  # the reference of the transaction forfeiting the points
 # Columns holding where a request came from; cleared on every row about the member.
 DEVICE_DETAILS = ("user_agent", "client_address", "address", "ip_address")
 UNUSABLE_PASSWORD = "!erased"  # not an argon2 hash: no password ever verifies against it
@@ -96,6 +97,11 @@ async def erase_member(
     at = at or now()
     async with transaction() as tx:
         conn = tx.connection
+        if not await Member.filter(id=member_id).using_db(conn).exists():
+            raise MemberNotFound()
+        # The ledger's lock first, as every points movement takes it: in the other order an
+        # erasure and a purchase deadlock.
+        await ledger.lock_member(tx, member_id)
         member = await Member.select_for_update().using_db(conn).get_or_none(id=member_id)
         if member is None:
             raise MemberNotFound()
@@ -103,6 +109,8 @@ async def erase_member(
             raise AccountAlreadyErased()
         # Points first: closing the book may notify (tier change), which the scrub then removes.
         forfeited, forfeit_id = await _forfeit_points(member_id, at)
+        # A purchase waiting for our lock finds the book closed: nothing lands on the account.
+        await ledger.close_book(tx, member_id)
         await consents.withdraw_all(tx, member_id=member_id)
         await _scrub_sessions(conn, member, at)
         messages = await _scrub_messaging(conn, member_id)
@@ -135,7 +143,7 @@ async def _forfeit_points(member_id: int, at: dt.datetime) -> tuple[int, int | N
         if not points:
             return 0, None
         txn = await book.debit(
-            points=points, kind=Kind.EXPIRY, account=Account.EXPIRED, reference="erasure",
+            points=points, kind=Kind.EXPIRY, account=Account.EXPIRED, reference=FORFEIT_REFERENCE,
             explanation=[{"rule": "RULE_FORFEIT", "points": -points, "params": {}}],
         )  # fmt: skip
         return points, txn.id

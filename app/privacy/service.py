@@ -20,6 +20,8 @@ from app.errors import FieldProblem, InvalidInput, MemberNotFound
 from app.events import member_topic, publish_after_commit
 from app.members.models import Channel, ChannelPreference, Member
 from app.privacy.models import ConsentRecord, ConsentSource, MemberConsent, Purpose
+from app.program import terms
+from app.program.models import DocumentKind
 
 # Called inside the transaction of each recorded change, with keyword arguments
 # (member_id=, purpose=, granted=); e.g. webhooks queue `consent.changed` here.
@@ -68,6 +70,11 @@ async def set_consent(
     privacy policy version the member was shown. The same choice under the same version
     again records nothing (a retry is harmless); a first refusal is recorded."""
     version = _clean_version(policy_version, granted)
+    if granted:
+        # The proof names a text that exists (once any privacy policy is published).
+        known = await terms.published_versions(DocumentKind.PRIVACY)
+        if known and version not in known:
+            raise InvalidInput([FieldProblem("policyVersion", "UNKNOWN_VERSION")])
     async with transaction() as tx:
         # The member's row lock serializes two changes of the same member's consents.
         member = (

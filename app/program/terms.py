@@ -106,10 +106,19 @@ async def version_to_accept(member_id: int, conn=None) -> str | None:
     terms = await current_terms()
     if terms is None:
         return None
-    query = TermsAcceptance.filter(member_id=member_id, document_id=terms.id)
-    if conn is not None:
-        query = query.using_db(conn)
-    return None if await query.exists() else terms.version
+    if await _accepted(member_id, terms.id, conn):
+        return None
+    # Before refusing, ask the database: the cache may be a few seconds behind a version
+    # another process published (and the member already accepted).
+    fresh = (await _in_force(now(), conn))[DocumentKind.TERMS]
+    if fresh is None or (fresh.id != terms.id and await _accepted(member_id, fresh.id, conn)):
+        return None
+    return fresh.version
+
+
+async def _accepted(member_id: int, document_id: int, conn) -> bool:
+    query = TermsAcceptance.filter(member_id=member_id, document_id=document_id)
+    return await (query.using_db(conn) if conn is not None else query).exists()
 
 
 async def require_accepted(member_id: int, conn=None) -> None:
@@ -172,6 +181,13 @@ async def documents(kind: DocumentKind) -> list[TermsDocument]:
     return await TermsDocument.filter(kind=kind).order_by("-effective_at", "-id")
 
 
+async def published_versions(kind: DocumentKind, *, at: dt.datetime | None = None) -> set[str]:
+    """The versions of a kind that have been in force by `at` (a member may have been shown
+    any of them)."""
+    return set(await TermsDocument.filter(kind=kind, effective_at__lte=at or now())
+               .values_list("version", flat=True))  # fmt: skip
+
+
 # ---- accepting ------------------------------------------------------------------------------
 
 
@@ -201,7 +217,8 @@ async def accept_terms(
             member_id=member_id, document_id=terms.id
         ).using_db(conn)
         if existing is not None:
-            return Accepted(existing, 0, True)
+            # Nothing should be waiting, but if a purchase was held meanwhile, credit it now.
+            return Accepted(existing, await earning.credit_awaiting_terms(book), True)
         acceptance = await TermsAcceptance.create(
             member_id=member_id, document_id=terms.id, version=terms.version,
             client=client[:120], user_agent=user_agent[:300], address=address[:64],

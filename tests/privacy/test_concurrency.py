@@ -42,3 +42,36 @@ async def test_two_erasures_at_once_erase_once(app):
     assert sum(isinstance(o, AccountAlreadyErased) for o in outcomes) == 1
     assert await PointsTransaction.filter(member_id=member.id, kind=Kind.EXPIRY).count() == 1
     assert await check() == []
+
+
+async def test_purchases_racing_an_erasure_never_credit_the_erased_account(app):
+    import datetime as dt
+    import uuid
+
+    from app.earning import service as earning
+    from app.errors import MemberNotFound
+
+    for _ in range(3):
+        member = await factories.member()
+        async with ledger.member_book(member_id=member.id) as book:
+            await book.earn(points=100, kind=Kind.BONUS)
+
+        async def buy(i, member_id=member.id):
+            await asyncio.sleep(0.002 * i)
+            return await earning.record_purchase(
+                scope="pos", idempotency_key=f"k-{uuid.uuid4().hex}",
+                member=earning.MemberRef(member_id=member_id), source="pos",
+                external_id=f"s-{uuid.uuid4().hex}", amount=1000, currency="EUR",
+                occurred_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))  # fmt: skip
+
+        outcomes = await asyncio.gather(
+            *(buy(i) for i in range(6)),
+            erasure.erase_member(member_id=member.id, reason=ErasureReason.OTHER),
+            *(buy(i) for i in range(6, 12)), return_exceptions=True)  # fmt: skip
+        # No deadlock, no masked error: a purchase either ran before the erasure (and its
+        # points were forfeited with the rest) or finds the member gone.
+        assert all(not isinstance(o, Exception) or isinstance(o, MemberNotFound)
+                   for o in outcomes), outcomes  # fmt: skip
+        (balance,) = await ledger.balances([member.id])
+        assert balance.available == balance.pending == 0
+    assert await check() == []

@@ -85,6 +85,16 @@ async def test_bad_input_is_typed_and_records_nothing(client):
     assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     anonymous = await gql(client, SET, {"p": "ANALYTICS", "g": True, "v": "1"})
     assert anonymous["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    # Once a privacy policy is published, the proof must name one of its versions.
+    from app.program import terms
+    from app.program.models import DocumentKind
+
+    await terms.publish(kind=DocumentKind.PRIVACY, version="2026-11", effective_at=None,
+                        actor_id=None, texts={loc: {"title": "Privacy", "body": "We care."}
+                                              for loc in ("en", "nl", "es")})  # fmt: skip
+    made_up = await gql(client, SET, {"p": "ANALYTICS", "g": True, "v": "1999-1"}, token=token)
+    assert made_up["data"]["setConsent"]["fields"] == [
+        {"field": "policyVersion", "code": "UNKNOWN_VERSION"}]  # fmt: skip
     assert await ConsentRecord.all().count() == 0 and await MemberConsent.all().count() == 0
     assert await ChannelPreference.all().count() == 0
 

@@ -11,6 +11,7 @@ from strawberry.relay import to_base64
 from tortoise import Tortoise, connections, fields
 
 from app import jobs
+from app.analytics import service as analytics
 from app.ledger import service as ledger
 from app.ledger.check import check
 from app.ledger.models import Kind, PointsTransaction
@@ -76,6 +77,9 @@ async def test_erasure_leaves_no_personal_data_and_a_consistent_ledger(client, r
                await jobs.enqueue("mail.send", {"to": a.member.email, "subject": "Hi"}),
                await jobs.enqueue("notify.send", {"member": b.member.id, "template": "X"})]  # fmt: skip
     totals = await _postings_per_account()
+    window = {"start": dt.datetime.now(dt.UTC) - dt.timedelta(days=30),
+              "end": dt.datetime.now(dt.UTC) + dt.timedelta(days=1)}  # fmt: skip
+    flows = await analytics.points_flows(**window)
     last_txn = await PointsTransaction.all().order_by("-id").first()
     history = await PointsTransaction.filter(id__lte=last_txn.id).order_by("id").values()
 
@@ -106,6 +110,10 @@ async def test_erasure_leaves_no_personal_data_and_a_consistent_ledger(client, r
     assert {k: v for k, v in moved.items() if v} == {
         "wallet": before.pending - result["pointsForfeited"], "pending": -before.pending,
         "expired": result["pointsForfeited"]}  # fmt: skip
+    # Analytics: what was issued, redeemed and expired stays; the forfeit is its own figure.
+    flows_after = await analytics.points_flows(**window)
+    assert dataclasses.replace(flows_after, forfeited=0, net=flows.net) == flows
+    assert flows_after.forfeited == result["pointsForfeited"]
     forfeit = await PointsTransaction.filter(id__gt=last_txn.id, kind=Kind.EXPIRY).get()
     assert forfeit.member_id == a.member.id and forfeit.explanation[0]["rule"] == "RULE_FORFEIT"
     (now_a,) = await ledger.balances([a.member.id])
@@ -199,3 +207,25 @@ async def test_retention_erases_accounts_inactive_for_longer_than_the_setting(ap
     assert record.reason == ErasureReason.RETENTION and record.actor_id is None
     assert {m.id for m in await Member.filter(is_active=True)} == {returning.id, fresh.id, staff.id}
     assert await erasure.erase_inactive(days=365, at=now) == []  # once
+
+
+async def test_an_erased_referrer_earns_nothing_and_the_referee_still_does(app):
+    import uuid
+
+    from app.earning import actions
+    from app.earning import config as earning_config
+    from app.earning import service as earning
+
+    await earning_config.update_policy(changes={"referrer_points": 500, "referee_points": 100},
+                                       actor_id=None)  # fmt: skip
+    earning.forget_rules()
+    referrer, referee = await factories.member(), await factories.member()
+    await actions.apply_referral_code(member_id=referee.id, code=referrer.referral_code)
+    await erasure.erase_member(member_id=referrer.id, reason=ErasureReason.OTHER)
+    await earning.record_purchase(
+        scope="pos", idempotency_key=f"k-{uuid.uuid4().hex}",
+        member=earning.MemberRef(member_id=referee.id), source="pos", external_id="r-1",
+        amount=1000, currency="EUR", occurred_at=dt.datetime.now(dt.UTC))  # fmt: skip
+    gone, kept = await ledger.balances([referrer.id, referee.id])
+    assert gone.available == gone.pending == 0
+    assert kept.available + kept.pending > 100  # the purchase's points and the referee bonus
