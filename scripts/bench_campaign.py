@@ -24,7 +24,6 @@ import asyncio
 import json
 import os
 import resource
-import subprocess
 import sys
 import tempfile
 import time
@@ -39,27 +38,6 @@ FCM_QUOTA_PER_S = 600_000 / 60
 
 def _rss_mib() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-
-
-def start_fake(scratch: str) -> tuple[subprocess.Popen, str]:
-    import httpx
-
-    port_file = Path(scratch) / "fcm.port"
-    fake = subprocess.Popen([sys.executable, "-m", "tests.fake_fcm", "--port", "0",
-                             "--port-file", str(port_file)], cwd=ROOT)  # fmt: skip
-    deadline = time.monotonic() + 20
-    while True:
-        if time.monotonic() > deadline or fake.poll() is not None:
-            fake.kill()
-            raise RuntimeError("the fake FCM did not start")
-        port = port_file.read_text().strip() if port_file.exists() else ""
-        if port:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/_stats", timeout=1)
-                return fake, f"http://127.0.0.1:{port}"
-            except httpx.HTTPError:
-                pass
-        time.sleep(0.05)
 
 
 async def fake_stats(fcm: str, *, reset: bool = False) -> dict:
@@ -187,6 +165,7 @@ def main() -> int:
     from app.schema_history import apply_migrations
     from app.settings import Settings, configure
     from tests.fake_fcm import service_account
+    from tests.fake_fcm import start as start_fake
 
     name = f"loyalty_bench_{uuid.uuid4().hex[:10]}"
     url = f"{PG}/{name}"

@@ -122,6 +122,35 @@ def service_account(port: int, project: str = "loyalty-fake") -> dict:
             "client_id": "1", "token_uri": f"http://127.0.0.1:{port}/token"}  # fmt: skip
 
 
+def start(scratch: str, *, hold_after: int | None = None):
+    """Run the fake in its own process; returns (process, base URL) once it answers."""
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    import httpx
+
+    port_file = Path(scratch) / "fcm.port"
+    command = [sys.executable, "-m", "tests.fake_fcm", "--port", "0", "--port-file", str(port_file)]
+    if hold_after is not None:
+        command += ["--hold-after", str(hold_after)]
+    fake = subprocess.Popen(command, cwd=Path(__file__).resolve().parents[1])
+    deadline = time.monotonic() + 20
+    while True:  # listening once it answers
+        if time.monotonic() > deadline or fake.poll() is not None:
+            fake.kill()
+            raise RuntimeError("the fake FCM did not start")
+        port = port_file.read_text().strip() if port_file.exists() else ""
+        if port:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/_stats", timeout=1)
+                return fake, f"http://127.0.0.1:{port}"
+            except httpx.HTTPError:
+                pass
+        time.sleep(0.05)
+
+
 def main() -> None:
     import socket
 

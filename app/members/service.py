@@ -50,6 +50,9 @@ class ChannelChoice:
 # (transaction, member id, "created" | "updated", the profile fields as written); e.g.
 # webhooks queue `member.created` / `member.updated` here.
 PROFILE_HOOKS: list[Callable[[Transaction, int, str, dict], Awaitable[None]]] = []
+# Called in the transaction when a member switches a channel on or off in their profile
+# (tx, member id, channel, opted in): the privacy domain records it as consent, with proof.
+CHANNEL_HOOKS: list[Callable[[Transaction, int, Channel, bool], Awaitable[None]]] = []
 
 
 def normalize_email(email: str) -> str:
@@ -271,7 +274,9 @@ async def update_profile(
         if changes:
             await Member.filter(id=member_id).update(**changes, updated_at=now)
         for choice in channel_list:
-            await _set_channel(member_id=member_id, choice=choice, now=now)
+            if await _set_channel(member_id=member_id, choice=choice, now=now):
+                for hook in CHANNEL_HOOKS:
+                    await hook(tx, member_id, choice.channel, choice.opted_in)
         if changes:
             for hook in PROFILE_HOOKS:
                 await hook(tx, member_id, "updated", changes)
@@ -279,7 +284,8 @@ async def update_profile(
     return await Member.get(id=member_id) if (changes or channel_list) else member
 
 
-async def _set_channel(*, member_id: int, choice: ChannelChoice, now: dt.datetime) -> None:
+async def _set_channel(*, member_id: int, choice: ChannelChoice, now: dt.datetime) -> bool:
+    """Record the choice; whether it changed anything."""
     pref = await ChannelPreference.get_or_none(member_id=member_id, channel=choice.channel)
     if pref is None:
         await ChannelPreference.create(
@@ -289,15 +295,16 @@ async def _set_channel(*, member_id: int, choice: ChannelChoice, now: dt.datetim
             consented_at=now if choice.opted_in else None,
             withdrawn_at=None if choice.opted_in else now,
         )
-        return
+        return True
     if pref.opted_in == choice.opted_in:
-        return
+        return False
     pref.opted_in = choice.opted_in
     if choice.opted_in:
         pref.consented_at = now
     else:
         pref.withdrawn_at = now
     await pref.save()
+    return True
 
 
 async def get_member(*, member_id: int) -> Member | None:

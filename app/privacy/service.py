@@ -211,3 +211,27 @@ async def has_consent(*, member_id: int, purpose: Purpose) -> bool:
 async def consent_history(*, member_id: int, limit: int = 500) -> list[ConsentRecord]:
     """Every grant and withdrawal of the member, newest first."""
     return await ConsentRecord.filter(member_id=member_id).order_by("-id").limit(limit)
+
+
+async def _on_profile_channel(tx: Transaction, member_id: int, channel: Channel, opted_in: bool):
+    """A channel switched in the profile (updateProfile) is a consent choice too: recorded
+    with its proof, against the privacy policy in force (none published: no version)."""
+    purpose = next((p for p, c in CHANNELS.items() if c == channel), None)
+    if purpose is None:
+        return
+    policy = (await terms.current_documents())[DocumentKind.PRIVACY]
+    await record_change(
+        tx, member_id=member_id, purpose=purpose, granted=opted_in,
+        policy_version=policy.version if policy is not None and opted_in else None,
+        source=ConsentSource.APP, client="updateProfile",
+    )  # fmt: skip
+
+
+def _register() -> None:
+    from app.members.service import CHANNEL_HOOKS
+
+    if _on_profile_channel not in CHANNEL_HOOKS:
+        CHANNEL_HOOKS.append(_on_profile_channel)
+
+
+_register()

@@ -22,30 +22,11 @@ from app.members.models import Channel, ChannelPreference, Member
 from app.messaging.models import DeliveryStatus, Device, InboxMessage, Platform, PushDelivery
 from app.segments.rules import Segment
 from tests.fake_fcm import service_account
+from tests.fake_fcm import start as start_fake
 
 ROOT = Path(__file__).resolve().parents[2]
 MEMBERS = 1200
 HOLD_AFTER = 350  # the fake answers this many pushes, then holds the rest in flight
-
-
-def _start_fake(scratch: str) -> tuple[subprocess.Popen, str]:
-    port_file = Path(scratch) / "fcm.port"
-    fake = subprocess.Popen([sys.executable, "-m", "tests.fake_fcm", "--port", "0",
-                             "--port-file", str(port_file), "--hold-after", str(HOLD_AFTER)],
-                            cwd=ROOT)  # fmt: skip
-    deadline = time.monotonic() + 20
-    while True:  # listening once it answers
-        if time.monotonic() > deadline or fake.poll() is not None:
-            fake.kill()
-            raise RuntimeError("fake FCM did not start")
-        port = port_file.read_text().strip() if port_file.exists() else ""
-        if port:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/_stats", timeout=1)
-                return fake, f"http://127.0.0.1:{port}"
-            except httpx.HTTPError:
-                pass
-        time.sleep(0.05)
 
 
 def _worker(settings, fcm: str, account: dict) -> subprocess.Popen:
@@ -92,7 +73,7 @@ async def test_a_worker_killed_mid_campaign_sends_nobody_a_second_push(app, sett
     await campaigns.launch(campaign_id=campaign.id, send_at=None)
 
     with tempfile.TemporaryDirectory() as scratch:
-        fake, fcm = _start_fake(scratch)
+        fake, fcm = start_fake(scratch, hold_after=HOLD_AFTER)
         account = service_account(int(fcm.rsplit(":", 1)[1]))
         worker = _worker(settings, fcm, account)
         try:

@@ -159,3 +159,27 @@ async def test_withdrawal_stops_a_launched_campaign_at_once(recorder):  # noqa: 
     skipped = await CampaignRecipient.get(campaign_id=campaign.id, member_id=quitter.id)
     assert skipped.status == RecipientStatus.SKIPPED
     assert not await InboxMessage.filter(member_id=quitter.id).exists()
+
+
+async def test_switching_a_channel_in_the_profile_is_recorded_as_consent(client):
+    from tests.members.test_api import UPDATE
+
+    member = await factories.member()
+    token = await member_token(member)
+
+    async def switch(channel, on):
+        body = await gql(client, UPDATE, {"input": {"communicationPreferences": [
+            {"channel": channel, "optedIn": on}]}}, token=token)  # fmt: skip
+        assert body["data"]["updateProfile"]["__typename"] == "Member"
+
+    await switch("PUSH", True)
+    await switch("PUSH", True)  # the same choice again: nothing new
+    await switch("SMS", True)  # no purpose behind SMS: nothing recorded
+    await switch("PUSH", False)
+    records = await ConsentRecord.filter(member_id=member.id).order_by("id")
+    assert [(r.purpose, r.granted, r.source, r.client) for r in records] == [
+        (Purpose.MARKETING_PUSH, True, ConsentSource.APP, "updateProfile"),
+        (Purpose.MARKETING_PUSH, False, ConsentSource.APP, "updateProfile")]  # fmt: skip
+    body = await gql(client, CONSENTS, token=token)
+    state = {c["purpose"]: c["granted"] for c in body["data"]["me"]["consents"]}
+    assert state["MARKETING_PUSH"] is False
