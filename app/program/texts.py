@@ -13,6 +13,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "nl": "Je verdient {rate} punten per besteedde {currency}.",
         "es": "Ganas {rate} puntos por cada {currency} gastado.",
     },
+    "EARN_RATE_ONE": {
+        "en": "You earn 1 point per {currency} spent.",
+        "nl": "Je verdient 1 punt per besteedde {currency}.",
+        "es": "Ganas 1 punto por cada {currency} gastado.",
+    },
     "EARN_MINIMUM": {
         "en": "Purchases under {minimum} {currency} earn no points.",
         "nl": "Aankopen onder {minimum} {currency} leveren geen punten op.",
@@ -263,6 +268,11 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "nl": "Verdien {rate} punten voor elke {currency} die je besteedt.",
         "es": "Gana {rate} puntos por cada {currency} que gastes.",
     },
+    "BENEFIT_EARN_ONE": {
+        "en": "Earn 1 point for every {currency} you spend.",
+        "nl": "Verdien 1 punt voor elke {currency} die je besteedt.",
+        "es": "Gana 1 punto por cada {currency} que gastes.",
+    },
     "BENEFIT_WELCOME": {
         "en": "{points} points welcome gift.",
         "nl": "{points} punten welkomstcadeau.",
@@ -302,6 +312,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
 
 
 def sentence(key: str, locale: str, **params: object) -> str:
-    """The template `key` in `locale` (English if missing), filled in."""
+    """The template `key` in `locale` (English if missing), filled in; `key_ONE` instead
+    when there is one and the rate is exactly 1 ("1 point", not "1 points")."""
+    if str(params.get("rate")) == "1" and f"{key}_ONE" in TEMPLATES:
+        key = f"{key}_ONE"
     texts = TEMPLATES[key]
     return (texts.get(locale) or texts[DEFAULT_LOCALE]).format(**params)

@@ -38,7 +38,7 @@ async def test_the_defaults_read_plainly_to_anyone(client):
     assert p["earning"]["currencies"][0] == {
         "currency": "EUR", "pointsPerUnit": "1", "minimumSpend": 0
     }  # fmt: skip
-    assert "You earn 1 points per EUR spent." in p["earning"]["sentences"]
+    assert "You earn 1 point per EUR spent." in p["earning"]["sentences"]
     assert "Points are rounded down to whole points." in p["earning"]["sentences"]
     assert p["expiry"] == {
         "mode": "MONTHS_AFTER_EARNING", "months": 12,
@@ -133,4 +133,4 @@ async def test_a_member_reads_the_terms_in_their_own_language(client, member):
     _, _, token = await member(locale="es")
     p = await _program(client, "nl", token=token)  # the profile wins over the header
     assert p["locale"] == "es"
-    assert p["earning"]["sentences"][0] == "Ganas 1 puntos por cada EUR gastado."
+    assert p["earning"]["sentences"][0] == "Ganas 1 punto por cada EUR gastado."
