@@ -11,7 +11,7 @@ JSON endpoint served by the same uvicorn worker, measured in the same run, on re
 - Home query, per connection its own member: `me` with balance (and what expires) and tier
   (current, next, progress), the first 20 offers ranked for the member, and the first 10
   posts of the group's feed with author, comment count, reactions and the member's own
-  reaction. (The inbox joins it when messaging exists.)
+  reaction, and the first 10 messages of the member's inbox with the unread count.
 - Target: home req/s >= 5% of the ceiling's. Exit status 1 if any request failed.
 """
 
@@ -45,7 +45,9 @@ HOME = """query Home($group: ID!) {
   me { id displayName
     balance { available pending lifetime expiring { points expiresAt } }
     tier { current { code name } next { code name }
-           progress { value target remaining unit deadline } retainBy } }
+           progress { value target remaining unit deadline } retainBy }
+    inbox(first: 10) { unreadCount edges { node { id category title body deepLink read
+                                                   createdAt } } } }
   offers(first: 20) { edges { node { id kind title earlyAccess activated usesLeft
                                      bonusMultiplier memberPrice currency } } }
   feed(groupId: $group, first: 10) { edges { node { id text createdAt author { displayName }
@@ -68,6 +70,7 @@ async def seed(url: str, connections: int) -> tuple[list[str], str]:
     from app.earning import service as earning
     from app.earning.rules import Line
     from app.members.models import Member
+    from app.messaging.models import InboxMessage, MessageCategory
     from app.offers.models import Offer, OfferKind
     from app.segments.rules import Segment
     from app.tiers import service as tiers
@@ -139,6 +142,10 @@ async def seed(url: str, connections: int) -> tuple[list[str], str]:
                     lines=[Line(1_000, category="coffee")] if k == 0 else [],
                 )  # fmt: skip
             await community.join(group_id=groups[0].id, member_id=member_id)
+            await InboxMessage.bulk_create([InboxMessage(
+                member_id=member_id, category=MessageCategory.MARKETING, title=f"News {n}",
+                body="Something for you this week.", deep_link="app://offers",
+                read_at=now if n % 3 else None) for n in range(20)])  # fmt: skip
             member = await Member.get(id=member_id)
             session = await _open_session(member, ClientInfo(address="bench", user_agent="bench"))
             tokens.append(session.access_token)
@@ -246,7 +253,7 @@ def main() -> int:
     print(f"note: the load generator runs on the same {os.cpu_count()} cores as the server")
     rps = {}
     for label, key in (("ceiling  GET /ceiling (plain Starlette JSON, same worker)", "ceiling"),
-                       ("home     me + balance + tier, 20 offers, 10 feed posts", "home")):  # fmt: skip
+                       ("home     me + balance + tier + 10 inbox, 20 offers, 10 posts", "home")):  # fmt: skip
         t = results[key]
         ms = sorted(x * 1000 for x in t.latencies)
         rps[key] = len(ms) / t.elapsed if t.elapsed else 0.0
