@@ -7,7 +7,7 @@ from strawberry.types import Info
 
 from app.analytics import service
 from app.analytics import types as T
-from app.errors import CampaignNotFound, Forbidden
+from app.errors import CampaignNotFound
 from app.graphql.context import Context
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id
@@ -16,27 +16,13 @@ from app.members.models import Role
 ANALYSTS = (Role.ADMIN, Role.MARKETER)
 
 
-class IsAnalyst(IsStaff):
-    """Admins and marketers. An integration client is signed in but is nobody's staff:
-    FORBIDDEN, where IsStaff alone would answer UNAUTHENTICATED (it looks for a member)."""
-
-    def __init__(self):
-        super().__init__(*ANALYSTS)
-
-    async def has_permission(self, source, info: Info, **kwargs) -> bool:
-        principal = await info.context.principal()
-        if principal is not None and principal.kind == "client":
-            raise Forbidden()
-        return await super().has_permission(source, info, **kwargs)
-
-
 @strawberry.type
 class AnalyticsQuery:
     @strawberry.field(
         description="Admins and marketers: the program's figures for [from, to) (UTC, at most "
         "3 years). Each figure is computed only when selected. A reversed or too long range "
         "is a BAD_USER_INPUT error.",
-        extensions=allow(IsAnalyst()),
+        extensions=allow(IsStaff(*ANALYSTS)),
     )
     async def program_analytics(
         self,
@@ -50,7 +36,7 @@ class AnalyticsQuery:
     @strawberry.field(
         description="Admins and marketers: a campaign's recipients vs its control group over "
         "`windowDays` (1-90) after launch; null for an unknown campaign.",
-        extensions=allow(IsAnalyst()),
+        extensions=allow(IsStaff(*ANALYSTS)),
     )
     async def campaign_uplift(
         self, info: Info[Context, None], campaign_id: relay.GlobalID, window_days: int = 14

@@ -108,6 +108,9 @@ class Context:
         return principal, member
 
     async def require_staff(self, *roles: Role) -> Member:
+        principal = await self.principal()
+        if principal is not None and principal.kind == "client":
+            raise Forbidden()  # signed in, as an integration: nobody's staff
         _, member = await self.require_member()
         if member.role == Role.MEMBER or (roles and member.role not in roles):
             raise Forbidden()
