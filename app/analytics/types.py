@@ -234,5 +234,5 @@ class ProgramAnalytics:
                       "first): recipients vs control group over `windowDays` after launch.")  # fmt: skip
     async def campaigns(self, window_days: int = 14) -> list[CampaignUplift]:
         ids = await service.campaigns_launched(start=self.start, end=self.end)
-        return [CampaignUplift.from_service(await service.campaign_uplift(
-                    campaign_id=i, window_days=window_days)) for i in ids]  # fmt: skip
+        uplifts = await service.campaign_uplifts(campaign_ids=ids, window_days=window_days)
+        return [CampaignUplift.from_service(u) for u in uplifts]

@@ -324,3 +324,13 @@ async def test_campaign_uplift_by_id(client):
     }  # fmt: skip
     missing = await gql(client, query, {"id": to_base64("Campaign", 999_999)}, token=token)
     assert missing["data"]["campaignUplift"] is None
+
+
+async def test_the_dashboards_campaign_list_agrees_with_each_campaign_alone(app):
+    now = ledger.now()
+    _, _, _, _, campaign, _ = await _seed(now, now - dt.timedelta(days=7))
+    for days in (1, 7, 90):  # windows that end before, among and after the purchases
+        (together,) = await analytics.campaign_uplifts(campaign_ids=[campaign.id, 999_999],
+                                                     window_days=days)  # fmt: skip
+        alone = await analytics.campaign_uplift(campaign_id=campaign.id, window_days=days)
+        assert together == alone
