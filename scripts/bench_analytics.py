@@ -31,9 +31,16 @@ import json
 import os
 import sys
 import time
-import uuid
 
-from bench_api import PG, _admin, _free_port, _pct, start_server, stop, wait_for_health
+from bench_api import (
+    _free_port,
+    _pct,
+    create_scratch_database,
+    drop_scratch_database,
+    start_server,
+    stop,
+    wait_for_health,
+)
 
 MEMBERS, TRANSACTIONS, REWARDS, TIER_CHANGES, RECIPIENTS = (
     100_000, 1_000_000, 20, 50_000, 20_000,
@@ -270,11 +277,9 @@ def main() -> int:
     from app.schema_history import apply_migrations
     from app.settings import Settings, configure
 
-    name = f"loyalty_bench_{uuid.uuid4().hex[:10]}"
-    url = f"{PG}/{name}"
+    name, url = create_scratch_database()
     env = {**os.environ, "DATABASE_URL": url, "LOYALTY_ENV": "test", "LOG_LEVEL": "WARNING",
            "WORKER_INTERVAL": "0", "ACCESS_TOKEN_TTL": "3600"}  # fmt: skip
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     server = None
     try:
         settings = configure(Settings.from_env(env))
@@ -296,7 +301,7 @@ def main() -> int:
             if args.keep:
                 print(f"kept: {url}")
             else:
-                asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                drop_scratch_database(name)
     print(f"scripts/bench analytics: 1 uvicorn worker, PostgreSQL; seeded {MEMBERS:,} members, "
           f"{TRANSACTIONS:,} transactions, {out['postings']:,} postings in {seeded:.0f} s; "
           f"{args.requests} sequential requests per target after {args.warmup} warm-up")  # fmt: skip

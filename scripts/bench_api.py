@@ -87,6 +87,26 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
 # ---- database -----------------------------------------------------------------------------
 
 
+def load_runner() -> Callable:
+    """uvloop's run when installed (as uvicorn uses it), else asyncio's."""
+    try:
+        import uvloop
+    except ImportError:
+        return asyncio.run
+    return uvloop.run
+
+
+def create_scratch_database(prefix: str = "loyalty_bench") -> tuple[str, str]:
+    """A fresh database for one run: (name, URL). Drop it with `drop_scratch_database`."""
+    name = f"{prefix}_{uuid.uuid4().hex[:10]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    return name, f"{PG}/{name}"
+
+
+def drop_scratch_database(name: str) -> None:
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
 async def _admin(sql: str) -> None:
     import asyncpg
 
@@ -414,10 +434,9 @@ def main() -> int:
     from app.schema_history import apply_migrations
     from app.settings import Settings
 
-    name = f"loyalty_bench_{uuid.uuid4().hex[:10]}"
-    url = f"{PG}/{name}{os.environ.get('BENCH_DATABASE_PARAMS', '')}"
+    name, url = create_scratch_database()
+    url += os.environ.get("BENCH_DATABASE_PARAMS", "")
     env = {**os.environ, "DATABASE_URL": url, "LOYALTY_ENV": "test", "LOG_LEVEL": "WARNING"}
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     server = None
     try:
         asyncio.run(apply_migrations(Settings.from_env(env)))
@@ -425,12 +444,7 @@ def main() -> int:
         server = start_server(port, env)
         wait_for_health(server, port)
         token = sign_up(port)
-        try:
-            import uvloop
-
-            runner = uvloop.run
-        except ImportError:
-            runner = asyncio.run
+        runner = load_runner()
         results = runner(
             run_load(
                 port,
@@ -449,7 +463,7 @@ def main() -> int:
             if server is not None:
                 stop(server)
         finally:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_scratch_database(name)
     return report(results, args)
 
 

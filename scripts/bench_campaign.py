@@ -27,10 +27,9 @@ import resource
 import sys
 import tempfile
 import time
-import uuid
 from pathlib import Path
 
-from bench_api import PG, _admin
+from bench_api import create_scratch_database, drop_scratch_database, load_runner
 
 ROOT = Path(__file__).resolve().parents[1]
 FCM_QUOTA_PER_S = 600_000 / 60
@@ -167,9 +166,7 @@ def main() -> int:
     from tests.fake_fcm import service_account
     from tests.fake_fcm import start as start_fake
 
-    name = f"loyalty_bench_{uuid.uuid4().hex[:10]}"
-    url = f"{PG}/{name}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    name, url = create_scratch_database()
     fake = None
     try:
         with tempfile.TemporaryDirectory() as scratch:
@@ -180,18 +177,13 @@ def main() -> int:
                    "FCM_ENDPOINT": fcm}  # fmt: skip
             settings = configure(Settings.from_env(env))
             asyncio.run(apply_migrations(settings))
-            try:
-                import uvloop
-
-                runner = uvloop.run
-            except ImportError:
-                runner = asyncio.run
+            runner = load_runner()
             r = runner(bench(url, fcm, args.members))
     finally:
         if fake is not None:
             fake.terminate()
             fake.wait(10)
-        asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        drop_scratch_database(name)
 
     rate = r["sent"] / r["seconds"]
     ceiling = r["ceiling"]

@@ -25,16 +25,16 @@ import os
 import random
 import sys
 import time
-import uuid
 
 from bench_api import (
-    PG,
     RawLoad,
     Tally,
-    _admin,
     _free_port,
     _pct,
+    create_scratch_database,
+    drop_scratch_database,
     http_request,
+    load_runner,
     start_server,
     stop,
     wait_for_health,
@@ -215,11 +215,9 @@ def main() -> int:
     from app.schema_history import apply_migrations
     from app.settings import Settings, configure
 
-    name = f"loyalty_bench_{uuid.uuid4().hex[:10]}"
-    url = f"{PG}/{name}"
+    name, url = create_scratch_database()
     env = {**os.environ, "DATABASE_URL": url, "LOYALTY_ENV": "test", "LOG_LEVEL": "WARNING",
            "WORKER_INTERVAL": "0", "ACCESS_TOKEN_TTL": "3600"}  # fmt: skip
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     server = None
     try:
         settings = configure(Settings.from_env(env))
@@ -230,12 +228,7 @@ def main() -> int:
         port = _free_port()
         server = start_server(port, env)
         wait_for_health(server, port)
-        try:
-            import uvloop
-
-            runner = uvloop.run
-        except ImportError:
-            runner = asyncio.run
+        runner = load_runner()
         results = runner(run(port, tokens, group, seconds=args.seconds, warmup=args.warmup,
                              rounds=args.rounds))  # fmt: skip
         if server.poll() is not None:
@@ -245,7 +238,7 @@ def main() -> int:
             if server is not None:
                 stop(server)
         finally:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_scratch_database(name)
     print(f"scripts/bench home: 1 uvicorn worker, PostgreSQL, {args.concurrency} keep-alive "
           f"connections (one member each), {args.seconds:g} s per target in {args.rounds} "
           f"alternating rounds after {args.warmup:g} s warm-up; seeded {MEMBERS} members, "

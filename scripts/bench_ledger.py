@@ -58,7 +58,9 @@ from bench_api import (
     _admin,
     _free_port,
     _pct,
+    drop_scratch_database,
     http_request,
+    load_runner,
     start_server,
     stop,
     wait_for_health,
@@ -458,12 +460,7 @@ def main() -> int:
         for server, port in zip(servers, ports, strict=True):
             wait_for_health(server, port)
         token = client_token(ports[0], client_id, secret)
-        try:
-            import uvloop
-
-            runner = uvloop.run
-        except ImportError:
-            runner = asyncio.run
+        runner = load_runner()
         seen = Seen()
         results = runner(
             run_load(ports, token, members, seconds=args.seconds, warmup=args.warmup, seen=seen)
@@ -482,9 +479,9 @@ def main() -> int:
                 stop(server)
         finally:
             try:
-                asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+                drop_scratch_database(name)
             finally:
-                asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{reference}" WITH (FORCE)'))
+                drop_scratch_database(reference)
     outcome = Outcome(
         results, tps, command, problems, ledger_ok, ledger,
         acked=sum(len(v) for v in seen.acked.values()),

@@ -30,17 +30,17 @@ import asyncio
 import json
 import os
 import sys
-import uuid
 from dataclasses import dataclass
 
 import bench_ledger as L
 from bench_api import (
-    PG,
     RawLoad,
-    _admin,
     _free_port,
     _pct,
+    create_scratch_database,
+    drop_scratch_database,
     http_request,
+    load_runner,
     start_server,
     stop,
     wait_for_health,
@@ -268,11 +268,9 @@ def main() -> int:
     from app.schema_history import apply_migrations
     from app.settings import Settings, configure
 
-    name = f"loyalty_bench_{uuid.uuid4().hex[:10]}"
-    url = f"{PG}/{name}"
+    name, url = create_scratch_database()
     env = {**os.environ, "DATABASE_URL": url, "LOYALTY_ENV": "test", "LOG_LEVEL": "WARNING",
            "WORKER_INTERVAL": "0", "ACCESS_TOKEN_TTL": "3600"}  # fmt: skip
-    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
     servers: list = []
     try:
         configure(Settings.from_env(env))
@@ -283,12 +281,7 @@ def main() -> int:
         for server, port in zip(servers, ports, strict=True):
             wait_for_health(server, port)
         till = L.client_token(ports[0], client_id, secret)
-        try:
-            import uvloop
-
-            runner = uvloop.run
-        except ImportError:
-            runner = asyncio.run
+        runner = load_runner()
         seen = L.Seen()
         results, _ = runner(
             run_load(ports, member_tokens, reward, till, seconds=args.seconds,
@@ -305,7 +298,7 @@ def main() -> int:
             for server in servers:
                 stop(server)
         finally:
-            asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            drop_scratch_database(name)
     return report(Outcome(results, problems, ledger_ok, ledger), args)
 
 
