@@ -46,6 +46,12 @@ def _param(tx: Transaction) -> str:
     return "$1" if tx.connection.capabilities.dialect == "postgres" else "?"
 
 
+# Hand-written, as the lock above: every movement ends with it.
+_FLUSH_SQL = (
+    'UPDATE "member_balance" SET "available" = {0}, "pending" = {1}, "lifetime" = {2}, '
+    '"updated_at" = {3} WHERE "member_id" = {4}'
+)
+
 _POSTINGS_SQL = (
     'INSERT INTO "points_posting" ("transaction_id", "member_id", "account", "amount") VALUES '
 )
@@ -339,10 +345,11 @@ class MemberBook:
 
     async def _flush(self) -> None:
         if self.written:
-            await MemberBalance.filter(member_id=self.member_id).using_db(
-                self.tx.connection
-            ).update(available=self.available, pending=self.pending, lifetime=self.lifetime,
-                     updated_at=now())  # fmt: skip
+            conn = self.tx.connection
+            await conn.execute_query(
+                _FLUSH_SQL.format(*placeholders(conn, 5)),
+                [self.available, self.pending, self.lifetime, now(), self.member_id],
+            )
 
 
 # Called with each book that moved points, before its balance is written back, inside the

@@ -2,7 +2,7 @@
 
 import copy
 
-from strawberry.relay import from_base64
+from strawberry.relay import from_base64, to_base64
 
 from app.earning import config
 from app.earning.models import MultiplierTarget
@@ -153,6 +153,13 @@ async def test_bad_input_is_typed_and_writes_nothing(client):
         assert {"field": field, "code": code} in result["fields"], (change, result)
     unknown = await _record(client, till, purchase_input("TWVtYmVyOjk5OTk5", "bad-2"))
     assert unknown["__typename"] == "MemberNotFound"
+    huge = to_base64("Member", 10**20)  # no bigint holds it: unknown, not a server error
+    assert (await _record(client, till, purchase_input(huge, "bad-2")))["__typename"] == (
+        "MemberNotFound"
+    )
+    by_ref = copy.deepcopy(purchase_input(gid, "bad-2"))
+    by_ref["member"] = {"externalRef": "crm-nobody"}
+    assert (await _record(client, till, by_ref))["__typename"] == "MemberNotFound"
     by_card = copy.deepcopy(purchase_input(gid, "bad-3"))
     by_card["member"] = {"cardNumber": "0000000000000000"}
     assert (await _record(client, till, by_card))["__typename"] == "MemberNotFound"
