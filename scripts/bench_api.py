@@ -67,7 +67,10 @@ def server_app():
     return app
 
 
-def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
+def start_server(
+    port: int, env: dict[str, str], factory: str = "bench_api:server_app"
+) -> subprocess.Popen:
+    """One single-worker uvicorn serving `factory` (module:function in scripts/)."""
     # Choose the uvicorn protocol implementation that is installed (httptools, else h11).
     try:
         import httptools  # noqa: F401
@@ -76,7 +79,7 @@ def start_server(port: int, env: dict[str, str]) -> subprocess.Popen:
     except ImportError:
         http = "h11"
     command = [
-        sys.executable, "-m", "uvicorn", "--factory", "bench_api:server_app",
+        sys.executable, "-m", "uvicorn", "--factory", factory,
         "--app-dir", str(ROOT / "scripts"), "--host", HOST, "--port", str(port),
         "--workers", "1", "--loop", "auto", "--http", http,
         "--no-access-log", "--log-level", "warning",

@@ -18,6 +18,11 @@ lost or earned twice.
   queue on that one member's book. Only `__typename == "PurchaseRecorded"` counts as a
   success; req/s counts successes. On a 2-core machine the load generator shares the CPU with
   the server, which lowers the figures.
+- Floor: the same distinct-members requests, after the real run, to servers whose purchase
+  service is replaced by an in-memory answer (`bench_ledger:floor_app`): HTTP, GraphQL
+  parsing, validation and execution, the client's authentication (its one query) and the
+  answer's serialisation, nothing written. No implementation of recordPurchase on this
+  stack can be faster; its ratio to pgbench is printed beside the real one.
 - Reference: `pgbench -i -s 10` into a second scratch database (`loyalty_pgbench_<random>`,
   dropped at the end), then `pgbench -c N -j 2 -T <seconds> -n` (built-in TPC-B-like), with
   the API server stopped. Target: distinct-members req/s >= 25% of pgbench tps.
@@ -37,6 +42,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -212,12 +218,12 @@ async def run_load(
     seconds: float,
     warmup: float,
     seen: Seen,
+    hot: bool = True,
 ) -> dict[str, Tally]:
     load = RawLoad(port, len(members))
-    runs = {
-        "distinct": members,  # connection i -> member i
-        "hot": [members[0]] * len(members),  # every connection -> one member
-    }
+    runs = {"distinct": members}  # connection i -> member i
+    if hot:
+        runs["hot"] = [members[0]] * len(members)  # every connection -> one member
     results = {}
     for n, (name, targets) in enumerate(runs.items()):
         if warmup > 0:  # connections, caches, the database pool; not counted
@@ -233,6 +239,38 @@ async def run_load(
         results[name] = await _measure(load, streams, seconds)
     await load.close()
     return results
+
+
+def floor_app():
+    """uvicorn factory (`bench_ledger:floor_app`): the real app, its purchase service
+    replaced by an in-memory answer of the same shape. Everything else a request costs
+    still runs: HTTP, GraphQL, the client's authentication, the result's serialisation."""
+    import itertools
+
+    from app.earning import service
+    from app.earning.models import Purchase
+    from app.ledger.models import Kind, PointsTransaction
+
+    ids = itertools.count(1)
+    steps = [{"rule": "RULE_BASE", "points": 25, "params": {"rate": "1", "currency": "EUR"}}]
+
+    async def answer(*, member, source, external_id, amount, currency, occurred_at, store,
+                     lines, **_) -> service.Recorded:  # fmt: skip
+        i, at = next(ids), dt.datetime.now(dt.UTC)
+        txn = PointsTransaction(
+            id=i, member_id=member.member_id, kind=Kind.PURCHASE, points=25, available_delta=25,
+            pending_delta=0, explanation=steps, created_at=at,
+        )  # fmt: skip
+        purchase = Purchase(
+            id=i, member_id=member.member_id, source=source, external_id=external_id,
+            amount=amount, currency=currency, occurred_at=occurred_at, store=store,
+            lines=[dataclasses.asdict(line) for line in lines], points_earned=25,
+            transaction_id=i, created_at=at,
+        )  # fmt: skip
+        return service.Recorded(i, i, False, (purchase, txn))
+
+    service.record_purchase = answer
+    return bench_api.server_app()
 
 
 # ---- set-up -------------------------------------------------------------------------------
@@ -374,6 +412,7 @@ def pgbench(name: str, seconds: int, clients: int) -> tuple[float, str]:
 @dataclass
 class Outcome:
     results: dict[str, Tally]
+    floor: Tally
     tps: float
     pgbench: str
     problems: list[str]
@@ -408,9 +447,22 @@ def report(o: Outcome, args: argparse.Namespace) -> int:
         )
         for sample in t.samples:
             print(f"  error: {sample}")
+    f = o.floor
+    ms = sorted(x * 1000 for x in f.latencies)
+    floor = f.ok / f.elapsed if f.elapsed else 0.0
+    print(
+        f"floor    the distinct requests answered in memory (HTTP, GraphQL, client auth; "
+        f"nothing written)\n  requests={len(ms)} ok={f.ok} errors={f.errors} "
+        f"req/s={floor:.0f} p50={_pct(ms, 0.50):.2f} ms p99={_pct(ms, 0.99):.2f} ms"
+    )
+    for sample in f.samples:
+        print(f"  error: {sample}")
     print(f"pgbench  TPC-B-like, scale {PGBENCH_SCALE}, {o.pgbench}\n  tps={o.tps:.0f}")
     ratio = rps["distinct"] / o.tps if o.tps else 0.0
     print(f"ratio distinct/pgbench: {ratio * 100:.1f}%")
+    if o.tps and floor:
+        print(f"ratio floor/pgbench: {floor / o.tps * 100:.1f}% (no implementation on this "
+              f"stack and machine passes this); distinct/floor: {rps['distinct'] / floor * 100:.1f}%")  # fmt: skip
     print(f"target: >= 25% of pgbench tps: {'PASS' if ratio >= 0.25 else 'FAIL'}")
     doubt = f", {o.in_doubt} sent without an answer" if o.in_doubt else ""
     verdict = "OK" if not o.problems else f"FAIL ({len(o.problems)} problem(s))"
@@ -418,7 +470,7 @@ def report(o: Outcome, args: argparse.Namespace) -> int:
     for problem in o.problems[:10]:
         print(f"  {problem}")
     print(f"loyalty ledger-check: {'OK' if o.ledger_ok else 'FAIL'} ({o.ledger})")
-    errors = any(t.errors for t in o.results.values())
+    errors = any(t.errors for t in (*o.results.values(), o.floor))
     return 1 if errors or o.problems or not o.ledger_ok else 0
 
 
@@ -471,6 +523,17 @@ def main() -> int:
             stop(server)  # nothing in flight while checking, nothing competing with pgbench
         problems = asyncio.run(verify(url, seen, members))
         ledger_ok, ledger = ledger_check(env)
+        floor_ports = [_free_port() for _ in range(args.workers)]
+        floors = [start_server(port, env, "bench_ledger:floor_app") for port in floor_ports]
+        servers.extend(floors)
+        for server, port in zip(floors, floor_ports, strict=True):
+            wait_for_health(server, port)
+        floor = runner(
+            run_load(floor_ports, token, members, seconds=args.seconds,
+                     warmup=args.warmup / 2, seen=Seen(), hot=False)
+        )["distinct"]  # fmt: skip
+        for server in floors:
+            stop(server)
         asyncio.run(_admin(f'CREATE DATABASE "{reference}"'))
         tps, command = pgbench(reference, args.seconds, args.concurrency)
     finally:
@@ -483,7 +546,7 @@ def main() -> int:
             finally:
                 drop_scratch_database(reference)
     outcome = Outcome(
-        results, tps, command, problems, ledger_ok, ledger,
+        results, floor, tps, command, problems, ledger_ok, ledger,
         acked=sum(len(v) for v in seen.acked.values()),
         in_doubt=sum(len(v) for v in seen.in_doubt.values()),
     )  # fmt: skip
