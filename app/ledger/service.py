@@ -42,10 +42,6 @@ _LOCK_SQL = (
 )
 
 
-def _param(tx: Transaction) -> str:
-    return "$1" if tx.connection.capabilities.dialect == "postgres" else "?"
-
-
 # Hand-written, as the lock above: every movement ends with it.
 _FLUSH_SQL = (
     'UPDATE "member_balance" SET "available" = {0}, "pending" = {1}, "lifetime" = {2}, '
@@ -391,7 +387,8 @@ async def member_book(*, member_id: int) -> AsyncIterator[MemberBook]:
 
 
 async def _open_book(tx: Transaction, member_id: int) -> MemberBook:
-    rows = await tx.connection.execute_query_dict(_LOCK_SQL.format(_param(tx)), [member_id])
+    conn = tx.connection
+    rows = await conn.execute_query_dict(_LOCK_SQL.format(*placeholders(conn, 1)), [member_id])
     row = rows[0]
     return MemberBook(tx, member_id, row["available"], row["pending"], row["lifetime"],
                       bool(row["closed"]))  # fmt: skip
