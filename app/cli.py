@@ -62,7 +62,7 @@ def cmd_serve(args: argparse.Namespace) -> None:
         host=host,
         port=port,
         log_level=settings.log_level.lower(),
-        proxy_headers=settings.trust_forwarded_for,
+        proxy_headers=False,  # the app reads X-Forwarded-For itself (TRUSTED_PROXIES)
         ws="websockets-sansio",
     )
 

@@ -94,6 +94,56 @@ def _fcm_endpoint(raw: str | None) -> str | None:
     return raw.strip().rstrip("/")
 
 
+def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
+    """A comma-separated list of IP addresses or CIDR networks, each checked now."""
+    import ipaddress
+
+    out: list[str] = []
+    for part in env.get(name, "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        try:
+            out.append(str(ipaddress.ip_network(part, strict=False)))
+        except ValueError:
+            raise SettingsError(f"{name}: {part!r} is not an IP address or CIDR network") from None
+    return tuple(out)
+
+
+def _amounts(env: Mapping[str, str], name: str) -> dict[str, int]:
+    """`EUR:1000000,JPY:100000000`: a maximum in minor units per ISO currency code."""
+    out: dict[str, int] = {}
+    for part in env.get(name, "").split(","):
+        part = part.strip()
+        if not part:
+            continue
+        code, sep, raw = part.partition(":")
+        code = code.strip().upper()
+        if not sep or len(code) != 3 or not code.isalpha() or not raw.strip().isdigit():
+            raise SettingsError(f"{name} must look like 'EUR:1000000,JPY:100000000'")
+        out[code] = int(raw)
+    return out
+
+
+def _base_url(raw: str | None) -> str | None:
+    if not raw or not raw.strip():
+        return None
+    raw = raw.strip().rstrip("/")
+    if not raw.startswith(("http://", "https://")) or "@" in raw or "?" in raw or "#" in raw:
+        raise SettingsError(
+            "PUBLIC_BASE_URL must be an http:// or https:// URL without user, query or fragment"
+        )
+    return raw
+
+
+def _trusted_proxies(env: Mapping[str, str]) -> tuple[str, ...]:
+    if env.get("TRUST_FORWARDED_FOR"):
+        raise SettingsError(
+            "TRUST_FORWARDED_FOR is gone: list your proxies in TRUSTED_PROXIES (IPs or CIDRs)"
+        )
+    return _networks(env, "TRUSTED_PROXIES")
+
+
 @dataclass(frozen=True)
 class Settings:
     environment: str = "development"
@@ -129,7 +179,12 @@ class Settings:
     login_max_failures_per_address: int = 30
     login_window_seconds: int = 15 * 60
     login_lockout_seconds: int = 15 * 60
-    trust_forwarded_for: bool = False
+    # Proxies (IPs or CIDRs) whose X-Forwarded-For is believed; the client address is the
+    # rightmost entry that is not one of them. Empty: the socket's peer is the client.
+    trusted_proxies: tuple[str, ...] = ()
+    # Sign-ups per client address per window.
+    signup_max_per_address: int = 10
+    signup_window_seconds: int = 3600
 
     graphiql: bool = True
     introspection: bool = True
@@ -138,6 +193,29 @@ class Settings:
     max_tokens: int = 2000
     max_aliases: int = 20
     max_body_bytes: int = 1_000_000
+    # Estimated cost of one operation (list fields weighted by `first`), fragments and
+    # fragment spreads per document, and the wall-clock budget of one execution.
+    max_query_cost: int = 20_000
+    max_fragments: int = 50
+    max_fragment_spreads: int = 200
+    execution_timeout_seconds: float = 10.0
+    # Where links in mail and exports point (never the request's Host header).
+    public_base_url: str | None = None
+    # Separation of duties: an adjustment of more points than this (either sign) waits for a
+    # second admin's approval (0 = never); the largest purchase a till may record, in minor
+    # units, per currency ("*" for any other currency).
+    adjustment_approval_points: int = 10_000
+    max_purchase_amounts: dict[str, int] = field(default_factory=lambda: {"*": 1_000_000})
+    # Private networks (CIDRs) webhook endpoints may point at, for on-premise CRMs.
+    webhook_allowed_networks: tuple[str, ...] = ()
+    # Database pool and waits: connections per process, how long a request waits for one,
+    # how long a ledger lock is waited for, the longest statement, and the Retry-After sent
+    # while the database is unavailable.
+    database_pool_size: int = 10
+    database_pool_timeout_seconds: float = 5.0
+    lock_timeout_ms: int = 3000
+    statement_timeout_ms: int = 30_000
+    retry_after_seconds: int = 5
     cors_origins: tuple[str, ...] = ()
     # Outbound webhooks: an endpoint failing this many deliveries in a row is switched off.
     webhook_disable_after: int = 10
@@ -150,6 +228,15 @@ class Settings:
     @property
     def is_production(self) -> bool:
         return self.environment == "production"
+
+    @property
+    def base_url(self) -> str:
+        """PUBLIC_BASE_URL, else this server's own address (development and tests)."""
+        return self.public_base_url or f"http://{self.host}:{self.port}"
+
+    def max_purchase_amount(self, currency: str) -> int:
+        amounts = self.max_purchase_amounts
+        return amounts.get(currency.upper(), amounts.get("*", 1_000_000))
 
     @property
     def dialect(self) -> str:
@@ -210,7 +297,9 @@ class Settings:
             ),
             login_window_seconds=_int(env, "LOGIN_WINDOW_SECONDS", 900, minimum=1),
             login_lockout_seconds=_int(env, "LOGIN_LOCKOUT_SECONDS", 900, minimum=1),
-            trust_forwarded_for=_bool(env, "TRUST_FORWARDED_FOR", False),
+            trusted_proxies=_trusted_proxies(env),
+            signup_max_per_address=_int(env, "SIGNUP_MAX_PER_ADDRESS", 10, minimum=1),
+            signup_window_seconds=_int(env, "SIGNUP_WINDOW_SECONDS", 3600, minimum=1),
             graphiql=_bool(env, "GRAPHIQL", not production),
             introspection=_bool(env, "GRAPHQL_INTROSPECTION", not production),
             field_suggestions=_bool(env, "GRAPHQL_FIELD_SUGGESTIONS", not production),
@@ -218,6 +307,23 @@ class Settings:
             max_tokens=_int(env, "GRAPHQL_MAX_TOKENS", 2000, minimum=10),
             max_aliases=_int(env, "GRAPHQL_MAX_ALIASES", 20, minimum=1),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", 1_000_000, minimum=1024),
+            max_query_cost=_int(env, "GRAPHQL_MAX_COST", 20_000, minimum=10),
+            max_fragments=_int(env, "GRAPHQL_MAX_FRAGMENTS", 50, minimum=1),
+            max_fragment_spreads=_int(env, "GRAPHQL_MAX_FRAGMENT_SPREADS", 200, minimum=1),
+            execution_timeout_seconds=_int(env, "GRAPHQL_TIMEOUT_MS", 10_000, minimum=100) / 1000,
+            public_base_url=_base_url(env.get("PUBLIC_BASE_URL")),
+            adjustment_approval_points=_int(env, "ADJUSTMENT_APPROVAL_POINTS", 10_000),
+            max_purchase_amounts={
+                "*": _int(env, "MAX_PURCHASE_AMOUNT", 1_000_000, minimum=1),
+                **_amounts(env, "MAX_PURCHASE_AMOUNTS"),
+            },
+            webhook_allowed_networks=_networks(env, "WEBHOOK_ALLOWED_NETWORKS"),
+            database_pool_size=_int(env, "DATABASE_POOL_SIZE", 10, minimum=1),
+            database_pool_timeout_seconds=_int(env, "DATABASE_POOL_TIMEOUT_MS", 5000, minimum=100)
+            / 1000,
+            lock_timeout_ms=_int(env, "LOCK_TIMEOUT_MS", 3000, minimum=10),
+            statement_timeout_ms=_int(env, "STATEMENT_TIMEOUT_MS", 30_000, minimum=100),
+            retry_after_seconds=_int(env, "RETRY_AFTER_SECONDS", 5, minimum=1),
             cors_origins=tuple(
                 o.strip() for o in env.get("CORS_ORIGINS", "").split(",") if o.strip()
             ),
@@ -250,6 +356,10 @@ class Settings:
                 )
         if self.database_url == DEFAULT_DATABASE_URL:
             raise SettingsError("production needs an explicit DATABASE_URL")
+        if not self.public_base_url:
+            raise SettingsError(
+                "production needs PUBLIC_BASE_URL (links in mail and exports are built from it)"
+            )
 
     def sqlite_path(self) -> Path | None:
         if self.dialect != "sqlite":

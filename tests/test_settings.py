@@ -76,14 +76,46 @@ def test_refused_configurations(env, message):
     assert "\n" not in str(info.value)
 
 
+def test_edge_settings():
+    settings = Settings.from_env(
+        {
+            "TRUSTED_PROXIES": "10.0.0.1, 192.168.0.0/16",
+            "MAX_PURCHASE_AMOUNTS": "jpy:100000000",
+            "MAX_PURCHASE_AMOUNT": "500000",
+            "GRAPHQL_TIMEOUT_MS": "2500",
+            "WEBHOOK_ALLOWED_NETWORKS": "10.1.2.0/24",
+        }
+    )
+    assert settings.trusted_proxies == ("10.0.0.1/32", "192.168.0.0/16")
+    assert settings.max_purchase_amount("JPY") == 100_000_000
+    assert settings.max_purchase_amount("eur") == 500_000
+    assert settings.execution_timeout_seconds == 2.5
+    assert settings.webhook_allowed_networks == ("10.1.2.0/24",)
+    for env, message in [
+        ({"TRUSTED_PROXIES": "proxy.local"}, "TRUSTED_PROXIES"),
+        ({"TRUST_FORWARDED_FOR": "true"}, "TRUSTED_PROXIES"),
+        ({"MAX_PURCHASE_AMOUNTS": "EUR=5"}, "MAX_PURCHASE_AMOUNTS"),
+        ({"PUBLIC_BASE_URL": "https://u:p@x.example"}, "PUBLIC_BASE_URL"),
+        (
+            {"LOYALTY_ENV": "production", "DATABASE_URL": "postgres://db/x", "JWT_KEYS": STRONG},
+            "PUBLIC_BASE_URL",
+        ),
+    ]:
+        with pytest.raises(SettingsError) as info:
+            Settings.from_env(env)
+        assert message in str(info.value)
+
+
 def test_production_with_safe_settings():
     settings = Settings.from_env(
         {
             "LOYALTY_ENV": "production",
             "DATABASE_URL": "postgresql://db/x",
             "JWT_KEYS": STRONG + ",k0:" + "o" * 40,
+            "PUBLIC_BASE_URL": "https://loyalty.example.com/",
         }
     )
+    assert settings.base_url == "https://loyalty.example.com"
     assert not settings.graphiql and not settings.introspection and not settings.field_suggestions
     assert settings.database_url == "postgres://db/x"
     assert settings.jwt_active_kid == "k1"
@@ -107,6 +139,7 @@ def test_check_config_refuses_unreachable_database():
             "LOYALTY_ENV": "production",
             "JWT_KEYS": STRONG,
             "DATABASE_URL": "postgres://nobody:secret@127.0.0.1:1/none",
+            "PUBLIC_BASE_URL": "https://loyalty.example.com",
         },
     )
     assert result.returncode != 0

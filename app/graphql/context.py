@@ -26,11 +26,7 @@ def bearer_token(value: str | None) -> str | None:
 
 
 def client_address(connection: HTTPConnection, settings: Settings) -> str:
-    if settings.trust_forwarded_for:
-        forwarded = connection.headers.get("x-forwarded-for", "")
-        first = forwarded.split(",")[0].strip()
-        if first:
-            return first[:64]
+    # TODO(helper D): X-Forwarded-For read from the right through settings.trusted_proxies.
     return connection.client.host if connection.client else ""
 
 
