@@ -202,3 +202,42 @@ async def insert_rows(
         else:
             await conn.execute_query(sql, values)
     return out
+
+
+def failure_kind(exc: BaseException) -> str | None:
+    """What a database exception means for the caller: "unavailable" (the database is gone or
+    the pool had no connection in time), "busy" (a lock or statement timeout), else None.
+
+    The exception may be the driver's own or Tortoise's wrapper of it (`__cause__`)."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        kind = _failure_kind_of(current)
+        if kind is not None:
+            return kind
+        current = current.__cause__ or current.__context__
+    return None
+
+
+def _failure_kind_of(exc: BaseException) -> str | None:
+    sqlstate = getattr(exc, "sqlstate", None)
+    if isinstance(sqlstate, str):
+        if sqlstate in ("55P03", "57014"):  # lock_not_available, query_canceled (timeouts)
+            return "busy"
+        if sqlstate.startswith(("08", "57P")):  # connection exceptions, operator intervention
+            return "unavailable"
+    if isinstance(exc, ConnectionError | TimeoutError):
+        return "unavailable"
+    try:
+        import asyncpg
+    except ImportError:  # pragma: no cover - asyncpg is a dependency
+        return None
+    if isinstance(exc, asyncpg.exceptions.InterfaceError | asyncpg.CannotConnectNowError):
+        return "unavailable"
+    if isinstance(exc, OSError):
+        return "unavailable"
+    message = str(exc)
+    if "database is locked" in message:  # SQLite's busy timeout ran out
+        return "busy"
+    return None

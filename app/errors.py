@@ -314,3 +314,17 @@ class AccountAlreadyErased(DomainError):
     """The account was erased before; nothing was changed."""
 
     code = "ACCOUNT_ALREADY_ERASED"
+
+
+class ServiceUnavailable(DomainError):
+    """The database (or another dependency every request needs) cannot be reached now.
+    Nothing was changed; the same request, with the same idempotency key, may be retried."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+
+class Busy(DomainError):
+    """A lock the request needs was held longer than LOCK_TIMEOUT_MS (another request is
+    changing the same member). Nothing was changed; retrying is safe."""
+
+    code = "BUSY"
