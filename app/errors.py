@@ -328,3 +328,52 @@ class Busy(DomainError):
     changing the same member). Nothing was changed; retrying is safe."""
 
     code = "BUSY"
+
+
+class NotAMemberAccount(DomainError):
+    """The account named is a staff account: staff do not earn, spend or receive points."""
+
+    code = "NOT_A_MEMBER_ACCOUNT"
+
+
+class SelfAdjustmentForbidden(DomainError):
+    """Staff may not correct (or approve a correction of) their own account's points."""
+
+    code = "SELF_ADJUSTMENT_FORBIDDEN"
+
+
+class SelfApprovalForbidden(DomainError):
+    """An adjustment waiting for approval needs an admin other than the one who asked."""
+
+    code = "SELF_APPROVAL_FORBIDDEN"
+
+
+class AdjustmentNotFound(NotFound):
+    code = "ADJUSTMENT_NOT_FOUND"
+
+
+class AdjustmentAlreadyDecided(DomainError):
+    """The adjustment was approved or rejected already (`status`); nothing was changed."""
+
+    code = "ADJUSTMENT_ALREADY_DECIDED"
+
+    def __init__(self, *, status: str):
+        self.status = status
+        super().__init__(f"ADJUSTMENT_ALREADY_{status.upper()}")
+
+
+class ExecutionTimeout(DomainError):
+    """One operation ran longer than GRAPHQL_TIMEOUT_MS and was cancelled: the transaction it
+    had open rolled back; mutation fields that had finished before it stay done."""
+
+    code = "TIMEOUT"
+
+
+class OnePasswordCheckPerRequest(TooManyAttempts):
+    """A second sign-in, sign-up or password check in one request (aliases, or two such
+    mutations in one document): refused before any password is checked. Send it alone."""
+
+    code = "ONE_PASSWORD_CHECK_PER_REQUEST"
+
+    def __init__(self):
+        super().__init__(0)

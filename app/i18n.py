@@ -26,6 +26,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Het e-mailadres of wachtwoord is onjuist.",
         "es": "El correo electrónico o la contraseña no son correctos.",
     },
+    "ONE_PASSWORD_CHECK_PER_REQUEST": {
+        "en": "Only one sign-in, sign-up or password check is allowed per request. Send it on its own.",
+        "nl": "Per verzoek is maar één keer inloggen, registreren of wachtwoord controleren toegestaan. Stuur het apart.",
+        "es": "Solo se permite un inicio de sesión, registro o comprobación de contraseña por solicitud. Envíalo por separado.",
+    },
     "TOO_MANY_ATTEMPTS": {
         "en": "Too many attempts. Try again in {retry_after_seconds} seconds.",
         "nl": "Te veel pogingen. Probeer het over {retry_after_seconds} seconden opnieuw.",
@@ -45,6 +50,21 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Not found.",
         "nl": "Niet gevonden.",
         "es": "No encontrado.",
+    },
+    "SERVICE_UNAVAILABLE": {
+        "en": "The service is briefly unavailable. Nothing was changed; retrying the same request (with the same idempotency key) is safe.",
+        "nl": "De dienst is even niet beschikbaar. Er is niets gewijzigd; hetzelfde verzoek opnieuw versturen (met dezelfde idempotentiesleutel) is veilig.",
+        "es": "El servicio no está disponible por un momento. No se ha cambiado nada; es seguro repetir la misma solicitud (con la misma clave de idempotencia).",
+    },
+    "BUSY": {
+        "en": "This account is busy with another change. Nothing was changed; retrying the same request (with the same idempotency key) in a moment is safe.",
+        "nl": "Dit account is bezig met een andere wijziging. Er is niets gewijzigd; hetzelfde verzoek over een moment opnieuw versturen (met dezelfde idempotentiesleutel) is veilig.",
+        "es": "Esta cuenta está ocupada con otro cambio. No se ha cambiado nada; es seguro repetir la misma solicitud (con la misma clave de idempotencia) en un momento.",
+    },
+    "TIMEOUT": {
+        "en": "The request took longer than the server allows and was stopped. Changes still in progress were rolled back; retry mutations with the same idempotency key.",
+        "nl": "Het verzoek duurde langer dan de server toestaat en is gestopt. Wijzigingen die nog bezig waren zijn teruggedraaid; verstuur mutaties opnieuw met dezelfde idempotentiesleutel.",
+        "es": "La solicitud tardó más de lo que permite el servidor y se detuvo. Los cambios aún en curso se revirtieron; repite las mutaciones con la misma clave de idempotencia.",
     },
     "INTERNAL_SERVER_ERROR": {
         "en": "Something went wrong on our side. Please try again.",
@@ -96,6 +116,28 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This date is not possible.",
         "nl": "Deze datum is niet mogelijk.",
         "es": "Esta fecha no es posible.",
+    },
+    "URL_NOT_ALLOWED": {
+        "en": "Webhooks cannot be sent to {host}: it is, or resolves to, a loopback, private, "
+        "link-local, metadata or other internal address. A receiver on a private network "
+        "must be in WEBHOOK_ALLOWED_NETWORKS.",
+        "nl": "Webhooks kunnen niet naar {host}: dat is, of verwijst naar, een loopback-, "
+        "privé-, link-local-, metadata- of ander intern adres. Een ontvanger op een privénetwerk "
+        "moet in WEBHOOK_ALLOWED_NETWORKS staan.",
+        "es": "No se pueden enviar webhooks a {host}: es, o se resuelve en, una dirección de "
+        "loopback, privada, de enlace local, de metadatos u otra interna. Un receptor en una red "
+        "privada debe figurar en WEBHOOK_ALLOWED_NETWORKS.",
+    },
+    "URL_CREDENTIALS_NOT_ALLOWED": {
+        "en": "Must not contain a user name or password; receivers verify the signature instead.",
+        "nl": "Mag geen gebruikersnaam of wachtwoord bevatten; ontvangers controleren de "
+        "handtekening.",
+        "es": "No debe contener usuario ni contraseña; los receptores verifican la firma.",
+    },
+    "HTTPS_REQUIRED": {
+        "en": "Must be an https:// URL.",
+        "nl": "Moet een https://-URL zijn.",
+        "es": "Debe ser una URL https://.",
     },
     "INVALID_VALUE": {
         "en": "This value is not allowed.",
@@ -172,6 +214,36 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This time is in the future.",
         "nl": "Dit tijdstip ligt in de toekomst.",
         "es": "Esta hora está en el futuro.",
+    },
+    "NOT_A_MEMBER_ACCOUNT": {
+        "en": "This is a staff account: staff accounts do not earn or spend points.",
+        "nl": "Dit is een medewerkersaccount: daarmee spaar of besteed je geen punten.",
+        "es": "Es una cuenta de personal: las cuentas de personal no ganan ni gastan puntos.",
+    },
+    "SELF_ADJUSTMENT_FORBIDDEN": {
+        "en": "You cannot correct the points of your own account.",
+        "nl": "Je kunt de punten van je eigen account niet corrigeren.",
+        "es": "No puedes corregir los puntos de tu propia cuenta.",
+    },
+    "SELF_APPROVAL_FORBIDDEN": {
+        "en": "Another admin must approve a correction you asked for.",
+        "nl": "Een andere beheerder moet een correctie die jij aanvroeg goedkeuren.",
+        "es": "Otro administrador debe aprobar una corrección que pediste tú.",
+    },
+    "ADJUSTMENT_NOT_FOUND": {
+        "en": "No correction waits for approval under this id.",
+        "nl": "Er wacht geen correctie op goedkeuring met deze id.",
+        "es": "No hay ninguna corrección pendiente de aprobación con este id.",
+    },
+    "ADJUSTMENT_ALREADY_APPROVED": {
+        "en": "This correction was approved already; nothing was changed.",
+        "nl": "Deze correctie is al goedgekeurd; er is niets veranderd.",
+        "es": "Esta corrección ya se aprobó; no se ha cambiado nada.",
+    },
+    "ADJUSTMENT_ALREADY_REJECTED": {
+        "en": "This correction was rejected already; nothing was changed.",
+        "nl": "Deze correctie is al afgewezen; er is niets veranderd.",
+        "es": "Esta corrección ya se rechazó; no se ha cambiado nada.",
     },
     "MUST_NOT_BE_ZERO": {
         "en": "This must not be zero.",
@@ -601,9 +673,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Se abonan cuando aceptes las condiciones del programa ({version})",
     },
     "INVALID_WEBHOOK_URL": {
-        "en": "Must be an http:// or https:// URL.",
-        "nl": "Moet een http://- of https://-URL zijn.",
-        "es": "Debe ser una URL http:// o https://.",
+        "en": "Must be an http:// or https:// URL with a host name or IP address and no #fragment.",
+        "nl": "Moet een http://- of https://-URL zijn met een hostnaam of IP-adres en zonder #fragment.",
+        "es": "Debe ser una URL http:// o https:// con un nombre de host o dirección IP y sin #fragmento.",
     },
     "UNKNOWN_WEBHOOK_EVENT": {
         "en": "Unknown event type: {unknown}. Known: {allowed}.",
