@@ -18,7 +18,7 @@ from app import db, events
 from app.auth.oauth import token_endpoint
 from app.graphql.view import LoyaltyGraphQL
 from app.privacy.routes import download_export
-from app.requests import RequestIdMiddleware
+from app.requests import BodyLimitMiddleware, RequestIdMiddleware
 from app.settings import Settings, SettingsError, configure
 from app.worker import run_forever
 
@@ -31,9 +31,15 @@ def app_version() -> str:
 
 
 async def health(request: Request) -> JSONResponse:
-    ok = await db.database_reachable()
+    """200 when the database answers within a second on the probe's own connection (not the
+    request pool's), else 503 with Retry-After; never waits longer than that second."""
+    settings: Settings = request.app.state.settings
+    ok = await db.health_problem(settings.database_url) is None
     return JSONResponse(
-        {"status": "ok" if ok else "unavailable", "database": ok}, status_code=200 if ok else 503
+        {"status": "ok" if ok else "unavailable", "database": ok},
+        status_code=200 if ok else 503,
+        headers={"Cache-Control": "no-store"}
+        | ({} if ok else {"Retry-After": str(settings.retry_after_seconds)}),
     )
 
 
@@ -85,6 +91,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 allow_headers=["authorization", "content-type", "x-request-id"],
             )
         )
+    # Innermost: every body (GraphQL, /oauth/token) is counted while it streams in.
+    middleware.append(Middleware(BodyLimitMiddleware, max_bytes=settings.max_body_bytes))
     app = Starlette(
         routes=[
             Route("/graphql", graphql, methods=["GET", "POST"]),

@@ -5,16 +5,22 @@ authorization failures are top-level errors with `extensions.code`; anything une
 masked as INTERNAL_SERVER_ERROR, logged with the request id, and that id is returned.
 """
 
+import asyncio
 import logging
-from collections.abc import Iterator
+import re
+from collections.abc import AsyncIterator, Iterator
 
 import strawberry
 from graphql import GraphQLError
 from graphql.error import GraphQLSyntaxError
+from strawberry.exceptions import MissingQueryError
 from strawberry.extensions import SchemaExtension
+from strawberry.schema.exceptions import CannotGetOperationTypeError, InvalidOperationTypeError
+from strawberry.types.graphql import OperationType
 
-from app import errors
+from app import db, errors
 from app.i18n import translate
+from app.requests import current_request_id
 
 log = logging.getLogger("app.graphql")
 
@@ -62,9 +68,17 @@ class InvalidCredentialsError(UserError):
     pass
 
 
-@error_type(errors.TooManyAttempts, description="Locked out for a while after repeated failures.")
+@error_type(
+    errors.TooManyAttempts,
+    description="Too many failed password checks or sign-ups: try again after "
+    "`retryAfterSeconds`. Code ONE_PASSWORD_CHECK_PER_REQUEST: a second password check or "
+    "sign-up in one request, refused unchecked (send it on its own).",
+)
 class TooManyAttemptsError(UserError):
     retry_after_seconds: int
+
+
+_ERROR_TYPES[errors.OnePasswordCheckPerRequest] = TooManyAttemptsError
 
 
 @error_type(errors.EmailAlreadyRegistered)
@@ -148,11 +162,39 @@ def user_error(exc: errors.DomainError, locale: str) -> UserError:
     return gql(code=exc.code, message=message, **extra)
 
 
+# graphql-core's hints ("Did you mean 'email'?", "Did you mean the enum value 'GOLD'?", "Did
+# you mean 'A', 'B', or 'C'?"): names never contain "?", so this ends at the hint's own "?".
+_SUGGESTION = re.compile(r"\s*Did you mean\b[^?]*\?")
+
+# Expected errors are logged as one line, without traceback; these at WARNING (operators act).
+_WARN_CODES = frozenset({"SERVICE_UNAVAILABLE", "BUSY", "TIMEOUT"})
+
+
+# graphql-core's validation messages about variable definitions (the rest are about values).
+_VARIABLE_VALIDATION = (
+    "is never used",
+    "is not defined",
+    "used in position expecting",
+    "cannot be non-input type",
+)
+
+
+def strip_suggestions(message: str) -> str:
+    """`message` without graphql-core's "Did you mean ...?" hints (they reveal the schema)."""
+    return _SUGGESTION.sub("", message) if "Did you mean" in message else message
+
+
 def _code_for_unlocated(error: GraphQLError) -> str:
     """Errors without an original exception come from parsing, validation or coercion."""
     if isinstance(error, GraphQLSyntaxError):
         return "GRAPHQL_PARSE_FAILED"
     message = error.message
+    if (
+        message.startswith("Variable '$")
+        and "got invalid value" not in message
+        and any(p in message for p in _VARIABLE_VALIDATION)
+    ):
+        return "GRAPHQL_VALIDATION_FAILED"  # the document's variables, not their values
     if (
         message.startswith("Variable '$")
         or "cannot represent" in message
@@ -163,12 +205,73 @@ def _code_for_unlocated(error: GraphQLError) -> str:
     return "GRAPHQL_VALIDATION_FAILED"
 
 
+class ProcessedError(GraphQLError):
+    """An error ErrorCodes has given its code, message and request id (and logged)."""
+
+
+def quiet_strawberry(schema: strawberry.Schema) -> strawberry.Schema:
+    """Turn off strawberry's own error logging for `schema` (HTTP and WebSocket alike).
+
+    `Schema.process_errors` logs every error with the operation's variables (passwords,
+    refresh tokens) and a traceback; ErrorCodes logs each error once, without either.
+    """
+    schema.process_errors = _no_logging  # type: ignore[method-assign]
+    return schema
+
+
+def _no_logging(errors: list[GraphQLError], execution_context: object = None) -> None:
+    return None
+
+
+# Refused operations strawberry's HTTP view turns into 400s (query missing, mutation over GET).
+_STRAWBERRY_HTTP_ERRORS = (
+    MissingQueryError,
+    CannotGetOperationTypeError,
+    InvalidOperationTypeError,
+)
+
+
+def _path(error: GraphQLError) -> str:
+    return ".".join(str(p) for p in error.path) if error.path else "-"
+
+
 class ErrorCodes(SchemaExtension):
-    """Give every error an `extensions.code` and the request id; mask the unexpected."""
+    """Give every error an `extensions.code` and the request id; mask the unexpected; log
+    each error once (never variables or messages, which may echo them); stop an execution
+    that runs past `settings.execution_timeout_seconds`."""
 
     def on_operation(self) -> Iterator[None]:
-        yield
+        try:
+            yield
+        except _STRAWBERRY_HTTP_ERRORS:
+            raise  # the view answers these with HTTP 400
+        except Exception as exc:
+            # Raised by a hook rather than returned in a result (the token limit while parsing,
+            # the execution budget, a failing extension): strawberry puts this error in the
+            # result after the operation hooks have run, so it gets its code here.
+            error = (
+                exc if isinstance(exc, GraphQLError) else GraphQLError(str(exc), original_error=exc)
+            )
+            raise self._process_all([error])[0] from None
         self._process_result(self.execution_context.result)
+
+    async def on_execute(self) -> AsyncIterator[None]:
+        """The execution budget: a query or mutation (HTTP or WebSocket) running longer is
+        cancelled, which rolls back the transaction it has open. Subscriptions are exempt
+        (their execute step only sets the stream up)."""
+        context = self.execution_context
+        settings = getattr(context.context, "settings", None)
+        budget = getattr(settings, "execution_timeout_seconds", None)
+        if not budget or context.operation_type is OperationType.SUBSCRIPTION:
+            yield
+            return
+        try:
+            async with asyncio.timeout(budget) as scope:
+                yield
+        except TimeoutError:
+            if scope.expired():
+                raise errors.ExecutionTimeout() from None
+            raise
 
     def on_stream_result(self, result: object) -> Iterator[None]:
         """Subscription events (and their errors) pass here, not through on_operation."""
@@ -176,16 +279,42 @@ class ErrorCodes(SchemaExtension):
         yield
 
     def _process_result(self, result: object) -> None:
-        errors = getattr(result, "errors", None)
-        if not errors:
+        found = getattr(result, "errors", None)
+        if not found:
             return
-        context = self.execution_context.context
-        request_id = getattr(context, "request_id", None)
-        locale = getattr(context, "locale_hint", None) or "en"
-        # Idempotent: a processed error has a code and no original error left.
-        result.errors = [self._process(e, request_id, locale) for e in errors]
+        result.errors = self._process_all(found)
 
-    def _process(self, error: GraphQLError, request_id: str | None, locale: str) -> GraphQLError:
+    def _process_all(self, found: list[GraphQLError]) -> list[GraphQLError]:
+        """Idempotent: an error already processed (a ProcessedError) is kept as it is. Each
+        batch of expected errors is logged as one line."""
+        context = self.execution_context.context
+        request_id = getattr(context, "request_id", None) or current_request_id()
+        locale = getattr(context, "locale_hint", None) or "en"
+        settings = getattr(context, "settings", None)
+        suggest = getattr(settings, "field_suggestions", True)
+        out: list[GraphQLError] = []
+        expected: list[str] = []
+        for error in found:
+            if isinstance(error, ProcessedError):
+                out.append(error)
+                continue
+            processed = self._process(error, request_id, locale, suggest=suggest)
+            code = processed.extensions["code"]
+            if code != "INTERNAL_SERVER_ERROR":
+                expected.append(f"{code} at {_path(error)}")
+            out.append(processed)
+        if expected:
+            level = (
+                logging.WARNING
+                if any(e.split()[0] in _WARN_CODES for e in expected)
+                else logging.INFO
+            )
+            log.log(level, "graphql errors (request %s): %s", request_id, "; ".join(expected))
+        return out
+
+    def _process(
+        self, error: GraphQLError, request_id: str | None, locale: str, *, suggest: bool = True
+    ) -> GraphQLError:
         original = error.original_error
         extensions = dict(error.extensions or {})
         message = error.message
@@ -201,15 +330,28 @@ class ErrorCodes(SchemaExtension):
             message = translate(original.code, locale)
         elif isinstance(original, GraphQLError):
             pass
+        elif (kind := _outage_kind(original)) is not None:
+            # The database is gone or a lock wait ran out: nothing was changed, a retry is
+            # safe. One line in the log (no traceback); view.py answers 503 + Retry-After for
+            # SERVICE_UNAVAILABLE (tests/test_faults.py stops a real PostgreSQL).
+            code = "SERVICE_UNAVAILABLE" if kind == "unavailable" else "BUSY"
+            extensions = {"code": code, "retryable": True}
+            message = translate(code, locale)
+        elif isinstance(original, errors.DomainError):
+            # An expected outcome raised rather than returned as a union member.
+            extensions = {"code": original.code}
+            message = translate(original.message_key, locale, **original.params)
         else:
             log.error(
-                "unexpected error in %s (request %s)", error.path, request_id, exc_info=original
+                "unexpected error at %s (request %s)", _path(error), request_id, exc_info=original
             )
             extensions = {"code": "INTERNAL_SERVER_ERROR"}
             message = translate("INTERNAL_SERVER_ERROR", locale)
+        if not suggest:
+            message = strip_suggestions(message)
         if request_id:
             extensions["requestId"] = request_id
-        return GraphQLError(
+        return ProcessedError(
             message,
             nodes=error.nodes,
             source=error.source,
@@ -218,3 +360,14 @@ class ErrorCodes(SchemaExtension):
             original_error=None,
             extensions=extensions,
         )
+
+
+def _outage_kind(original: BaseException) -> str | None:
+    """ "unavailable" / "busy" for the database failures a retry may cure, else None."""
+    if isinstance(original, errors.ServiceUnavailable):
+        return "unavailable"
+    if isinstance(original, errors.Busy):
+        return "busy"
+    if isinstance(original, errors.DomainError):
+        return None
+    return db.failure_kind(original)

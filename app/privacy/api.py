@@ -3,26 +3,28 @@ from strawberry import relay
 from strawberry.types import Info
 
 from app.errors import DomainError, FieldProblem, Forbidden, InvalidInput
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
+from app.graphql.policy import Access
 from app.graphql.relay import node_id
 from app.members.models import Role
 from app.privacy import erasure, exports, service
 from app.privacy import models as M
 from app.privacy import types as T
 
-SUPPORT_ROLES = (Role.ADMIN, Role.SUPPORT)
+SUPPORT_ROLES = policy.roles(Access.ERASE_MEMBER)
 
 
 def _base_url(info: Info[Context, None]) -> str:
-    return str(info.context.request.base_url)
+    """PUBLIC_BASE_URL (required in production), never the request's forgeable Host header."""
+    return info.context.settings.base_url
 
 
 async def member_consents(info: Info[Context, None], member_id: int) -> list[T.Consent]:
     """`Member.consents`: the member themself, and support staff, may see them."""
-    viewer = await info.context.viewer()
-    if viewer is None or (viewer.id != member_id and viewer.role not in SUPPORT_ROLES):
+    if not await policy.viewer_allows(info, Access.CONSENTS, member_id):
         raise Forbidden()
     states = await info.context.loaders.privacy.consents.load(member_id)
     return [T.Consent.from_service(s) for s in states]
@@ -39,7 +41,7 @@ class PrivacyQuery:
     ) -> list[T.ConsentChange]:
         _, viewer = await info.context.require_member()
         target = node_id(member_id, "Member", "memberId") if member_id else viewer.id
-        if target != viewer.id and viewer.role not in SUPPORT_ROLES:
+        if not policy.allows(viewer, Access.CONSENTS, target):
             raise Forbidden()
         rows = await service.consent_history(member_id=target)
         return [T.ConsentChange.from_model(r) for r in rows]
@@ -97,10 +99,16 @@ class PrivacyMutation:
     async def delete_account(
         self, info: Info[Context, None], password: str
     ) -> T.DeleteAccountResult:
+        try:
+            info.context.claim_password_check()
+        except DomainError as exc:
+            return user_error(exc, info.context.locale_hint)
         _, viewer = await info.context.require_member()
         locale = await info.context.locale()
         try:
-            record = await erasure.delete_account(member_id=viewer.id, password=password)
+            record = await erasure.delete_account(
+                member_id=viewer.id, password=password, client=info.context.client
+            )
         except DomainError as exc:
             return user_error(exc, locale)
         return T.AccountErased.from_model(record)

@@ -10,6 +10,7 @@ from app.graphql.errors import (
     InvalidCredentialsError,
     InvalidInputError,
     MemberNotFoundError,
+    TooManyAttemptsError,
     UserError,
     error_type,
 )
@@ -117,7 +118,11 @@ RequestDataExportResult = Annotated[
     DataExport | SlowDownError | MemberNotFoundError, strawberry.union("RequestDataExportResult")
 ]
 DeleteAccountResult = Annotated[
-    AccountErased | InvalidCredentialsError | AccountAlreadyErasedError | MemberNotFoundError,
+    AccountErased
+    | InvalidCredentialsError
+    | TooManyAttemptsError
+    | AccountAlreadyErasedError
+    | MemberNotFoundError,
     strawberry.union("DeleteAccountResult"),
 ]
 EraseMemberResult = Annotated[
