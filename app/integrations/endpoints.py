@@ -5,28 +5,32 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
-from urllib.parse import urlsplit
 
 from app.db import Transaction, transaction
 from app.errors import FieldProblem, InvalidInput, WebhookDeliveryNotFound, WebhookEndpointNotFound
+from app.integrations import targets
 from app.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.integrations.webhooks import EVENT_TYPES, enqueue_deliveries, now
 from app.members.service import UNSET, _Unset
 from app.pagination import Page, paginate_by_id
+from app.settings import get_settings
 
 MAX_URL = 2000
 MAX_DESCRIPTION = 200
 
 
-def _check_url(url: str, problems: list[FieldProblem]) -> str:
+async def _check_url(url: str, problems: list[FieldProblem]) -> str:
+    """A URL webhooks may go to (see `targets`): well formed, no credentials, and a host
+    that is not, and does not resolve to, an internal address."""
     url = url.strip()
-    parts = urlsplit(url)
     if len(url) > MAX_URL:
         problems.append(FieldProblem("url", "TOO_LONG", {"max": MAX_URL}))
-    elif (
-        parts.scheme not in ("http", "https") or not parts.hostname or any(c.isspace() for c in url)
-    ):
+    elif any(c.isspace() for c in url):
         problems.append(FieldProblem("url", "INVALID_WEBHOOK_URL"))
+    else:
+        problem = await targets.check_url(url, settings=get_settings())
+        if problem is not None:
+            problems.append(FieldProblem("url", *problem))
     return url
 
 
@@ -58,7 +62,7 @@ async def create_endpoint(
 ) -> tuple[WebhookEndpoint, str]:  # fmt: skip
     """Register an endpoint; returns it with its signing secret (shown this once)."""
     problems: list[FieldProblem] = []
-    url = _check_url(url, problems)
+    url = await _check_url(url, problems)
     chosen = _check_event_types(event_types, problems)
     description = _check_description(description, problems)
     if problems:
@@ -81,7 +85,7 @@ async def update_endpoint(
     problems: list[FieldProblem] = []
     changes: dict[str, object] = {}
     if not isinstance(url, _Unset):
-        changes["url"] = _check_url(url, problems)
+        changes["url"] = await _check_url(url, problems)
     if not isinstance(event_types, _Unset):
         changes["event_types"] = _check_event_types(event_types, problems)
     if not isinstance(description, _Unset):

@@ -71,7 +71,11 @@ class WebhookDelivery:
     status: WebhookDeliveryStatus
     attempts: int
     last_status_code: int | None
-    last_error: str | None
+    last_error: str | None = strawberry.field(
+        description="Why the last attempt failed, in general terms: `HTTP 503`, `timeout`, "
+        "`connection failed`, `TLS error`, `could not resolve host`, `invalid HTTP response`, "
+        "`refused: address not allowed` (never what the receiver answered)."
+    )
     next_attempt_at: dt.datetime | None
     delivered_at: dt.datetime | None
     created_at: dt.datetime
@@ -97,7 +101,12 @@ class WebhookDeliveryConnection(relay.Connection[WebhookDelivery]):
 
 @strawberry.input
 class CreateWebhookEndpointInput:
-    url: str = strawberry.field(description="http:// or https://")
+    url: str = strawberry.field(
+        description="https:// (http:// too outside production), without user name or "
+        "password. Refused (URL_NOT_ALLOWED) when the host is, or resolves to, a loopback, "
+        "private, link-local, metadata or other non-public address, unless the address is in "
+        "WEBHOOK_ALLOWED_NETWORKS; every delivery checks the address again."
+    )
     event_types: list[str] = strawberry.field(
         description="e.g. member.created, points.earned, tier.changed (see the docs)."
     )

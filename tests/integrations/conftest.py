@@ -1,4 +1,5 @@
-"""A real webhook receiver on loopback, and a clock the job queue runs on."""
+"""A real webhook receiver on loopback, a clock the job queue runs on, and a resolver that
+answers for test host names (no test depends on outside DNS)."""
 
 import asyncio
 import datetime as dt
@@ -10,6 +11,9 @@ import uvicorn
 
 from app import jobs
 from app.integrations.models import DeliveryStatus, WebhookDelivery
+from app.settings import configure
+
+PUBLIC_ADDRESS = "93.184.215.14"  # what *.example.com resolves to here
 
 
 @dataclass
@@ -101,3 +105,52 @@ def run_worker(clock):
         return rounds
 
     return run
+
+
+@pytest.fixture(autouse=True)
+def dns(monkeypatch):
+    """The system resolver, as webhooks (and httpx) see it: names in `dns.answers` resolve
+    to the addresses given (change them mid-test to simulate DNS rebinding), `*.example.com`
+    to a public address, `*.invalid` to nothing, anything else as usual."""
+    real = socket.getaddrinfo
+
+    class Resolver:
+        answers: dict[str, list[str]] = {}
+
+        def __call__(self, host, port, family=0, type=0, proto=0, flags=0):
+            name = host.decode() if isinstance(host, bytes) else host
+            name = (name or "").rstrip(".").lower()
+            addresses = self.answers.get(name)
+            if addresses is None and (name == "example.com" or name.endswith(".example.com")):
+                addresses = [PUBLIC_ADDRESS]
+            if addresses is None and name.endswith(".invalid"):
+                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+            if addresses is None:
+                return real(host, port, family, type, proto, flags)
+            out = []
+            for address in addresses:
+                v6 = ":" in address
+                out.append(
+                    (
+                        socket.AF_INET6 if v6 else socket.AF_INET,
+                        socket.SOCK_STREAM,
+                        socket.IPPROTO_TCP,
+                        "",
+                        (address, int(port or 0), 0, 0) if v6 else (address, int(port or 0)),
+                    )
+                )
+            return out
+
+    resolver = Resolver()
+    resolver.answers = {}
+    monkeypatch.setattr(socket, "getaddrinfo", resolver)
+    return resolver
+
+
+@pytest.fixture
+def allow_loopback(client, settings, settings_with):
+    """WEBHOOK_ALLOWED_NETWORKS=127.0.0.0/8 for this test: endpoints may use the loopback
+    receiver (without it, loopback is refused like any internal address)."""
+    configure(settings_with(webhook_allowed_networks=("127.0.0.0/8",)))
+    yield
+    configure(settings)

@@ -1,4 +1,5 @@
-"""Outbound webhooks against a real receiver on loopback: retries, order per member,
+"""Outbound webhooks against a real receiver on loopback (allowed with
+WEBHOOK_ALLOWED_NETWORKS, as for an on-premise CRM): retries, order per member,
 signatures, replay window, auto-disable, manual replay."""
 
 import json
@@ -70,7 +71,7 @@ async def _emit_for_two_members() -> dict[int, list[str]]:
 
 
 async def test_each_event_accepted_once_in_order_with_valid_signatures(
-    client, receiver, run_worker
+    client, allow_loopback, receiver, run_worker
 ):
     admin = await staff_session(client, Role.ADMIN)
     _, secret = await _endpoint(client, admin["accessToken"], receiver.url)
@@ -105,7 +106,7 @@ async def test_each_event_accepted_once_in_order_with_valid_signatures(
 
 
 async def test_auto_disable_after_repeated_failures_then_resume_and_replay(
-    client, receiver, run_worker, clock
+    client, allow_loopback, receiver, run_worker, clock
 ):
     admin = (await staff_session(client, Role.ADMIN))["accessToken"]
     endpoint_id, secret = await _endpoint(client, admin, receiver.url)
