@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
@@ -37,12 +39,31 @@ MODEL_MODULES = [
 ]
 
 
-def tortoise_config(database_url: str) -> dict:
-    """The Tortoise/aerich config for one database URL."""
+def tortoise_config(database_url: str, settings: Settings | None = None) -> dict:
+    """The Tortoise/aerich config for one database URL.
+
+    With `settings` (what the API, the worker and the CLI run with; not migrations), a
+    PostgreSQL pool gets its size (DATABASE_POOL_SIZE), a bounded wait for a free connection
+    (DATABASE_POOL_TIMEOUT_MS) and, as server settings of every connection (sent once when
+    it opens, nothing per statement), `lock_timeout` (LOCK_TIMEOUT_MS: a lock waited for
+    longer fails with 55P03, answered as BUSY) and `statement_timeout` (STATEMENT_TIMEOUT_MS:
+    a runaway statement is cancelled with 57014 instead of holding its connection)."""
     connection: str | dict = database_url
     if database_url.startswith(("postgres://", "psql://")):
         connection = expand_db_url(database_url)
         connection["engine"] = "app.postgres"
+        if settings is not None:
+            credentials = connection["credentials"]
+            # No connection floor: asyncpg would keep reconnecting it in the background
+            # during an outage, logging a traceback each time; connections open on demand.
+            credentials["minsize"] = 0
+            credentials["maxsize"] = settings.database_pool_size
+            credentials["acquire_timeout"] = settings.database_pool_timeout_seconds
+            credentials["server_settings"] = {
+                **credentials.get("server_settings", {}),
+                "lock_timeout": f"{settings.lock_timeout_ms}ms",
+                "statement_timeout": f"{settings.statement_timeout_ms}ms",
+            }
     return {
         "connections": {"default": connection},
         "apps": {
@@ -61,11 +82,14 @@ async def open_database(settings: Settings) -> None:
     path = settings.sqlite_path()
     if path is not None:
         path.parent.mkdir(parents=True, exist_ok=True)
-    await Tortoise.init(config=tortoise_config(settings.database_url), _enable_global_fallback=True)
+    await Tortoise.init(
+        config=tortoise_config(settings.database_url, settings), _enable_global_fallback=True
+    )
 
 
 async def close_database() -> None:
     await Tortoise.close_connections()
+    await close_health_probe()
 
 
 async def database_problem() -> str | None:
@@ -83,6 +107,108 @@ async def database_reachable() -> bool:
         # One line: health checks repeat every few seconds while the database is down.
         log.warning("database unreachable: %s", problem)
     return problem is None
+
+
+# ---- /health: its own connection, never the pool's -------------------------------------
+
+HEALTH_TIMEOUT_SECONDS = 1.0
+
+
+class _HealthProbe:
+    """One dedicated asyncpg connection for `/health`, opened lazily and re-opened after any
+    failure, so a full pool or a locked row never delays the answer."""
+
+    def __init__(self, database_url: str):
+        self.database_url = database_url
+        credentials = expand_db_url(database_url)["credentials"]
+        # Where and as whom the pool connects, TLS options included (`?ssl=require`).
+        self._connect_args = {
+            key: credentials[key]
+            for key in ("host", "port", "user", "password", "database", "ssl", "direct_tls")
+            if key in credentials
+        }
+        self._conn = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._lock: asyncio.Lock | None = None
+
+    async def ping(self) -> None:
+        loop = asyncio.get_running_loop()
+        if self._loop is not loop:  # a new event loop (tests): the old connection is unusable
+            self._conn, self._loop, self._lock = None, loop, asyncio.Lock()
+        assert self._lock is not None
+        async with self._lock:
+            try:
+                if self._conn is None or self._conn.is_closed():
+                    import asyncpg
+
+                    self._conn = await asyncpg.connect(
+                        **self._connect_args,
+                        timeout=HEALTH_TIMEOUT_SECONDS,
+                        server_settings={
+                            "application_name": "loyalty-health",
+                            "statement_timeout": f"{int(HEALTH_TIMEOUT_SECONDS * 1000)}ms",
+                        },
+                    )
+                await self._conn.fetchval("SELECT 1")
+            except BaseException:  # timed out (cancelled) or failed: start afresh next time
+                self._drop()
+                raise
+
+    def _drop(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None:
+            conn.terminate()
+
+    async def close(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is not None and self._loop is asyncio.get_running_loop():
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(conn.close(), HEALTH_TIMEOUT_SECONDS)
+            if not conn.is_closed():
+                conn.terminate()
+
+
+_probe: _HealthProbe | None = None
+_health_problem: str | None = None  # the failure last reported, None while healthy
+
+
+async def health_problem(database_url: str) -> str | None:
+    """Why the database does not answer `SELECT 1` within HEALTH_TIMEOUT_SECONDS (one line),
+    or None. PostgreSQL is asked on the probe's own connection; SQLite through Tortoise's.
+    A change between healthy and failing is logged once, not every probe."""
+    global _probe
+    try:
+        if database_url.startswith(("postgres://", "psql://")):
+            if _probe is None or _probe.database_url != database_url:
+                _probe = _HealthProbe(database_url)
+            await asyncio.wait_for(_probe.ping(), HEALTH_TIMEOUT_SECONDS)
+        else:
+            await asyncio.wait_for(
+                connections.get("default").execute_query("SELECT 1"), HEALTH_TIMEOUT_SECONDS
+            )
+        problem = None
+    except TimeoutError:
+        problem = f"no answer within {HEALTH_TIMEOUT_SECONDS:g} s"
+    except Exception as exc:  # any driver error means "not reachable"
+        problem = f"{type(exc).__name__}: {exc}".splitlines()[0]
+    _note_health(problem)
+    return problem
+
+
+def _note_health(problem: str | None) -> None:
+    global _health_problem
+    if problem is not None and _health_problem is None:
+        log.warning("database health check failing: %s", problem)
+    elif problem is None and _health_problem is not None:
+        log.warning("database health check passing again")
+    _health_problem = problem
+
+
+async def close_health_probe() -> None:
+    global _probe
+    probe, _probe = _probe, None
+    if probe is not None:
+        await probe.close()
 
 
 def connection() -> BaseDBAsyncClient:
@@ -206,9 +332,11 @@ async def insert_rows(
 
 def failure_kind(exc: BaseException) -> str | None:
     """What a database exception means for the caller: "unavailable" (the database is gone or
-    the pool had no connection in time), "busy" (a lock or statement timeout), else None.
+    the pool had no connection in time), "busy" (a lock or statement timeout, a deadlock),
+    else None. Either way the transaction was rolled back: the request may be retried.
 
-    The exception may be the driver's own or Tortoise's wrapper of it (`__cause__`)."""
+    The exception may be the driver's own or Tortoise's wrapper of it (`__cause__`), or
+    raised while handling it (a rollback on a dead connection: `__context__`)."""
     seen: set[int] = set()
     current: BaseException | None = exc
     while current is not None and id(current) not in seen:
@@ -220,24 +348,47 @@ def failure_kind(exc: BaseException) -> str | None:
     return None
 
 
+# SQLSTATEs: lock_not_available, query_canceled (lock and statement timeouts), deadlock and
+# serialization failures: "busy"; connection exceptions (08), insufficient resources (53:
+# too many connections, out of memory or disk), operator intervention (57P: shutdown,
+# crash, starting up): "unavailable".
+_BUSY_STATES = ("55P03", "57014", "40P01", "40001")
+_UNAVAILABLE_CLASSES = ("08", "53", "57P")
+
+
 def _failure_kind_of(exc: BaseException) -> str | None:
+    from app.errors import Busy, ServiceUnavailable
+    from app.postgres import PoolTimeout
+
+    if isinstance(exc, ServiceUnavailable | PoolTimeout):
+        return "unavailable"
+    if isinstance(exc, Busy):
+        return "busy"
     sqlstate = getattr(exc, "sqlstate", None)
     if isinstance(sqlstate, str):
-        if sqlstate in ("55P03", "57014"):  # lock_not_available, query_canceled (timeouts)
+        if sqlstate in _BUSY_STATES:
             return "busy"
-        if sqlstate.startswith(("08", "57P")):  # connection exceptions, operator intervention
+        if sqlstate.startswith(_UNAVAILABLE_CLASSES):
             return "unavailable"
-    if isinstance(exc, ConnectionError | TimeoutError):
-        return "unavailable"
-    try:
-        import asyncpg
-    except ImportError:  # pragma: no cover - asyncpg is a dependency
         return None
-    if isinstance(exc, asyncpg.exceptions.InterfaceError | asyncpg.CannotConnectNowError):
+    if isinstance(exc, TimeoutError):
+        # Only the pool's wait (PoolTimeout, above) is the database's; other timeouts (an
+        # execution budget, an HTTP call) belong to whoever set them.
+        return None
+    if isinstance(exc, OSError):  # refused, reset, unreachable, DNS: the server is gone
         return "unavailable"
-    if isinstance(exc, OSError):
+    import asyncpg
+    from tortoise.exceptions import DBConnectionError
+
+    if isinstance(exc, asyncpg.exceptions.InterfaceError):
+        # "connection is closed", "pool is closing", ...; not a misuse of one connection.
+        return None if "another operation is in progress" in str(exc) else "unavailable"
+    if isinstance(exc, DBConnectionError):
         return "unavailable"
-    message = str(exc)
-    if "database is locked" in message:  # SQLite's busy timeout ran out
-        return "busy"
+    if type(exc).__module__ == "sqlite3" or "sqlite" in type(exc).__module__:
+        message = str(exc)
+        if "database is locked" in message or "database table is locked" in message:
+            return "busy"  # SQLite's busy timeout ran out
+        if "unable to open database file" in message or "disk I/O error" in message:
+            return "unavailable"
     return None

@@ -6,7 +6,13 @@ query outside a transaction. This program never changes session state: use `SET 
 and `pg_advisory_xact_lock` inside transactions, never session-level `SET`, `LISTEN` or
 `pg_advisory_lock`. asyncpg still clears its own listeners and refuses to return a
 connection with an open transaction.
+
+Waiting for a pool connection is bounded (`acquire_timeout`, DATABASE_POOL_TIMEOUT_MS): a
+request that gets none in time fails with `PoolTimeout`, which the API answers as 503
+SERVICE_UNAVAILABLE instead of queueing without end behind a stuck pool.
 """
+
+from typing import Any
 
 import asyncpg
 from tortoise.backends.asyncpg.client import AsyncpgDBClient
@@ -16,9 +22,43 @@ async def _keep_session(connection: asyncpg.Connection) -> None:
     return None
 
 
+class PoolTimeout(TimeoutError):
+    """No pool connection became free (or could be opened) within the acquire timeout."""
+
+
+class TimedPool(asyncpg.Pool):
+    """An asyncpg pool whose `acquire()` (as Tortoise calls it: no timeout) waits at most
+    `acquire_timeout` seconds."""
+
+    acquire_timeout: float | None = None
+
+    def acquire(self, *, timeout: float | None = None) -> Any:
+        return super().acquire(timeout=self.acquire_timeout if timeout is None else timeout)
+
+    async def _acquire(self, timeout: float | None) -> Any:  # noqa: ASYNC109 (asyncpg API)
+        try:
+            return await super()._acquire(timeout)
+        except TimeoutError as exc:
+            if timeout is None or isinstance(exc, PoolTimeout):
+                raise
+            raise PoolTimeout(
+                f"no database connection free within {timeout:g} s (pool of {self.get_max_size()})"
+            ) from exc
+
+
 class PooledAsyncpgClient(AsyncpgDBClient):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        raw = kwargs.pop("acquire_timeout", None)
+        super().__init__(*args, **kwargs)
+        self.acquire_timeout = float(raw) if raw not in (None, "") else None
+
     async def create_pool(self, **kwargs) -> asyncpg.Pool:
-        return await asyncpg.create_pool(None, reset=_keep_session, **kwargs)
+        kwargs.setdefault("max_queries", 50000)
+        kwargs.setdefault("max_inactive_connection_lifetime", 300.0)
+        kwargs.setdefault("record_class", asyncpg.Record)
+        pool = TimedPool(None, reset=_keep_session, **kwargs)
+        pool.acquire_timeout = self.acquire_timeout
+        return await pool
 
 
 client_class = PooledAsyncpgClient

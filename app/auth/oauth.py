@@ -2,12 +2,16 @@
 
 import base64
 import binascii
+import logging
 from urllib.parse import unquote
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 from app.auth import service
+from app.db import failure_kind
+
+log = logging.getLogger(__name__)
 
 _NO_STORE = {"Cache-Control": "no-store", "Pragma": "no-cache"}
 
@@ -40,6 +44,17 @@ async def token_endpoint(request: Request) -> JSONResponse:
         )
     except service.InvalidClient as exc:
         return _error(exc.error, exc.description, 401 if exc.error == "invalid_client" else 400)
+    except Exception as exc:
+        kind = failure_kind(exc)
+        if kind is None:
+            raise
+        # The database is down or busy: one line, and a retry later is safe (nothing issued).
+        log.warning("token request not served: database %s (%s)", kind, type(exc).__name__)
+        response = _error(
+            "temporarily_unavailable", "The service is unavailable; retry shortly.", 503
+        )
+        response.headers["Retry-After"] = str(request.app.state.settings.retry_after_seconds)
+        return response
     return JSONResponse(
         {
             "access_token": token,
