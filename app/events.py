@@ -5,6 +5,16 @@ subscriber connected to one server process receives changes made through another
 subscription gets its own bounded queue, so one slow socket can never hold up delivery to
 the others; it loses its oldest events instead and the client refetches (subscriptions are
 hints, the database is the truth).
+
+Publishing never waits on Redis: `RedisEventBus.publish` hands the event to this process's
+subscribers at once and puts it on a bounded outbox that one background task drains to
+Redis in pipelined batches. A full outbox drops its oldest events; a Redis that times out or
+refuses opens a circuit: Redis is skipped for `CIRCUIT_SECONDS`, then tried again, and the
+bus recovers by itself. Drops are counted and logged at most once per `DROP_LOG_INTERVAL`.
+
+Signing out ends live streams: `publish_revocation` announces, after commit, which sessions
+of a member ended on the member's `sessions:` topic, which every subscription of that member
+listens to (see app.graphql.subscriptions).
 """
 
 from __future__ import annotations
@@ -13,13 +23,14 @@ import asyncio
 import contextlib
 import json
 import logging
+import time
 import uuid
-from collections import defaultdict
+from collections import defaultdict, deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Protocol
 
-from app.db import Transaction
+from app.db import Transaction, current_transaction
 
 log = logging.getLogger(__name__)
 QUEUE_SIZE = 256
@@ -69,13 +80,21 @@ class RedisEventBus:
     pub/sub connection per process, read by one task that hands messages to the local
     queues; a channel is subscribed while this process has a subscription to its topic.
     The connection is opened on first use and re-opened with capped backoff after a
-    failure, re-subscribing to every topic still wanted. A failed publish is logged, never
-    raised: the change it reports is already committed.
+    failure, re-subscribing to every topic still wanted.
+
+    `publish` never waits on Redis (see the module doc): it returns once local subscribers
+    have the event and the outbox holds it. A failed publish is logged, never raised: the
+    change it reports is already committed.
     """
 
     PREFIX = "loyalty:events:"
-    PUBLISH_TIMEOUT = 1.0
+    PUBLISH_TIMEOUT = 0.5  # one pipelined batch to Redis; longer and Redis counts as unwell
     MAX_BACKOFF = 5.0
+    OUTBOX_SIZE = 10_000  # events waiting for Redis; beyond it the oldest are dropped
+    BATCH = 200  # events per pipelined round trip
+    CIRCUIT_SECONDS = 5.0  # how long Redis is skipped after a timeout or refusal
+    STALE_SECONDS = 60.0  # events older than this are not sent late (they are hints)
+    DROP_LOG_INTERVAL = 10.0
 
     def __init__(self, url: str) -> None:
         from redis.asyncio import Redis
@@ -95,6 +114,17 @@ class RedisEventBus:
         self._connected = asyncio.Event()
         self._lock = asyncio.Lock()
         self._closed = False
+        # The outbox: (monotonic time queued, topic, message), drained by `_publisher`.
+        self._outbox: deque[tuple[float, str, str]] = deque()
+        self._wake = asyncio.Event()
+        self._drained = asyncio.Event()
+        self._publisher: asyncio.Task | None = None
+        self._sending = False  # a batch is on its way to Redis
+        self._skip_until = 0.0  # the circuit: Redis is not tried before this monotonic time
+        self._unwell = False
+        self._unlogged_drops = 0
+        self._last_drop_log = float("-inf")
+        self.stats = {"queued": 0, "published": 0, "dropped": 0, "circuit_opened": 0}
 
     @property
     def _control(self) -> str:
@@ -102,14 +132,104 @@ class RedisEventBus:
         return f"{self.PREFIX}process:{self._origin}"
 
     async def publish(self, topic: str, payload: dict) -> None:
+        """Deliver to this process's subscribers now; queue for Redis (never waits on it)."""
         await self._local.publish(topic, payload)
-        message = json.dumps({"origin": self._origin, "payload": payload})
+        if self._closed:
+            return
+        if len(self._outbox) >= self.OUTBOX_SIZE:
+            self._outbox.popleft()
+            self._dropped(1, "the outbox is full")
+        self._outbox.append(
+            (time.monotonic(), topic, json.dumps({"origin": self._origin, "payload": payload}))
+        )
+        self.stats["queued"] += 1
+        self._wake.set()
+        if self._publisher is None or self._publisher.done():
+            self._publisher = asyncio.create_task(self._publish_loop(), name="redis-publisher")
+
+    @property
+    def circuit_open(self) -> bool:
+        """Whether Redis is being skipped right now after a failure."""
+        return time.monotonic() < self._skip_until
+
+    def _dropped(self, count: int, why: str) -> None:
+        self.stats["dropped"] += count
+        self._unlogged_drops += count
+        at = time.monotonic()
+        if at - self._last_drop_log >= self.DROP_LOG_INTERVAL:
+            log.warning("%d event(s) not published to Redis (%s); this process's subscribers "
+                        "got them", self._unlogged_drops, why)  # fmt: skip
+            self._unlogged_drops, self._last_drop_log = 0, at
+
+    def _take_batch(self) -> list[tuple[str, str]]:
+        cutoff = time.monotonic() - self.STALE_SECONDS
+        batch: list[tuple[str, str]] = []
+        stale = 0
+        while self._outbox and len(batch) < self.BATCH:
+            queued_at, topic, message = self._outbox.popleft()
+            if queued_at < cutoff:
+                stale += 1
+            else:
+                batch.append((topic, message))
+        if stale:
+            self._dropped(stale, "too old to send late")
+        return batch
+
+    async def _send(self, batch: list[tuple[str, str]]) -> None:
+        async with self._redis.pipeline(transaction=False) as pipe:
+            for topic, message in batch:
+                pipe.publish(self.PREFIX + topic, message)
+            await pipe.execute()
+
+    async def _send_batch(self, batch: list[tuple[str, str]]) -> bool:
+        """One round trip; a timeout or error opens the circuit and drops the batch (it may
+        have reached Redis: sending it again could deliver it twice)."""
         try:
-            await asyncio.wait_for(
-                self._redis.publish(self.PREFIX + topic, message), self.PUBLISH_TIMEOUT
-            )
+            await asyncio.wait_for(self._send(batch), self.PUBLISH_TIMEOUT)
         except Exception as exc:  # events are hints; the committed change stands
-            log.warning("event on %s not published to Redis: %s", topic, exc)
+            self._skip_until = time.monotonic() + self.CIRCUIT_SECONDS
+            self.stats["circuit_opened"] += 1
+            if not self._unwell:  # once per episode, however long Redis stays unwell
+                reason = "timed out" if isinstance(exc, TimeoutError) else exc
+                log.warning("events not published to Redis (%s): skipping Redis for %.0fs at "
+                            "a time until it answers", reason, self.CIRCUIT_SECONDS)  # fmt: skip
+            self._unwell = True
+            self._dropped(len(batch), "Redis unwell")
+            return False
+        self.stats["published"] += len(batch)
+        if self._unwell:
+            self._unwell = False
+            log.warning("Redis answers again: events are published to it again")
+        return True
+
+    async def _publish_loop(self) -> None:
+        while not self._closed:
+            if not self._outbox:
+                self._drained.set()
+                self._wake.clear()
+                await self._wake.wait()
+                continue
+            wait = self._skip_until - time.monotonic()
+            if wait > 0:  # the circuit is open: local subscribers only, for now
+                self._drained.set()
+                await asyncio.sleep(wait)
+                continue
+            batch = self._take_batch()
+            if batch:
+                self._sending = True
+                try:
+                    await self._send_batch(batch)
+                finally:
+                    self._sending = False
+
+    async def flush(self, *, within: float = 1.0) -> None:
+        """Wait (at most `within` seconds) until what is queued went to Redis, unless Redis
+        is being skipped."""
+        if (not self._outbox and not self._sending) or self.circuit_open:
+            return
+        self._drained.clear()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._drained.wait(), within)
 
     @asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[dict]]:
@@ -192,7 +312,17 @@ class RedisEventBus:
         await self._local.publish(channel.removeprefix(self.PREFIX), payload)
 
     async def close(self) -> None:
+        if self._publisher is not None and not self._publisher.done():
+            await self.flush()  # a moment for what is queued, unless Redis is unwell
         self._closed = True
+        for task in (self._publisher,):
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await task
+        if self._outbox:
+            self._dropped(len(self._outbox), "the bus closed")
+            self._outbox.clear()
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError, Exception):
@@ -233,3 +363,50 @@ def publish_after_commit(tx: Transaction, topic: str, payload: dict) -> None:
 
 def member_topic(member_id: int) -> str:
     return f"member:{member_id}"
+
+
+# ---- session revocation -----------------------------------------------------------------------
+
+SESSIONS_REVOKED = "SESSIONS_REVOKED"
+
+
+def session_topic(member_id: int) -> str:
+    """Where the ends of a member's sessions are announced (every subscription listens)."""
+    return f"sessions:{member_id}"
+
+
+def revocation(*, sessions: list | None = None, keep: list | None = None) -> dict:
+    """The notice: these `sessions` ended, or (None) every session but those in `keep`."""
+    return {"type": SESSIONS_REVOKED,
+            "sessions": None if sessions is None else [str(s) for s in sessions],
+            "keep": [str(s) for s in keep or ()]}  # fmt: skip
+
+
+def revokes(notice: dict, session_id: object) -> bool:
+    """Whether `notice` (see `revocation`) ends the session `session_id`."""
+    if notice.get("type") != SESSIONS_REVOKED:
+        return False
+    sessions = notice.get("sessions")
+    if sessions is None:
+        return str(session_id) not in (notice.get("keep") or ())
+    return str(session_id) in sessions
+
+
+_unscoped: set[asyncio.Task] = set()
+
+
+def publish_revocation(
+    tx: Transaction | None = None, *, member_id: int, sessions: list | None = None,
+    keep: list | None = None,
+) -> None:  # fmt: skip
+    """Announce, once `tx` (default: the transaction this task has open) commits, that
+    `sessions` of the member ended (None: all of them but `keep`), so their subscriptions
+    end in every server process. Outside a transaction it is announced at once."""
+    topic, notice = session_topic(member_id), revocation(sessions=sessions, keep=keep)
+    tx = tx or current_transaction()
+    if tx is not None:
+        publish_after_commit(tx, topic, notice)
+        return
+    task = asyncio.get_running_loop().create_task(bus().publish(topic, notice))
+    _unscoped.add(task)
+    task.add_done_callback(_unscoped.discard)

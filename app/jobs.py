@@ -5,6 +5,13 @@ A worker claims jobs by leasing them (`locked_until`); on PostgreSQL the claim s
 another worker holds (`FOR UPDATE SKIP LOCKED`), so several workers never take the same job.
 A worker that dies leaves its jobs' leases to run out, and another takes them up.
 Handlers must therefore tolerate running again after a crash (they record what they did).
+
+A handler whose work is one transaction of its own (a notification: the inbox message and
+its push job) calls `complete_in(tx)` inside it: the job is marked done in that same
+transaction, so the work and the job's completion commit together or not at all, and a
+worker killed at any point leaves either nothing done or both: exactly once. The mark only
+lands while this worker still holds the lease; a worker whose lease ran out (another took
+the job) rolls its work back instead (`LeaseLost`).
 """
 
 from __future__ import annotations
@@ -16,12 +23,29 @@ import os
 import socket
 import traceback
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from tortoise import connections, fields
 from tortoise.models import Model
 
+if TYPE_CHECKING:
+    from app.db import Transaction
+
 log = logging.getLogger(__name__)
+
+# TEST HOOK, read once at import: `LOYALTY_TEST_CRASH_AFTER=<job kind>` makes the process
+# kill itself (exit 137, as SIGKILL) the moment a handler of that kind has returned, i.e.
+# after its transaction committed and before `run_job` records anything: the crash tests'
+# exact point. Ignored in production (what it costs elsewhere: one `is None` check per job).
+_TEST_CRASH_AFTER = (os.environ.get("LOYALTY_TEST_CRASH_AFTER") or None
+                     if os.environ.get("LOYALTY_ENV", "").strip().lower() != "production"
+                     else None)  # fmt: skip
+if _TEST_CRASH_AFTER is not None:
+    log.warning("test hook LOYALTY_TEST_CRASH_AFTER=%s is set: this process will kill itself "
+                "after running such a job", _TEST_CRASH_AFTER)  # fmt: skip
 
 
 def lease_length() -> dt.timedelta:
@@ -72,6 +96,43 @@ class RetryLater(Exception):
 
 class Permanent(Exception):
     """Raised by a handler: retrying cannot help; the job is dead with this reason."""
+
+
+class LeaseLost(Exception):
+    """`complete_in` found the job no longer ours (our lease ran out and another worker
+    claimed it, or it is settled): the handler's transaction rolls back, the holder does it."""
+
+
+@dataclass
+class _Running:
+    job: Job
+    worker: str
+    completed: bool = False  # by the handler's own transaction, committed
+
+
+_running: ContextVar[_Running | None] = ContextVar("loyalty_running_job", default=None)
+
+
+async def complete_in(tx: Transaction) -> None:
+    """Mark the job this task is running done inside the handler's transaction `tx`, so
+    the job's work and its completion commit together. Raises LeaseLost (rolling `tx`
+    back) when this worker no longer holds the job. Outside a job (a handler called
+    directly) it does nothing."""
+    running = _running.get()
+    if running is None:
+        return
+    job = running.job
+    marked = await Job.filter(
+        id=job.id, locked_by=running.worker, attempts=job.attempts, status=JobStatus.PENDING
+    ).using_db(tx.connection).update(status=JobStatus.DONE, finished_at=now(),
+                                     locked_until=None, last_error=None)  # fmt: skip
+    if not marked:
+        raise LeaseLost(f"job {job.id} is no longer held by {running.worker}")
+
+    async def committed() -> None:
+        running.completed = True
+
+    tx.after_commit(committed)
 
 
 Handler = Callable[[dict], Awaitable[None]]
@@ -163,8 +224,11 @@ def backoff(attempts: int) -> dt.timedelta:
 
 
 async def _finish(job: Job, worker: str, **changes) -> None:
-    # Only the lease holder may settle the job (a slow worker whose lease ran out may not).
-    await Job.filter(id=job.id, locked_by=worker).update(locked_until=None, **changes)
+    # Only the lease holder may settle the job (a slow worker whose lease ran out may not),
+    # and only while it is pending (a handler may have completed it in its transaction).
+    await Job.filter(id=job.id, locked_by=worker, status=JobStatus.PENDING).update(
+        locked_until=None, **changes
+    )
 
 
 async def run_job(job: Job, *, worker: str) -> JobStatus:
@@ -174,28 +238,46 @@ async def run_job(job: Job, *, worker: str) -> JobStatus:
         await _finish(job, worker, status=JobStatus.DEAD, last_error=f"no handler for {job.kind}",
                       finished_at=at)  # fmt: skip
         return JobStatus.DEAD
+    running = _Running(job, worker)
+    token = _running.set(running)
     try:
         await fn(job.payload)
-    except RetryLater as exc:
+    except LeaseLost as exc:  # nothing of ours committed; the job's holder runs it
+        log.warning("job %s (%s): %s", job.id, job.kind, exc)
+        return JobStatus.PENDING
+    except Exception as exc:
+        if running.completed:  # done and committed: what failed after it changes nothing
+            log.exception("job %s (%s) failed after completing", job.id, job.kind)
+            return JobStatus.DONE
+        return await _failed(job, worker, exc, at)
+    finally:
+        _running.reset(token)
+    if _TEST_CRASH_AFTER is not None and job.kind == _TEST_CRASH_AFTER:
+        os._exit(137)  # the test hook above: as if SIGKILLed right here
+    if not running.completed:
+        await _finish(job, worker, status=JobStatus.DONE, finished_at=now(), last_error=None)
+    return JobStatus.DONE
+
+
+async def _failed(job: Job, worker: str, exc: Exception, at: dt.datetime) -> JobStatus:
+    if isinstance(exc, RetryLater):
         if job.attempts >= job.max_attempts:
             await _finish(job, worker, status=JobStatus.DEAD, last_error=str(exc), finished_at=at)
             return JobStatus.DEAD
         delay = exc.after if exc.after is not None else backoff(job.attempts)
         await _finish(job, worker, run_at=at + delay, last_error=str(exc))
         return JobStatus.PENDING
-    except Permanent as exc:
+    if isinstance(exc, Permanent):
         await _finish(job, worker, status=JobStatus.DEAD, last_error=str(exc), finished_at=at)
         return JobStatus.DEAD
-    except Exception:  # unexpected: retried with backoff, the trace kept for the operator
-        error = traceback.format_exc(limit=5)
-        log.exception("job %s (%s) failed", job.id, job.kind)
-        if job.attempts >= job.max_attempts:
-            await _finish(job, worker, status=JobStatus.DEAD, last_error=error, finished_at=at)
-            return JobStatus.DEAD
-        await _finish(job, worker, run_at=at + backoff(job.attempts), last_error=error)
-        return JobStatus.PENDING
-    await _finish(job, worker, status=JobStatus.DONE, finished_at=now(), last_error=None)
-    return JobStatus.DONE
+    # Unexpected: retried with backoff, the trace kept for the operator.
+    error = "".join(traceback.format_exception(exc, limit=5))
+    log.error("job %s (%s) failed", job.id, job.kind, exc_info=exc)
+    if job.attempts >= job.max_attempts:
+        await _finish(job, worker, status=JobStatus.DEAD, last_error=error, finished_at=at)
+        return JobStatus.DEAD
+    await _finish(job, worker, run_at=at + backoff(job.attempts), last_error=error)
+    return JobStatus.PENDING
 
 
 async def run_due(*, worker: str | None = None, limit: int = 50, concurrency: int = 10) -> int:

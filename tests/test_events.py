@@ -135,7 +135,9 @@ async def test_redis_bus_publish_never_raises_when_redis_is_down(caplog):
             await bus.publish("member:1", {"n": 1})
             # Subscribers of this process still get it; the failure is logged.
             assert await _next(queue) == {"n": 1}
+            await bus.flush()  # publishing to Redis happens in the background
         assert "not published to Redis" in caplog.text
+        assert bus.circuit_open  # Redis is skipped for a while: nothing waits on it
     finally:
         await bus.close()
 
@@ -213,3 +215,136 @@ async def test_points_changed_reaches_a_subscriber_on_another_process(client, tw
             await _recv(ws, timeout=0.5)
     finally:
         await ws.close()
+
+
+# ---- a Redis that hangs (SIGSTOP) never slows a request ---------------------------------------
+
+
+@pytest.fixture
+def own_redis():
+    """A redis-server of this test's own on a free port, to freeze without harming others."""
+    import shutil
+    import signal
+    import socket
+
+    if not shutil.which("redis-server"):
+        pytest.skip("redis-server is not installed")
+    port = _free_port()
+    server = subprocess.Popen(
+        ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
+         "--appendonly", "no", "--daemonize", "no"],
+        stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 10
+        while True:
+            assert server.poll() is None, "redis-server exited at start-up"
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=0.5) as s:
+                    s.sendall(b"PING\r\n")
+                    if s.recv(16).startswith(b"+PONG"):
+                        break
+            except OSError:
+                pass
+            assert time.monotonic() < deadline, "redis-server never answered"
+            time.sleep(0.05)
+        yield f"redis://127.0.0.1:{port}/0", server
+    finally:
+        server.send_signal(signal.SIGCONT)
+        server.terminate()
+        server.wait(10)
+
+
+async def _purchase_seconds(client, till, member_gid: str, external_id: str) -> float:
+    started = time.perf_counter()
+    result = await gql(client, RECORD_PURCHASE, {"input": purchase_input(member_gid, external_id)},
+                       token=till)  # fmt: skip
+    elapsed = time.perf_counter() - started
+    assert result["data"]["recordPurchase"]["__typename"] == "PurchaseRecorded", result
+    return elapsed
+
+
+def _drain(queue) -> list[dict]:
+    found = []
+    while not queue.empty():
+        found.append(queue.get_nowait())
+    return found
+
+
+async def test_a_frozen_redis_adds_no_latency_to_purchases_and_recovers(client, own_redis):
+    """Redis SIGSTOPped: purchases (each publishes an event after commit) stay as fast as
+    before (the old bus waited up to 1 s for Redis in every one), this process's subscribers
+    still get every event, and after SIGCONT events cross processes again by themselves."""
+    import signal
+    import statistics
+
+    from strawberry.relay import from_base64
+
+    from app import events
+    from app.events import member_topic
+
+    url, redis_server = own_redis
+    here, elsewhere = RedisEventBus(url), RedisEventBus(url)  # two server processes' buses
+    before = events.bus()
+    events.use_bus(here)
+    try:
+        me = await sign_up(client)
+        till = await integration_token(client, "purchases:write")
+        topic = member_topic(int(from_base64(me["member"]["id"])[1]))
+        async with here.subscribe(topic) as local, elsewhere.subscribe(topic) as remote:
+            await _purchase_seconds(client, till, me["member"]["id"], "warm-up")
+            assert (await _next(remote, timeout=5))["type"] == "POINTS_CHANGED"
+            normal = statistics.median([
+                await _purchase_seconds(client, till, me["member"]["id"], f"n-{i}")
+                for i in range(20)])  # fmt: skip
+            await here.flush()
+            _drain(local)
+            os.kill(redis_server.pid, signal.SIGSTOP)
+            try:
+                frozen = statistics.median([
+                    await _purchase_seconds(client, till, me["member"]["id"], f"f-{i}")
+                    for i in range(20)])  # fmt: skip
+                during = [e for e in _drain(local) if e["type"] == "POINTS_CHANGED"]
+                for _ in range(40):  # the background publisher gives up on Redis
+                    if here.circuit_open:
+                        break
+                    await asyncio.sleep(0.1)
+                assert here.circuit_open  # timed out: Redis is skipped for a while
+            finally:
+                os.kill(redis_server.pid, signal.SIGCONT)
+            # Within 2x of normal, plus a little for a loaded machine (it was +1 s each).
+            assert frozen <= 2 * normal + 0.1, (normal, frozen)
+            assert len(during) == 20  # local subscribers got every event while Redis hung
+            last_frozen = max(e["transaction"] for e in during)
+            # Recovers by itself: a purchase now reaches the other process again.
+            deadline = time.monotonic() + 30
+            n = 0
+            while True:
+                assert time.monotonic() < deadline, "events never crossed processes again"
+                n += 1
+                await _purchase_seconds(client, till, me["member"]["id"], f"r-{n}")
+                await asyncio.sleep(0.5)
+                arrived = [e for e in _drain(remote) if e.get("type") == "POINTS_CHANGED"]
+                if any(e["transaction"] > last_frozen for e in arrived):
+                    break
+            assert here.stats["dropped"] >= 1 and not here.circuit_open
+    finally:
+        events.use_bus(before)
+        await here.close()
+        await elsewhere.close()
+
+
+async def test_a_full_outbox_drops_its_oldest_and_says_so_once(caplog, monkeypatch):
+    """Redis skipped (circuit open): the outbox keeps at most OUTBOX_SIZE events, oldest
+    dropped first, counted, and logged once per interval rather than once per event."""
+    bus = RedisEventBus(f"redis://127.0.0.1:{_free_port()}/0")
+    monkeypatch.setattr(bus, "OUTBOX_SIZE", 3)
+    bus._skip_until = time.monotonic() + 60  # as after a failure: Redis is not tried
+    try:
+        for n in range(10):
+            await bus.publish("member:1", {"n": n})
+        assert [json.loads(m)["payload"]["n"] for _, _, m in bus._outbox] == [7, 8, 9]
+        assert bus.stats["dropped"] == 7
+        assert caplog.text.count("not published to Redis") == 1
+    finally:
+        await bus.close()

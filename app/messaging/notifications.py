@@ -2,6 +2,10 @@
 expiring, tier changed. Each is an inbox message (and a push unless the member switched
 that category's pushes off), in the member's language, written in the transaction of the
 change it reports, so it exists exactly when the change does.
+
+The handlers of the jobs that send them later (`notify.send`, `notify.expiring`,
+`notify.voucher_expiring`) write the message and mark their job done in one transaction
+(`jobs.complete_in`): a worker killed at any point sends each one exactly once.
 """
 
 from __future__ import annotations
@@ -61,6 +65,7 @@ async def _send_notification(payload: dict) -> None:
                      category=MessageCategory(payload["category"]),
                      template=payload["template"], deep_link=payload.get("deep_link"),
                      **payload["fields"])  # fmt: skip
+        await jobs.complete_in(tx)  # the message and the job's completion commit together
 
 
 async def _on_book_close(book: ledger.MemberBook) -> None:
@@ -133,6 +138,7 @@ async def _send_expiring(payload: dict) -> None:
         await notify(tx, member_id=payload["member"], category=MessageCategory.POINTS,
                      template="POINTS_EXPIRING", points=payload["points"],
                      date=payload["date"], deep_link="loyalty://rewards")  # fmt: skip
+        await jobs.complete_in(tx)
 
 
 async def voucher_reminders(*, at: dt.datetime | None = None) -> int:
@@ -167,3 +173,4 @@ async def _send_voucher_expiring(payload: dict) -> None:
                      template="VOUCHER_EXPIRING", title=title,
                      date=voucher.expires_at.date().isoformat(),
                      deep_link="loyalty://redemptions")  # fmt: skip
+        await jobs.complete_in(tx)
