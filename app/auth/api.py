@@ -17,11 +17,13 @@ from app.auth.types import (
     SignUpInput,
 )
 from app.errors import DomainError
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
-from app.members.models import Role
 from app.members.types import Member
+
+CLIENT_ADMINS = policy.roles(policy.Access.INTEGRATIONS)
 
 
 def _session(issued: service.IssuedSession) -> AuthSession:
@@ -49,7 +51,7 @@ def _client(client: IntegrationClientModel) -> IntegrationClient:
 class AuthQuery:
     @strawberry.field(
         description="Admin: the registered integration clients.",
-        extensions=allow(IsStaff(Role.ADMIN)),
+        extensions=allow(IsStaff(*CLIENT_ADMINS)),
     )
     async def integration_clients(self, info: Info[Context, None]) -> list[IntegrationClient]:
         return [_client(c) for c in await service.list_integration_clients()]
@@ -57,10 +59,14 @@ class AuthQuery:
 
 @strawberry.type
 class AuthMutation:
-    @strawberry.mutation(description="Create a member account and sign in.")
+    @strawberry.mutation(
+        description="Create a member account and sign in. Limited per client address "
+        "(TooManyAttempts) and to one sign-up or password check per request."
+    )
     async def sign_up(self, info: Info[Context, None], input: SignUpInput) -> AuthResult:
         ctx = info.context
         try:
+            ctx.claim_password_check()
             issued = await service.sign_up(
                 email=input.email,
                 password=input.password,
@@ -73,10 +79,15 @@ class AuthMutation:
             return user_error(exc, ctx.locale_hint)
         return _session(issued)
 
-    @strawberry.mutation(description="Sign in with email and password.")
+    @strawberry.mutation(
+        description="Sign in with email and password. Repeated failures slow down or lock "
+        "out this account from this address (TooManyAttempts); one sign-in or password "
+        "check per request."
+    )
     async def log_in(self, info: Info[Context, None], input: LogInInput) -> AuthResult:
         ctx = info.context
         try:
+            ctx.claim_password_check()
             issued = await service.log_in(
                 email=input.email, password=input.password, client=ctx.client
             )
@@ -96,16 +107,24 @@ class AuthMutation:
         principal, _ = await info.context.require_member()
         return await service.log_out(principal=principal, all_sessions=all_sessions) > 0
 
-    @strawberry.mutation(description="Change your password; other sessions are signed out.")
+    @strawberry.mutation(
+        description="Change your password; other sessions are signed out. The current "
+        "password's check is throttled like a sign-in; one password check per request."
+    )
     async def change_password(
         self, info: Info[Context, None], input: ChangePasswordInput
     ) -> ChangePasswordResult:
+        try:
+            info.context.claim_password_check()
+        except DomainError as exc:
+            return user_error(exc, info.context.locale_hint)
         principal, _ = await info.context.require_member()
         try:
             member = await service.change_password(
                 principal=principal,
                 current_password=input.current_password,
                 new_password=input.new_password,
+                client=info.context.client,
             )
         except DomainError as exc:
             return user_error(exc, info.context.locale_hint)
@@ -115,7 +134,7 @@ class AuthMutation:
     async def create_integration_client(
         self, info: Info[Context, None], input: CreateIntegrationClientInput
     ) -> CreateIntegrationClientResult:
-        admin = await info.context.require_staff(Role.ADMIN)
+        admin = await info.context.require_staff(*CLIENT_ADMINS)
         try:
             client, secret = await service.create_integration_client(
                 name=input.name, scopes=input.scopes, created_by=admin.id
@@ -126,7 +145,7 @@ class AuthMutation:
 
     @strawberry.mutation(
         description="Admin: revoke a client; its tokens stop working.",
-        extensions=allow(IsStaff(Role.ADMIN)),
+        extensions=allow(IsStaff(*CLIENT_ADMINS)),
     )
     async def revoke_integration_client(self, info: Info[Context, None], client_id: str) -> bool:
         return await service.revoke_integration_client(client_id=client_id)

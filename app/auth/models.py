@@ -35,9 +35,17 @@ class RefreshToken(Model):
 
 
 class LoginThrottle(Model):
-    """Failed sign-in attempts counted per account and per client address."""
+    """Throttle counters for password checks and sign-ups (app.auth.service explains them).
+
+    Keys: `pair:<account>:<place>` (an account from one address), `account:<account>`,
+    `address:<address>`, `signup:<address>`, and `known:<account>:<place>` (an address the
+    account signed in from, `window_started_at` being the last time); <account> and <place>
+    are SHA-256 digests of the normalized email and of the address.
+    """
 
     key = fields.CharField(max_length=128, primary_key=True)
+    # Checks (or sign-ups) counted in the current window; a wait set on the key ends at
+    # `locked_until`.
     failures = fields.IntField(default=0)
     window_started_at = fields.DatetimeField()
     locked_until = fields.DatetimeField(null=True)

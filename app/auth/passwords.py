@@ -1,8 +1,20 @@
-"""Argon2id password hashing with costs from settings."""
+"""Argon2id password hashing with costs from settings.
+
+Hashing and verifying cost tens to hundreds of milliseconds of CPU and `argon2_memory_kib`
+of memory each. Request handlers use the `*_async` forms, which run the work on a small
+pool of ARGON2_THREADS threads (argon2-cffi releases the GIL): the event loop keeps serving
+other requests, and 50 concurrent sign-ins queue for the pool instead of claiming 50 times
+the memory. The plain forms are for scripts and tests.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
+from typing import TypeVar
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -40,6 +52,24 @@ def hasher() -> PasswordHasher:
     return _hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
 
 
+ARGON2_THREADS = 2
+_executor: ThreadPoolExecutor | None = None
+_executor_lock = threading.Lock()
+T = TypeVar("T")
+
+
+def _pool() -> ThreadPoolExecutor:
+    global _executor
+    with _executor_lock:
+        if _executor is None:
+            _executor = ThreadPoolExecutor(ARGON2_THREADS, thread_name_prefix="argon2")
+        return _executor
+
+
+async def _off_loop(fn: Callable[..., T], *args: object) -> T:
+    return await asyncio.get_running_loop().run_in_executor(_pool(), fn, *args)
+
+
 def hash_password(password: str) -> str:
     return hasher().hash(password)
 
@@ -49,6 +79,16 @@ def verify_password(password_hash: str, password: str) -> bool:
         return hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
         return False
+
+
+async def hash_password_async(password: str) -> str:
+    """`hash_password` on the argon2 thread pool."""
+    return await _off_loop(hash_password, password)
+
+
+async def verify_password_async(password_hash: str, password: str) -> bool:
+    """`verify_password` on the argon2 thread pool."""
+    return await _off_loop(verify_password, password_hash, password)
 
 
 def needs_rehash(password_hash: str) -> bool:
@@ -64,6 +104,11 @@ def burn_verification_time(password: str) -> None:
     """Spend what a real verification costs, so unknown accounts answer as slowly as known ones."""
     settings = get_settings()
     verify_password(_dummy_hash(settings.argon2_time_cost, settings.argon2_memory_kib), password)
+
+
+async def burn_verification_time_async(password: str) -> None:
+    """`burn_verification_time` on the argon2 thread pool (the dummy hash is made there too)."""
+    await _off_loop(burn_verification_time, password)
 
 
 def password_problem(password: str) -> tuple[str, dict] | None:

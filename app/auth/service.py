@@ -6,7 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
+import ipaddress
+import math
 import uuid
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 
 from app.auth.models import AuthSession, IntegrationClient, LoginThrottle, RefreshToken
@@ -108,72 +112,256 @@ async def sign_up(
     client: ClientInfo,
 ) -> IssuedSession:
     """Create a member account and sign it in on this device; the welcome bonus and a
-    friend's referral are part of the same transaction (a bad code creates nothing)."""
+    friend's referral are part of the same transaction (a bad code creates nothing).
+
+    Input is validated first (InvalidInput, not counted); then the sign-up is counted
+    against the client address, and refused with TooManyAttempts past
+    `signup_max_per_address` per `signup_window_seconds` (whether the email turns out to be
+    taken or not, so addresses cannot be tried in bulk).
+    """
     from app.earning import actions
     from app.earning.service import current_rules
 
+    members.check_new_member(
+        email=email, password=password, display_name=display_name, locale=locale
+    )
+    await _count_sign_up(client.address)
     policy = (await current_rules()).policy
-    async with transaction():
-        member = await members.create_member(
-            email=email, password=password, display_name=display_name, locale=locale
-        )
+
+    async def welcome(member: Member) -> None:
         await actions.welcome(member_id=member.id, referral_code=referral_code, policy=policy)
+
+    member = await members.create_member(
+        email=email, password=password, display_name=display_name, locale=locale, then=welcome
+    )
+    await _remember_address(member.email, client.address)
     return await _open_session(member, client)
 
 
-def _throttle_keys(email: str, address: str) -> list[tuple[str, int]]:
+# ---- Throttling password checks -----------------------------------------------------------
+#
+# Every password check (logIn, changePassword, deleteAccount) runs inside `password_check`,
+# which counts it BEFORE the check (so parallel requests cannot all slip past one reading of
+# the counters) on rows of LoginThrottle, and takes the count back when the password was
+# right. <account> is a SHA-256 of the normalized email, <place> one of the client address;
+# an IPv6 client is counted by its /64 network, an IPv4 client by its address.
+#
+# - `pair:<account>:<place>`: this account from this address. At
+#   `login_max_failures_per_account` failures within `login_window_seconds`, this pair is
+#   locked for `login_lockout_seconds`: the only hard lock, and it stops only the address
+#   that failed.
+# - `account:<account>`: this account from every address it has not signed in from. From
+#   `login_max_failures_per_account` failures on, each failure makes the next check wait,
+#   1 s, 2 s, 4 s ... up to ACCOUNT_DELAY_CAP_SECONDS: guessing from many addresses gets
+#   about one try a minute, and a member at a new address waits at most that long.
+# - `address:<address>`: every account from this address (credential stuffing). From
+#   `login_max_failures_per_address` failures on, growing waits up to
+#   `login_lockout_seconds`.
+# - `known:<account>:<place>`: the account signed up or signed in from this address within
+#   `refresh_token_ttl`. Checks from a known address skip the account and address counters:
+#   an attacker elsewhere (or elsewhere on the same NAT, guessing other accounts) cannot
+#   slow the member down; only their own pair can lock.
+# A counter restarts `login_window_seconds` after its first failure; once over its limit it
+# keeps counting until `login_window_seconds` pass without a failure.
+
+ACCOUNT_DELAY_CAP_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class _Rule:
+    limit: int
+    longest: int  # seconds: the pair's lock, or the cap of a growing wait
+    growing: bool
+
+    def wait(self, failures: int) -> int:
+        """Seconds the key waits after its `failures`-th failure (0: none)."""
+        if failures < self.limit:
+            return 0
+        if not self.growing:
+            return self.longest
+        return min(self.longest, 2 ** min(failures - self.limit, 20))
+
+
+def _rules() -> dict[str, _Rule]:
     settings = get_settings()
-    account = hashlib.sha256(members.normalize_email(email).encode()).hexdigest()
-    keys = [(f"account:{account}", settings.login_max_failures_per_account)]
-    if address:
-        keys.append((f"address:{address[:64]}", settings.login_max_failures_per_address))
-    return keys
+    lockout = settings.login_lockout_seconds
+    per_pair = settings.login_max_failures_per_account
+    return {
+        "pair": _Rule(per_pair, lockout, growing=False),
+        "account": _Rule(per_pair, min(ACCOUNT_DELAY_CAP_SECONDS, lockout), growing=True),
+        "address": _Rule(settings.login_max_failures_per_address, lockout, growing=True),
+    }
 
 
-async def _check_lock(keys: list[tuple[str, int]]) -> None:
+def _digest(value: str) -> str:
+    return hashlib.sha256(value.encode()).hexdigest()
+
+
+def _account(email: str) -> str:
+    return _digest(members.normalize_email(email))
+
+
+def _network(address: str) -> str:
+    """Where a client is counted from: its IPv4 address, or its IPv6 /64 (one subscriber's
+    network, whose addresses rotate freely: counting each would let them rotate past)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address[:64]
+    if isinstance(ip, ipaddress.IPv6Address):
+        return str(ipaddress.IPv6Network((int(ip) >> 64 << 64, 64)))
+    return str(ip)
+
+
+def _place(address: str) -> str:
+    return _digest(_network(address))[:32]
+
+
+def _retry_after(until: dt.datetime, now: dt.datetime) -> int:
+    return max(1, math.ceil((until - now).total_seconds()))
+
+
+@dataclass
+class _Attempt:
+    account: str
+    address: str
+    keys: dict[str, dt.datetime | None]  # counted key -> the wait this attempt set on it
+    wait: int  # the longest wait this attempt set (a failure then answers TooManyAttempts)
+
+
+async def _rows_for_update(keys: list[str], now: dt.datetime) -> list[LoginThrottle]:
+    """The throttle rows of `keys`, created when missing and locked in key order (call in a
+    transaction): concurrent attempts on the same keys queue here, never deadlock."""
+    keys = sorted(set(keys))
+    await LoginThrottle.bulk_create(
+        [LoginThrottle(key=k, failures=0, window_started_at=now) for k in keys],
+        ignore_conflicts=True,
+    )
+    return list(await LoginThrottle.select_for_update().filter(key__in=keys).order_by("key"))
+
+
+async def _is_known(account: str, address: str, now: dt.datetime) -> bool:
+    since = now - dt.timedelta(seconds=get_settings().refresh_token_ttl)
+    return await LoginThrottle.exists(
+        key=f"known:{account}:{_place(address)}", window_started_at__gt=since
+    )
+
+
+async def _count_attempt(*, email: str, address: str) -> _Attempt:
+    """Count one password check before it runs; TooManyAttempts (nothing counted) while
+    one of its keys waits."""
     now = _now()
-    rows = await LoginThrottle.filter(key__in=[k for k, _ in keys], locked_until__gt=now)
-    if rows:
-        until = max(r.locked_until for r in rows if r.locked_until)
-        raise TooManyAttempts(max(1, int((until - now).total_seconds()) + 1))
-
-
-async def _record_failure(keys: list[tuple[str, int]]) -> None:
-    """Count a failure on each key atomically; lock a key that reaches its limit."""
-    settings = get_settings()
-    now = _now()
-    window_start = now - dt.timedelta(seconds=settings.login_window_seconds)
+    account = _account(email)
+    keys = [f"pair:{account}:{_place(address)}"]
+    if not await _is_known(account, address, now):
+        keys.append(f"account:{account}")
+        if address:
+            keys.append(f"address:{_network(address)}")
+    rules = _rules()
+    window = dt.timedelta(seconds=get_settings().login_window_seconds)
+    attempt = _Attempt(account=account, address=address, keys={}, wait=0)
     async with transaction():
-        for key, limit in keys:
-            # Insert-if-missing then lock: concurrent first failures never collide.
-            await LoginThrottle.bulk_create(
-                [LoginThrottle(key=key, failures=0, window_started_at=now)], ignore_conflicts=True
-            )
-            row = await LoginThrottle.select_for_update().get(key=key)
-            if row.window_started_at < window_start:
+        rows = await _rows_for_update(keys, now)
+        waits = [r.locked_until for r in rows if r.locked_until and r.locked_until > now]
+        if waits:
+            raise TooManyAttempts(_retry_after(max(waits), now))
+        for row in rows:
+            rule = rules[row.key.partition(":")[0]]
+            if now - row.window_started_at >= window:
                 row.failures, row.window_started_at, row.locked_until = 0, now, None
             row.failures += 1
-            if row.failures >= limit:
-                row.locked_until = now + dt.timedelta(seconds=settings.login_lockout_seconds)
-                row.failures, row.window_started_at = 0, now
+            seconds = rule.wait(row.failures)
+            if seconds:
+                row.locked_until = now + dt.timedelta(seconds=seconds)
+                if rule.growing:
+                    row.window_started_at = now  # over the limit: counts until quiet
+                attempt.wait = max(attempt.wait, seconds)
             await row.save()
+            attempt.keys[row.key] = row.locked_until if seconds else None
+    return attempt
+
+
+async def _settle(attempt: _Attempt, *, right: bool) -> None:
+    """Take back the attempt's counts (the check did not fail). A right password also
+    clears its pair and remembers the address as known for the account."""
+    async with transaction():
+        query = LoginThrottle.select_for_update().filter(key__in=sorted(attempt.keys))
+        for row in await query.order_by("key"):  # the order _count_attempt locks in
+            if right and row.key.startswith("pair:"):
+                await row.delete()
+                continue
+            row.failures = max(0, row.failures - 1)
+            ours, until = attempt.keys[row.key], row.locked_until
+            if ours and until and abs((until - ours).total_seconds()) < 0.001:
+                row.locked_until = None  # the wait this attempt set, not a later one
+            await row.save()
+    if right:
+        await _remember(attempt.account, attempt.address)
+
+
+async def _remember(account: str, address: str) -> None:
+    key = f"known:{account}:{_place(address)}"
+    now = _now()
+    await LoginThrottle.bulk_create(
+        [LoginThrottle(key=key, failures=0, window_started_at=now)], ignore_conflicts=True
+    )
+    await LoginThrottle.filter(key=key).update(window_started_at=now)
+
+
+async def _remember_address(email: str, address: str) -> None:
+    await _remember(_account(email), address)
+
+
+@asynccontextmanager
+async def password_check(*, email: str, client: ClientInfo) -> AsyncIterator[None]:
+    """Throttle the password check of the account `email` made inside the block, from
+    `client.address` (see the rules above). Every place that verifies a password uses it.
+
+    Raises TooManyAttempts before the block while the pair, the account or the address
+    waits. An InvalidCredentials leaving the block is counted (and becomes TooManyAttempts
+    when this failure starts a wait); any other error gives the attempt back; a clean exit
+    clears the pair and remembers the address as the account's.
+    """
+    attempt = await _count_attempt(email=email, address=client.address)
+    try:
+        yield
+    except InvalidCredentials:
+        if attempt.wait:
+            raise TooManyAttempts(attempt.wait) from None
+        raise
+    except Exception:
+        await _settle(attempt, right=False)
+        raise
+    await _settle(attempt, right=True)
+
+
+async def _count_sign_up(address: str) -> None:
+    """Count a sign-up from `address`; TooManyAttempts past signup_max_per_address in the
+    current signup_window_seconds (a window starts with its first sign-up)."""
+    if not address:
+        return
+    settings = get_settings()
+    now = _now()
+    window = dt.timedelta(seconds=settings.signup_window_seconds)
+    async with transaction():
+        (row,) = await _rows_for_update([f"signup:{_network(address)}"], now)
+        if now - row.window_started_at >= window:
+            row.failures, row.window_started_at = 0, now
+        if row.failures >= settings.signup_max_per_address:
+            raise TooManyAttempts(_retry_after(row.window_started_at + window, now))
+        row.failures += 1
+        await row.save()
 
 
 async def log_in(*, email: str, password: str, client: ClientInfo) -> IssuedSession:
     """Sign in with email and password.
 
     Raises InvalidCredentials (the same for an unknown email and a wrong password) or
-    TooManyAttempts while the account or the client address is locked out.
+    TooManyAttempts while this account from this address, the account (from an address
+    it has not signed in from) or the address is throttled (see `password_check`).
     """
-    keys = _throttle_keys(email, client.address)
-    await _check_lock(keys)
-    try:
+    async with password_check(email=email, client=client):
         member = await members.verify_credentials(email=email, password=password)
-    except InvalidCredentials:
-        await _record_failure(keys)
-        await _check_lock(keys)
-        raise
-    await LoginThrottle.filter(key=keys[0][0]).delete()
     return await _open_session(member, client)
 
 
@@ -199,12 +387,22 @@ async def refresh_session(*, refresh_token: str) -> IssuedSession:
             if not spent:
                 if token.used_at is not None and session.revoked_at is None:
                     await _revoke(session.id, reason="refresh_token_reuse", now=now)
+                    _announce_revocation(member_id=session.member_id, sessions=[session.id])
             elif session.revoked_at is None and session.member.is_active:
                 await AuthSession.filter(id=session.id).update(last_used_at=now)
                 issued = await _issue(session.member, session)
     if issued is None:
         raise Unauthenticated("SESSION_EXPIRED")
     return issued
+
+
+def _announce_revocation(*, member_id: int, sessions: list | None = None,
+                         keep: list | None = None) -> None:  # fmt: skip
+    """After the open transaction commits, end the revoked sessions' live subscriptions in
+    every server process (`sessions` None: all of the member's but `keep`)."""
+    from app.events import publish_revocation
+
+    publish_revocation(member_id=member_id, sessions=sessions, keep=keep)
 
 
 async def _revoke(session_id: uuid.UUID | str, *, reason: str, now: dt.datetime) -> None:
@@ -222,25 +420,41 @@ async def log_out(*, principal: Principal, all_sessions: bool = False) -> int:
             query = query.filter(member_id=principal.member_id)
         else:
             query = query.filter(id=principal.session_id, member_id=principal.member_id)
-        return await query.update(revoked_at=now, revoked_reason="logout")
+        ended = await query.update(revoked_at=now, revoked_reason="logout")
+        _announce_revocation(member_id=principal.member_id,
+                             sessions=None if all_sessions else [principal.session_id])  # fmt: skip
+        return ended
 
 
 async def change_password(
-    *, principal: Principal, current_password: str, new_password: str
+    *,
+    principal: Principal,
+    current_password: str,
+    new_password: str,
+    client: ClientInfo | None = None,
 ) -> Member:
-    """Change the password and end every other session of the member."""
-    async with transaction():
-        member = await members.change_password(
-            member_id=principal.member_id,
-            current_password=current_password,
-            new_password=new_password,
-        )
+    """Change the password and end every other session of the member, in one transaction.
+
+    The current password's check is throttled like a sign-in (`password_check`: the same
+    counters, TooManyAttempts); hashing runs off the event loop outside the transaction.
+    """
+
+    async def end_other_sessions(member: Member) -> None:
         await (
             AuthSession.filter(member_id=member.id, revoked_at__isnull=True)
             .exclude(id=principal.session_id)
             .update(revoked_at=_now(), revoked_reason="password_changed")
         )
-    return member
+        _announce_revocation(member_id=member.id, keep=[principal.session_id])
+
+    account = await Member.get(id=principal.member_id)
+    async with password_check(email=account.email, client=client or ClientInfo()):
+        return await members.change_password(
+            member_id=principal.member_id,
+            current_password=current_password,
+            new_password=new_password,
+            then=end_other_sessions,
+        )
 
 
 async def authenticate(*, token: str) -> tuple[Principal, Member | None]:

@@ -62,7 +62,7 @@ AuthResult = Annotated[
 ]
 
 ChangePasswordResult = Annotated[
-    PasswordChanged | InvalidCredentialsError | InvalidInputError,
+    PasswordChanged | InvalidCredentialsError | InvalidInputError | TooManyAttemptsError,
     strawberry.union("ChangePasswordResult"),
 ]
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import asyncio
+import ipaddress
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from starlette.requests import HTTPConnection
@@ -11,11 +13,14 @@ from starlette.requests import HTTPConnection
 from app.auth import service as auth
 from app.auth.service import ClientInfo
 from app.auth.tokens import Principal
-from app.errors import Forbidden, Unauthenticated
+from app.errors import Forbidden, OnePasswordCheckPerRequest, Unauthenticated
 from app.graphql.loaders import Loaders
 from app.i18n import pick_locale
 from app.members.models import Member, Role
 from app.settings import Settings
+
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def bearer_token(value: str | None) -> str | None:
@@ -25,9 +30,51 @@ def bearer_token(value: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+@lru_cache(maxsize=8)
+def _networks(trusted: tuple[str, ...]) -> tuple[IPNetwork, ...]:
+    return tuple(ipaddress.ip_network(n, strict=False) for n in trusted)
+
+
+def _ip(value: str) -> IPAddress | None:
+    """An address as proxies write it (`1.2.3.4`, `::1`, `[::1]:443`, `1.2.3.4:80`), IPv4 in
+    IPv6 unwrapped; None for anything else."""
+    value = value.strip()
+    if value.startswith("["):
+        value = value[1 : value.find("]")] if "]" in value else ""
+    elif value.count(":") == 1:
+        value = value.partition(":")[0]
+    try:
+        ip = ipaddress.ip_address(value)
+    except ValueError:
+        return None
+    if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
+        return ip.ipv4_mapped
+    return ip
+
+
 def client_address(connection: HTTPConnection, settings: Settings) -> str:
-    # TODO(helper D): X-Forwarded-For read from the right through settings.trusted_proxies.
-    return connection.client.host if connection.client else ""
+    """The address the request came from, as sign-in throttling and the device list see it.
+
+    Without TRUSTED_PROXIES, the socket's peer. When the peer is a trusted proxy,
+    X-Forwarded-For is read from the right (the end the proxies appended): trusted proxies
+    are skipped and the first address that is not one is the client; if every entry is
+    trusted, the leftmost. An entry that is not an IP address stops the walk at the last
+    trusted hop. Entries a client wrote itself (the left part) are never believed.
+    """
+    peer = connection.client.host if connection.client else ""
+    networks = _networks(settings.trusted_proxies)
+    hop = _ip(peer) if networks else None
+    if hop is None or not any(hop in n for n in networks):
+        return peer
+    forwarded = ",".join(connection.headers.getlist("x-forwarded-for")).split(",")
+    for entry in reversed(forwarded):
+        ip = _ip(entry)
+        if ip is None:
+            break
+        hop = ip
+        if not any(ip in n for n in networks):
+            break
+    return str(hop)
 
 
 @dataclass
@@ -41,6 +88,7 @@ class Context:
     connection_params: dict | None = None
     locale_hint: str = "en"
     _auth: asyncio.Future | None = None
+    _password_checked: bool = False
 
     @property
     def client(self) -> ClientInfo:
@@ -48,6 +96,17 @@ class Context:
             address=client_address(self.request, self.settings),
             user_agent=self.request.headers.get("user-agent", ""),
         )
+
+    def claim_password_check(self) -> None:
+        """Allow one password check or sign-up (logIn, signUp, changePassword,
+        deleteAccount) per request: the second raises OnePasswordCheckPerRequest before
+        anything is checked or written, so aliases cannot try passwords or emails in bulk.
+        Check-and-set without an await between: it holds when resolvers run concurrently
+        (query fields) as well as serially (mutations). A WebSocket's context is its
+        connection's: one per connection."""
+        if self._password_checked:
+            raise OnePasswordCheckPerRequest()
+        self._password_checked = True
 
     def use_token(self, token: str | None) -> None:
         """Replace the credentials (a WebSocket's connection_init carries its own)."""

@@ -118,15 +118,11 @@ def new_referral_code() -> str:
     return "".join(_CODE_ALPHABET[b % len(_CODE_ALPHABET)] for b in secrets.token_bytes(8))
 
 
-async def create_member(
-    *,
-    email: str,
-    password: str,
-    display_name: str | None = None,
-    locale: str = "en",
-    role: Role = Role.MEMBER,
-) -> Member:
-    """Create an account after validating every field; nothing is written on any problem."""
+def check_new_member(
+    *, email: str, password: str, display_name: str | None, locale: str
+) -> tuple[str, str | None]:
+    """Validate a new account's fields without touching the database: InvalidInput with
+    every problem, else the normalized email and display name."""
     email = normalize_email(email)
     problems: list[FieldProblem] = []
     _check_email(email, problems)
@@ -135,7 +131,28 @@ async def create_member(
     _check_locale(locale, problems)
     if problems:
         raise InvalidInput(problems)
-    password_hash = passwords.hash_password(password)
+    return email, display_name
+
+
+async def create_member(
+    *,
+    email: str,
+    password: str,
+    display_name: str | None = None,
+    locale: str = "en",
+    role: Role = Role.MEMBER,
+    then: Callable[[Member], Awaitable[object]] | None = None,
+) -> Member:
+    """Create an account after validating every field; nothing is written on any problem.
+
+    The password is hashed off the event loop before the transaction opens (no database
+    connection is held meanwhile); `then(member)` runs inside the creating transaction, so
+    what a caller adds (a welcome bonus) is written with the account or not at all.
+    """
+    email, display_name = check_new_member(
+        email=email, password=password, display_name=display_name, locale=locale
+    )
+    password_hash = await passwords.hash_password_async(password)
     try:
         async with transaction() as tx:
             member = await Member.create(
@@ -150,6 +167,8 @@ async def create_member(
             )
             for hook in PROFILE_HOOKS if role == Role.MEMBER else ():
                 await hook(tx, member.id, "created", profile_fields(member))
+            if then is not None:
+                await then(member)
     except IntegrityError:
         raise EmailAlreadyRegistered() from None
     return member
@@ -169,22 +188,33 @@ async def verify_credentials(*, email: str, password: str) -> Member:
     """The active member with this email and password; InvalidCredentials otherwise.
 
     Unknown emails cost the same hashing time as known ones (no enumeration by timing).
+    Hashing runs off the event loop; callers throttle (app.auth.service.password_check).
     """
     member = await Member.get_or_none(email=normalize_email(email)[:MAX_EMAIL], is_active=True)
     if member is None:
-        passwords.burn_verification_time(password)
+        await passwords.burn_verification_time_async(password)
         raise InvalidCredentials()
-    if not passwords.verify_password(member.password_hash, password):
+    if not await passwords.verify_password_async(member.password_hash, password):
         raise InvalidCredentials()
     if passwords.needs_rehash(member.password_hash):
-        await Member.filter(id=member.id).update(password_hash=passwords.hash_password(password))
+        rehashed = await passwords.hash_password_async(password)
+        await Member.filter(id=member.id).update(password_hash=rehashed)
     return member
 
 
-async def change_password(*, member_id: int, current_password: str, new_password: str) -> Member:
-    """Replace the password after checking the current one."""
+async def change_password(
+    *,
+    member_id: int,
+    current_password: str,
+    new_password: str,
+    then: Callable[[Member], Awaitable[object]] | None = None,
+) -> Member:
+    """Replace the password after checking the current one (InvalidCredentials) and the new
+    one (InvalidInput). Verifying and hashing run off the event loop with no transaction
+    open; `then(member)` runs inside the transaction that stores the new hash (e.g. ending
+    the member's other sessions). Callers throttle (app.auth.service.password_check)."""
     member = await Member.get(id=member_id)
-    if not passwords.verify_password(member.password_hash, current_password):
+    if not await passwords.verify_password_async(member.password_hash, current_password):
         raise InvalidCredentials()
     problems: list[FieldProblem] = []
     _check_password("newPassword", new_password, problems)
@@ -192,10 +222,12 @@ async def change_password(*, member_id: int, current_password: str, new_password
         problems.append(FieldProblem("newPassword", "SAME_PASSWORD"))
     if problems:
         raise InvalidInput(problems)
-    member.password_hash = passwords.hash_password(new_password)
+    member.password_hash = await passwords.hash_password_async(new_password)
     member.password_changed_at = dt.datetime.now(dt.UTC)
     async with transaction():
         await member.save(update_fields=["password_hash", "password_changed_at", "updated_at"])
+        if then is not None:
+            await then(member)
     return member
 
 
@@ -376,11 +408,12 @@ async def find_member(
     return None if query is None else await query.first()
 
 
-async def find_member_id(
+async def find_account(
     *, member_id: int | None = None, external_ref: str | None = None, card_number: str | None = None
-) -> int | None:
-    """The id of `find_member`'s member, without loading the row. Hand-written: every till
-    request runs it, and building it with the ORM costs more than the query itself."""
+) -> tuple[int, Role] | None:
+    """(id, role) of `find_member`'s account, without loading the row (the role: tills
+    refuse staff accounts). Hand-written: every till request runs it, and building it with
+    the ORM costs more than the query itself."""
     ref = _member_ref(member_id, external_ref, card_number)
     if ref is None:
         return None
@@ -388,6 +421,7 @@ async def find_member_id(
     conn = connection()
     (mark,) = placeholders(conn, 1)
     _, rows = await conn.execute_query(
-        f'SELECT "id" FROM "member" WHERE "{column}" = {mark} AND "is_active" LIMIT 1', [value]
+        f'SELECT "id", "role" FROM "member" WHERE "{column}" = {mark} AND "is_active" LIMIT 1',
+        [value],
     )
-    return rows[0]["id"] if rows else None
+    return (rows[0]["id"], Role(rows[0]["role"])) if rows else None

@@ -34,10 +34,11 @@ import hashlib
 import secrets
 from collections.abc import Awaitable, Callable
 
-from tortoise.expressions import Subquery
+from tortoise.expressions import Q, Subquery
 
-from app import jobs
+from app import events, jobs
 from app.auth import passwords
+from app.auth import service as auth
 from app.auth.models import AuthSession, LoginThrottle, RefreshToken
 from app.campaigns.models import CampaignRecipient
 from app.community.models import Comment, ModerationLog, Post, Report
@@ -72,16 +73,20 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-async def delete_account(*, member_id: int, password: str) -> ErasureRecord:
+async def delete_account(
+    *, member_id: int, password: str, client: auth.ClientInfo | None = None
+) -> ErasureRecord:
     """The member erases their own account, confirming with their password
-    (InvalidCredentials, and nothing changed, when it does not match)."""
+    (InvalidCredentials, and nothing changed, when it does not match). The check is
+    throttled like a sign-in from `client` (TooManyAttempts) and runs off the event loop."""
     member = await Member.get_or_none(id=member_id)
     if member is None:
         raise MemberNotFound()
     if await ErasureRecord.exists(member_id=member_id):
         raise AccountAlreadyErased()
-    if not passwords.verify_password(member.password_hash, password or ""):
-        raise InvalidCredentials()
+    async with auth.password_check(email=member.email, client=client or auth.ClientInfo()):
+        if not await passwords.verify_password_async(member.password_hash, password or ""):
+            raise InvalidCredentials()
     return await erase_member(member_id=member_id, reason=ErasureReason.MEMBER_REQUEST)
 
 
@@ -113,6 +118,8 @@ async def erase_member(
         await ledger.close_book(tx, member_id)
         await consents.withdraw_all(tx, member_id=member_id)
         await _scrub_sessions(conn, member, at)
+        # Once committed, every live subscription of the member ends, in every process.
+        events.publish_revocation(tx, member_id=member_id)
         messages = await _scrub_messaging(conn, member_id)
         await _scrub_community(conn, member_id)
         await MemberTier.filter(member_id=member_id).using_db(conn).update(override_reason=None)
@@ -154,9 +161,15 @@ async def _scrub_sessions(conn, member: Member, at: dt.datetime) -> None:
     await RefreshToken.filter(session_id__in=sessions).using_db(conn).delete()
     await AuthSession.filter(member_id=member.id, revoked_at__isnull=True).using_db(conn).update(
         revoked_at=at, revoked_reason="erased")  # fmt: skip
-    # The sign-in throttle counts failures under a hash of the email (see app.auth.service).
+    # The sign-in throttle counts failures under a hash of the email (see app.auth.service):
+    # the account's own key and its per-address (pair, known-address) keys.
     email_key = hashlib.sha256(member.email.strip().lower().encode()).hexdigest()
-    await LoginThrottle.filter(key=f"account:{email_key}").using_db(conn).delete()
+    mine = (
+        Q(key=f"account:{email_key}")
+        | Q(key__startswith=f"pair:{email_key}:")
+        | Q(key__startswith=f"known:{email_key}:")
+    )
+    await LoginThrottle.filter(mine).using_db(conn).delete()
 
 
 async def _scrub_messaging(conn, member_id: int) -> list[int]:

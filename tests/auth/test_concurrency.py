@@ -4,6 +4,7 @@ import asyncio
 
 import pytest
 
+from app.auth import passwords
 from app.auth.models import AuthSession, LoginThrottle
 from tests.helpers import LOG_IN, REFRESH, gql, sign_up, unique_email
 
@@ -33,7 +34,22 @@ async def test_parallel_refresh_of_one_token_succeeds_once_and_revokes(client):
     )
 
 
-async def test_parallel_failed_logins_are_all_counted(client):
+@pytest.fixture
+def verifications(monkeypatch):
+    calls: list[str] = []
+    real = passwords.verify_password
+
+    def counting(password_hash: str, password: str) -> bool:
+        calls.append(password)
+        return real(password_hash, password)
+
+    monkeypatch.setattr(passwords, "verify_password", counting)
+    return calls
+
+
+async def test_parallel_failed_logins_are_all_counted(client, verifications):
+    """Each check is counted before it runs: 12 parallel guesses from one address check at
+    most login_max_failures_per_account passwords, then the pair is locked."""
     email = unique_email()
     await sign_up(client, email=email)
     results = await asyncio.gather(
@@ -44,6 +60,19 @@ async def test_parallel_failed_logins_are_all_counted(client):
     )
     kinds = [r["data"]["logIn"]["__typename"] for r in results]
     assert set(kinds) <= {"InvalidCredentials", "TooManyAttempts"}
-    assert "TooManyAttempts" in kinds
-    locked = await LoginThrottle.filter(key__startswith="account:", locked_until__isnull=False)
+    assert kinds.count("InvalidCredentials") == 4
+    assert len(verifications) == 5
+    locked = await LoginThrottle.filter(key__startswith="pair:", locked_until__isnull=False)
     assert len(locked) == 1
+
+
+async def test_parallel_delete_account_guesses_are_counted_before_checking(client, verifications):
+    session = await sign_up(client)
+    delete = "mutation($p: String!) { deleteAccount(password: $p) { __typename } }"
+    results = await asyncio.gather(
+        *(gql(client, delete, {"p": f"guess-{i}-pw"}, token=session["accessToken"])
+          for i in range(12))
+    )  # fmt: skip
+    kinds = [r["data"]["deleteAccount"]["__typename"] for r in results]
+    assert set(kinds) == {"InvalidCredentials", "TooManyAttempts"}
+    assert len(verifications) == 5
