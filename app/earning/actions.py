@@ -14,13 +14,12 @@ from app.errors import (
     EventLimitReached,
     FieldProblem,
     InvalidInput,
-    MemberNotFound,
     UnknownEventType,
 )
 from app.ledger import idempotency
 from app.ledger import service as ledger
 from app.ledger.models import Kind
-from app.members.models import Member
+from app.members.models import Member, Role
 from app.program import terms
 
 
@@ -59,8 +58,7 @@ async def record_event(
     kind = await EventType.get_or_none(code=event_type.strip().lower(), active=True)
     if kind is None:
         raise UnknownEventType()
-    if member_id is None or not await Member.exists(id=member_id, is_active=True):
-        raise MemberNotFound()
+    await ledger.require_member_account(member_id)  # staff accounts earn nothing
     policy = (await current_rules()).policy
     action = f"event:{kind.code}"
 
@@ -144,7 +142,7 @@ async def award_birthday_bonuses(*, today: dt.date, policy: R.Policy) -> int:
 
 
 async def _born_on(days: list[str]) -> list[int]:
-    """Active members whose birthday (month-day, "MM-DD") is one of `days`. Date-part
+    """Active members (staff accounts earn nothing) whose birthday (month-day, "MM-DD") is one of `days`. Date-part
     lookups differ per database (SQLite has no EXTRACT), so this is written per dialect."""
     from app.db import connection
 
@@ -154,7 +152,8 @@ async def _born_on(days: list[str]) -> list[int]:
     else:
         expr, marks = "strftime('%m-%d', \"birthday\")", ["?"] * len(days)
     rows = await conn.execute_query_dict(
-        f'SELECT "id" FROM "member" WHERE "is_active" AND "birthday" IS NOT NULL '
+        f'SELECT "id" FROM "member" WHERE "is_active" AND "role" = \'member\' '
+        f'AND "birthday" IS NOT NULL '
         f'AND {expr} IN ({", ".join(marks)}) ORDER BY "id"',
         days,
     )
@@ -172,7 +171,9 @@ async def apply_referral_code(*, member_id: int, code: str) -> Referral:
     """Record that the owner of `code` brought this member. Refused: an unknown code, one's
     own code, a member who was already referred or has purchased, and loops."""
     code = (code or "").strip().upper()
-    owner = await Member.get_or_none(referral_code=code, is_active=True) if code else None
+    owner = None
+    if code:  # a staff account's code refers nobody: staff earn nothing
+        owner = await Member.get_or_none(referral_code=code, is_active=True, role=Role.MEMBER)
     problem = None
     if owner is None:
         problem = "UNKNOWN_REFERRAL_CODE"

@@ -8,15 +8,23 @@ from app.earning import actions, config, models, service
 from app.earning import rules as R
 from app.earning import types as T
 from app.errors import DomainError, FieldProblem, InvalidInput
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import HasScope, IsStaff, allow
-from app.graphql.relay import node_id
+from app.graphql.relay import node_id, to_connection
+from app.ledger import adjustments
 from app.ledger import service as ledger
-from app.ledger.types import PointsTransaction
+from app.ledger.types import (
+    AdjustmentApproval,
+    AdjustmentApprovalConnection,
+    AdjustmentStatus,
+    PointsTransaction,
+)
 from app.members.models import Role
 
-RULE_EDITORS = (Role.ADMIN, Role.MARKETER)
+RULE_EDITORS = policy.roles(policy.Access.EDIT_EARNING_RULES)
+ADJUSTERS = policy.roles(policy.Access.ADJUST_POINTS)
 
 
 _node_id = node_id
@@ -135,24 +143,67 @@ class EarningMutation:
 
     @strawberry.mutation(
         description="Staff (admin, support): correct a member's points; the reason and your "
-        "name are kept with the movement.",
-        extensions=allow(IsStaff(Role.ADMIN, Role.SUPPORT)),
+        "name are kept with the movement. Never your own account, nor a staff account. A "
+        "correction of more than ADJUSTMENT_APPROVAL_POINTS points (either sign) waits for "
+        "another admin's approval (AdjustmentPendingApproval); nothing is posted until then.",
+        extensions=allow(IsStaff(*ADJUSTERS)),
     )
     async def adjust_points(
         self, info: Info[Context, None], input: T.AdjustPointsInput
     ) -> T.AdjustPointsResult:
-        staff = await info.context.require_staff(Role.ADMIN, Role.SUPPORT)
+        staff = await info.context.require_staff(*ADJUSTERS)
         locale = await info.context.locale()
         try:
             member_id = _node_id(input.member, "Member", "member")
-            rules = await service.current_rules()
-            txn = await ledger.adjust_points(
+            requested = await adjustments.request_adjustment(
                 member_id=member_id, points=input.points, reason=input.reason,
-                actor_id=staff.id, expires_at=R.expiry_for(rules.policy, ledger.now()),
+                staff_id=staff.id, expires_at=await _adjustment_expiry(),
             )  # fmt: skip
         except DomainError as exc:
             return user_error(exc, locale)
-        return PointsTransaction.from_model(txn)
+        if requested.pending is not None:
+            return T.AdjustmentPendingApproval(
+                approval=AdjustmentApproval.from_model(requested.pending)
+            )
+        return PointsTransaction.from_model(requested.transaction)
+
+    @strawberry.mutation(
+        description="Admins: approve a correction waiting for approval; it is posted once, "
+        "as its requester asked. Not your own request, nor one on your own account.",
+        extensions=allow(IsStaff(Role.ADMIN)),
+    )
+    async def approve_adjustment(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.ApproveAdjustmentResult:
+        staff = await info.context.require_staff(Role.ADMIN)
+        locale = await info.context.locale()
+        try:
+            row, _ = await adjustments.approve_adjustment(
+                adjustment_id=_node_id(id, "AdjustmentApproval", "id"), approver_id=staff.id,
+                expires_at=await _adjustment_expiry(),
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return AdjustmentApproval.from_model(row)
+
+    @strawberry.mutation(
+        description="Admins: refuse a correction waiting for approval, with a note kept with "
+        "the decision; nothing is posted. The requester may withdraw their own this way.",
+        extensions=allow(IsStaff(Role.ADMIN)),
+    )
+    async def reject_adjustment(
+        self, info: Info[Context, None], id: relay.GlobalID, note: str
+    ) -> T.RejectAdjustmentResult:
+        staff = await info.context.require_staff(Role.ADMIN)
+        locale = await info.context.locale()
+        try:
+            row = await adjustments.reject_adjustment(
+                adjustment_id=_node_id(id, "AdjustmentApproval", "id"), approver_id=staff.id,
+                note=note,
+            )  # fmt: skip
+        except DomainError as exc:
+            return user_error(exc, locale)
+        return AdjustmentApproval.from_model(row)
 
     @strawberry.mutation(
         description="Use a friend's referral code (before your first purchase): you both "
@@ -258,6 +309,12 @@ class EarningMutation:
         ))  # fmt: skip
 
 
+async def _adjustment_expiry():
+    """When points a correction credits now expire, under the earning policy in force."""
+    rules = await service.current_rules()
+    return R.expiry_for(rules.policy, ledger.now())
+
+
 async def _rules_or_error(info: Info[Context, None], change) -> T.EarningRulesResult:
     try:
         await change
@@ -300,3 +357,19 @@ class EarningQuery:
     )
     async def earning_rules(self, info: Info[Context, None]) -> T.EarningRules:
         return await earning_rules()
+
+    @strawberry.field(
+        description="Admins: corrections above ADJUSTMENT_APPROVAL_POINTS, oldest first; by "
+        "default those still waiting for approval (`status: null` for all, decided ones "
+        "with who decided and when).",
+        extensions=allow(IsStaff(Role.ADMIN)),
+    )
+    async def pending_adjustments(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        status: AdjustmentStatus | None = AdjustmentStatus.PENDING,
+    ) -> AdjustmentApprovalConnection:
+        page = await adjustments.adjustments(status=status, first=first, after=after)
+        return to_connection(AdjustmentApprovalConnection, page, AdjustmentApproval.from_model)

@@ -37,6 +37,7 @@ from app.ledger.models import Kind, PointsLot, PointsTransaction
 from app.members import service as members
 from app.offers import service as offers
 from app.program import terms
+from app.settings import get_settings
 from app.tiers import service as tiers
 
 MAX_AMOUNT = 10**9  # minor units: 10 million in a 2-digit currency (GraphQL Int is 32-bit)
@@ -102,18 +103,29 @@ def _check_key(key: str, problems: list) -> None:
         problems.append(FieldProblem("idempotencyKey", "INVALID_KEY"))
 
 
-def _check_amount(amount: int, name: str, problems: list) -> None:
+def _check_amount(amount: int, name: str, problems: list, maximum: int = MAX_AMOUNT) -> None:
     if amount <= 0:
         problems.append(FieldProblem(name, "MUST_BE_POSITIVE"))
-    elif amount > MAX_AMOUNT:
-        problems.append(FieldProblem(name, "TOO_LARGE", {"max": MAX_AMOUNT}))
+    elif amount > maximum:
+        problems.append(FieldProblem(name, "TOO_LARGE", {"max": maximum}))
+
+
+def max_purchase_amount(currency: str) -> int:
+    """The largest purchase a till may record in `currency`, in minor units
+    (MAX_PURCHASE_AMOUNT, or the currency's entry in MAX_PURCHASE_AMOUNTS)."""
+    return min(MAX_AMOUNT, get_settings().max_purchase_amount(currency))
 
 
 def _check_time(at: dt.datetime, name: str, problems: list) -> dt.datetime:
     at = at if at.tzinfo else at.replace(tzinfo=dt.UTC)
-    if at > dt.datetime.now(dt.UTC) + MAX_FUTURE:
+    try:
+        utc = at.astimezone(dt.UTC)
+    except OverflowError:  # no UTC time for it, e.g. 0001-01-01T00:00:00+01:00
+        problems.append(FieldProblem(name, "INVALID_DATE"))
+        return at
+    if utc > dt.datetime.now(dt.UTC) + MAX_FUTURE:
         problems.append(FieldProblem(name, "IN_THE_FUTURE"))
-    return at.astimezone(dt.UTC)
+    return utc
 
 
 def _check_ref(ref: MemberRef, problems: list) -> None:
@@ -123,12 +135,15 @@ def _check_ref(ref: MemberRef, problems: list) -> None:
 
 
 async def member_id_for(ref: MemberRef) -> int:
-    member_id = await members.find_member_id(
+    """The member account a till or CRM names: MemberNotFound when none is active,
+    NotAMemberAccount for a staff account (staff earn and spend nothing)."""
+    found = await members.find_account(
         member_id=ref.member_id, external_ref=ref.external_ref, card_number=ref.card_number
     )
-    if member_id is None:
+    if found is None:
         raise MemberNotFound()
-    return member_id
+    ledger.refuse_staff_account(found[1])
+    return found[0]
 
 
 # ---- purchases ----------------------------------------------------------------------------
@@ -168,14 +183,15 @@ async def record_purchase(
     _check_ref(member, problems)
     source = _text(source, "source", 40, problems)
     external_id = _text(external_id, "externalId", 100, problems)
-    _check_amount(amount, "amount", problems)
     currency = (currency or "").strip().upper()
+    maximum = max_purchase_amount(currency)
+    _check_amount(amount, "amount", problems, maximum)
     rules = await current_rules()
     if currency not in rules.rates:
         problems.append(FieldProblem("currency", "UNKNOWN_CURRENCY"))
     occurred_at = _check_time(occurred_at, "occurredAt", problems)
     store = _text(store, "store", 100, problems, required=False) or None
-    lines = _check_lines(lines, amount, problems)
+    lines = _check_lines(lines, amount, problems, maximum)
     if problems:
         raise InvalidInput(problems)
     payload = {
@@ -243,7 +259,9 @@ async def record_purchase(
     )
 
 
-def _check_lines(lines: Sequence[R.Line], amount: int, problems: list) -> list[R.Line]:
+def _check_lines(
+    lines: Sequence[R.Line], amount: int, problems: list, maximum: int = MAX_AMOUNT
+) -> list[R.Line]:
     if len(lines) > MAX_LINES:
         problems.append(FieldProblem("lines", "TOO_LARGE", {"max": MAX_LINES}))
         return []
@@ -251,6 +269,8 @@ def _check_lines(lines: Sequence[R.Line], amount: int, problems: list) -> list[R
     for i, line in enumerate(lines):
         if line.amount < 0:
             problems.append(FieldProblem(f"lines.{i}.amount", "MUST_BE_POSITIVE"))
+        elif line.amount > maximum:
+            problems.append(FieldProblem(f"lines.{i}.amount", "TOO_LARGE", {"max": maximum}))
         if not 1 <= line.quantity <= 100_000:
             problems.append(FieldProblem(f"lines.{i}.quantity", "INVALID_VALUE"))
         sku = _text(line.sku, f"lines.{i}.sku", 64, problems, required=False) or None

@@ -17,7 +17,14 @@ from app.graphql.errors import (
     RefundExceedsPurchaseError,
     UnknownEventTypeError,
 )
-from app.ledger.types import PointsTransaction
+from app.ledger.errors import (
+    AdjustmentAlreadyDecidedError,
+    AdjustmentNotFoundError,
+    NotAMemberAccountError,
+    SelfAdjustmentForbiddenError,
+    SelfApprovalForbiddenError,
+)
+from app.ledger.types import AdjustmentApproval, PointsTransaction
 from app.program.errors import TermsNotAcceptedError
 
 Rounding = strawberry.enum(models.Rounding, name="Rounding")
@@ -94,7 +101,8 @@ RecordPurchaseResult = Annotated[
     | InvalidInputError
     | MemberNotFoundError
     | IdempotencyKeyReusedError
-    | PurchaseAlreadyRecordedError,
+    | PurchaseAlreadyRecordedError
+    | NotAMemberAccountError,
     strawberry.union("RecordPurchaseResult"),
 ]
 
@@ -152,7 +160,8 @@ RecordEventResult = Annotated[
     | UnknownEventTypeError
     | EventLimitReachedError
     | IdempotencyKeyReusedError
-    | TermsNotAcceptedError,
+    | TermsNotAcceptedError
+    | NotAMemberAccountError,
     strawberry.union("RecordEventResult"),
 ]
 
@@ -164,9 +173,44 @@ class AdjustPointsInput:
     reason: str
 
 
+@strawberry.type(
+    description="The correction is larger than ADJUSTMENT_APPROVAL_POINTS: it is recorded "
+    "and waits for another admin's approval (approveAdjustment); nothing is posted yet."
+)
+class AdjustmentPendingApproval:
+    approval: AdjustmentApproval = strawberry.field(
+        description="The request, for approveAdjustment or rejectAdjustment."
+    )
+
+
 AdjustPointsResult = Annotated[
-    PointsTransaction | InvalidInputError | MemberNotFoundError,
+    PointsTransaction
+    | AdjustmentPendingApproval
+    | InvalidInputError
+    | MemberNotFoundError
+    | SelfAdjustmentForbiddenError
+    | NotAMemberAccountError,
     strawberry.union("AdjustPointsResult"),
+]
+
+ApproveAdjustmentResult = Annotated[
+    AdjustmentApproval
+    | AdjustmentNotFoundError
+    | AdjustmentAlreadyDecidedError
+    | SelfApprovalForbiddenError
+    | SelfAdjustmentForbiddenError
+    | NotAMemberAccountError
+    | MemberNotFoundError
+    | InvalidInputError,
+    strawberry.union("ApproveAdjustmentResult"),
+]
+
+RejectAdjustmentResult = Annotated[
+    AdjustmentApproval
+    | AdjustmentNotFoundError
+    | AdjustmentAlreadyDecidedError
+    | InvalidInputError,
+    strawberry.union("RejectAdjustmentResult"),
 ]
 
 

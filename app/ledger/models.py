@@ -149,3 +149,37 @@ class IdempotencyRecord(Model):
     class Meta:
         table = "idempotency_record"
         unique_together = (("scope", "key"),)
+
+
+class AdjustmentStatus(StrEnum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class PendingAdjustment(Model):
+    """A staff correction larger than ADJUSTMENT_APPROVAL_POINTS, waiting for a second
+    admin: nothing is posted until it is approved (then exactly once, as `transaction`).
+    The row is the audit of the request and of its decision."""
+
+    id = fields.BigIntField(primary_key=True)
+    member = fields.ForeignKeyField("models.Member", related_name=False, on_delete=fields.RESTRICT)
+    points = fields.IntField()
+    reason = fields.CharField(max_length=500)
+    requested_by = fields.ForeignKeyField(
+        "models.Member", related_name=False, on_delete=fields.RESTRICT
+    )
+    status = fields.CharEnumField(AdjustmentStatus, max_length=16, default=AdjustmentStatus.PENDING)
+    decided_by = fields.ForeignKeyField(
+        "models.Member", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    decided_at = fields.DatetimeField(null=True)
+    decision_note = fields.CharField(max_length=500, null=True)
+    transaction = fields.ForeignKeyField(
+        "models.PointsTransaction", related_name=False, null=True, on_delete=fields.RESTRICT
+    )
+    created_at = fields.DatetimeField(auto_now_add=True)
+
+    class Meta:
+        table = "points_pending_adjustment"
+        indexes = (("status", "id"),)

@@ -34,6 +34,9 @@ def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+# The member's lock. It waits at most LOCK_TIMEOUT_MS (`lock_timeout`, a server setting of
+# every pool connection: app.db.tortoise_config, nothing per statement), then fails with
+# 55P03, which the API answers as BUSY (retryable: the transaction rolled back).
 _LOCK_SQL = (
     'INSERT INTO "member_balance" ("member_id", "available", "pending", "lifetime", '
     '"closed", "updated_at") VALUES ({0}, 0, 0, 0, FALSE, CURRENT_TIMESTAMP) '
@@ -494,13 +497,31 @@ async def transactions_by_ids(ids: Sequence[int]) -> list[PointsTransaction | No
 MAX_ADJUSTMENT = 1_000_000
 
 
-async def adjust_points(
-    *, member_id: int, points: int, reason: str, actor_id: int, expires_at: dt.datetime | None
-) -> PointsTransaction:
-    """A staff correction, either way, with its reason and author kept on the transaction.
-    A negative correction may leave a debt that later earnings repay."""
+def refuse_staff_account(role: str) -> None:
+    """Separation of duties: points belong to program members. A staff account (any role
+    but member) earns nothing, spends nothing and receives no corrections."""
+    from app.errors import NotAMemberAccount
+    from app.members.models import Role
+
+    if role != Role.MEMBER:
+        raise NotAMemberAccount()
+
+
+async def require_member_account(member_id: int | None) -> None:
+    """MemberNotFound unless `member_id` is an active account; NotAMemberAccount when it is
+    a staff account. Every path that earns or spends points for a member asks this once."""
+    from app.members import service as members
+
+    found = await members.find_account(member_id=member_id) if member_id is not None else None
+    if found is None:
+        raise MemberNotFound()
+    refuse_staff_account(found[1])
+
+
+def check_adjustment(*, points: int, reason: str) -> str:
+    """The reason, whitespace normalized, when (points, reason) make a valid correction;
+    InvalidInput otherwise."""
     from app.errors import FieldProblem, InvalidInput
-    from app.members.models import Member
 
     reason = " ".join((reason or "").split())
     problems = []
@@ -514,6 +535,24 @@ async def adjust_points(
         problems.append(FieldProblem("reason", "TOO_LONG", {"max": 500}))
     if problems:
         raise InvalidInput(problems)
+    return reason
+
+
+async def adjust_points(
+    *,
+    member_id: int,
+    points: int,
+    reason: str,
+    actor_id: int | None,
+    expires_at: dt.datetime | None,
+    reference: str | None = None,
+) -> PointsTransaction:
+    """A staff correction, either way, with its reason and author kept on the transaction.
+    A negative correction may leave a debt that later earnings repay. This posts at once:
+    who may ask for it, and whether it waits for approval, is `app.ledger.adjustments`."""
+    from app.members.models import Member
+
+    reason = check_adjustment(points=points, reason=reason)
     if not await Member.exists(id=member_id):
         raise MemberNotFound()
     why = [{"rule": "RULE_ADJUSTMENT", "points": points, "params": {"reason": reason}}]
@@ -521,11 +560,12 @@ async def adjust_points(
         if points > 0:
             return await book.earn(
                 points=points, kind=Kind.ADJUSTMENT, account=Account.ADJUSTMENT,
-                explanation=why, reason=reason, actor_id=actor_id, expires_at=expires_at,
+                explanation=why, reference=reference, reason=reason, actor_id=actor_id,
+                expires_at=expires_at,
             )  # fmt: skip
         return await book.debit(
             points=-points, kind=Kind.ADJUSTMENT, account=Account.ADJUSTMENT, explanation=why,
-            reason=reason, actor_id=actor_id, allow_negative=True,
+            reference=reference, reason=reason, actor_id=actor_id, allow_negative=True,
         )  # fmt: skip
 
 

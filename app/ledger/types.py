@@ -6,10 +6,10 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from app.graphql import policy
 from app.graphql.context import Context
 from app.i18n import translate
 from app.ledger import models
-from app.members.models import Role
 
 if TYPE_CHECKING:
     from app.members.types import Member
@@ -77,10 +77,32 @@ class PointsTransaction(relay.Node):
         from app.members.types import Member
 
         viewer = await info.context.viewer()
-        if self.actor_id is None or viewer is None or viewer.role == Role.MEMBER:
+        if self.actor_id is None or not policy.is_staff(viewer):
+            return None
+        if not policy.allows(viewer, policy.Access.TRANSACTIONS, self.member_id):
             return None
         staff = await info.context.loaders.members.by_id.load(self.actor_id)
         return Member.from_model(staff) if staff else None
+
+    @strawberry.field(
+        description="Staff only: the approved request this correction was posted from, with "
+        "who asked and who approved (null otherwise)."
+    )
+    async def approval(self, info: Info[Context, None]) -> "AdjustmentApproval | None":
+        if self.kind != PointsTransactionKind.ADJUSTMENT:
+            return None
+        viewer = await info.context.viewer()
+        if not policy.is_staff(viewer):
+            return None
+        if not policy.allows(viewer, policy.Access.TRANSACTIONS, self.member_id):
+            return None
+        from app.ledger import adjustments
+
+        approval_id = adjustments.approval_id(self.reference)
+        if approval_id is None:
+            return None
+        (found,) = await adjustments.adjustments_by_ids([approval_id])
+        return AdjustmentApproval.from_model(found) if found else None
 
     @strawberry.field(description="Why: the rules that applied, with their effect.")
     async def explanation(self, info: Info[Context, None]) -> list[EarningStep]:
@@ -114,17 +136,13 @@ class PointsTransaction(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["PointsTransaction | None"]:
-        """Visible to the member it belongs to and to staff."""
-        viewer = await info.context.viewer()
-        ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
-        if viewer is None:
-            return [None for _ in ids]
-        loaded = await info.context.loaders.ledger.transaction.load_many(ids)
-        staff = viewer.role != Role.MEMBER
-        return [
-            cls.from_model(t) if t is not None and (staff or t.member_id == viewer.id) else None
-            for t in loaded
-        ]
+        """Visible to the member it belongs to and to the staff roles of
+        Access.TRANSACTIONS."""
+        return await policy.visible_nodes(
+            info, node_ids, access=policy.Access.TRANSACTIONS,
+            load=lambda _viewer, ids: info.context.loaders.ledger.transaction.load_many(ids),
+            owner=lambda t: t.member_id, convert=cls.from_model,
+        )  # fmt: skip
 
 
 @strawberry.type
@@ -136,3 +154,96 @@ class PointsTransactionConnection(relay.Connection[PointsTransaction]):
 class PointsChange:
     transaction: PointsTransaction
     balance: Balance
+
+
+AdjustmentStatus = strawberry.enum(
+    models.AdjustmentStatus,
+    name="AdjustmentStatus",
+    description="Where a correction that needs a second admin's approval stands.",
+)
+
+
+@strawberry.type(
+    description="A staff correction above the approval threshold (ADJUSTMENT_APPROVAL_POINTS): "
+    "nothing is posted until an admin other than its requester approves it. Admins see "
+    "every request; other staff see their own."
+)
+class AdjustmentApproval(relay.Node):
+    id: relay.NodeID[int]
+    points: int = strawberry.field(description="Positive to credit, negative to debit.")
+    reason: str = strawberry.field(description="The requester's reason, posted as written.")
+    status: AdjustmentStatus = strawberry.field(description="Waiting, approved or rejected.")
+    requested_at: dt.datetime = strawberry.field(description="When it was asked for.")
+    decided_at: dt.datetime | None = strawberry.field(description="When approved or rejected.")
+    decision_note: str | None = strawberry.field(description="Why it was rejected.")
+    member_id: strawberry.Private[int]
+    requested_by_id: strawberry.Private[int]
+    decided_by_id: strawberry.Private[int | None]
+    transaction_id: strawberry.Private[int | None]
+
+    @strawberry.field(description="The member whose points it corrects.")
+    async def member(
+        self, info: Info[Context, None]
+    ) -> Annotated["Member", strawberry.lazy("app.members.types")] | None:
+        return await _staff_account(info, self.member_id)
+
+    @strawberry.field(description="Who asked for the correction.")
+    async def requested_by(
+        self, info: Info[Context, None]
+    ) -> Annotated["Member", strawberry.lazy("app.members.types")] | None:
+        return await _staff_account(info, self.requested_by_id)
+
+    @strawberry.field(description="The admin who approved or rejected it.")
+    async def decided_by(
+        self, info: Info[Context, None]
+    ) -> Annotated["Member", strawberry.lazy("app.members.types")] | None:
+        return await _staff_account(info, self.decided_by_id)
+
+    @strawberry.field(description="The movement posted on approval (null until then).")
+    async def transaction(self, info: Info[Context, None]) -> PointsTransaction | None:
+        if self.transaction_id is None:
+            return None
+        txn = await info.context.loaders.ledger.transaction.load(self.transaction_id)
+        return PointsTransaction.from_model(txn) if txn else None
+
+    @classmethod
+    def from_model(cls, row: models.PendingAdjustment) -> "AdjustmentApproval":
+        return cls(
+            id=row.id, points=row.points, reason=row.reason,
+            status=AdjustmentStatus(row.status), requested_at=row.created_at,
+            decided_at=row.decided_at, decision_note=row.decision_note,
+            member_id=row.member_id, requested_by_id=row.requested_by_id,
+            decided_by_id=row.decided_by_id, transaction_id=row.transaction_id,
+        )  # fmt: skip
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list["AdjustmentApproval | None"]:
+        """Admins see every request; other staff their own; members nothing."""
+
+        async def load(viewer, ids: list[int]) -> list:
+            from app.ledger import adjustments
+
+            rows = await adjustments.adjustments_by_ids(ids)
+            if viewer.role == policy.ADMIN:
+                return rows
+            return [r if r is not None and r.requested_by_id == viewer.id else None for r in rows]
+
+        return await policy.visible_nodes(
+            info, node_ids, access=None, load=load, convert=cls.from_model
+        )
+
+
+async def _staff_account(info: Info[Context, None], member_id: int | None):
+    from app.members.types import Member
+
+    if member_id is None:
+        return None
+    found = await info.context.loaders.members.by_id.load(member_id)
+    return Member.from_model(found) if found else None
+
+
+@strawberry.type
+class AdjustmentApprovalConnection(relay.Connection[AdjustmentApproval]):
+    pass

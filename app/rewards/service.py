@@ -229,7 +229,8 @@ async def redeem(
     *, member_id: int, reward_id: int | None, quantity: int, idempotency_key: str
 ) -> tuple[Redemption, bool]:
     """Spend points on `quantity` units of a reward. Returns (redemption, replayed).
-    Refused (TermsNotAccepted) until the member accepted the terms in force."""
+    Refused (TermsNotAccepted) until the member accepted the terms in force, and for staff
+    accounts (NotAMemberAccount)."""
     problems = []
     if not idempotency.valid_key(idempotency_key or ""):
         problems.append(FieldProblem("idempotencyKey", "INVALID_KEY"))
@@ -241,6 +242,7 @@ async def redeem(
         raise InvalidInput(problems)
     if reward_id is None:
         raise RewardUnavailable(reason="NOT_FOUND")
+    await ledger.require_member_account(member_id)  # staff accounts redeem nothing
 
     made: list[Redemption] = []
 
