@@ -10,6 +10,7 @@ from typing import Generic, TypeVar
 from tortoise.queryset import QuerySet
 
 from app.errors import FieldProblem, InvalidInput
+from app.ids import parse_pk
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -32,9 +33,10 @@ def decode_cursor(cursor: str) -> int:
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         prefix, _, key = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
-        if prefix != "k":
+        value = parse_pk(key)
+        if prefix != "k" or value is None:
             raise ValueError
-        return int(key)
+        return value
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput([FieldProblem("after", "INVALID_VALUE")]) from None
 

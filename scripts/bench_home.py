@@ -50,9 +50,9 @@ HOME = """query Home($group: ID!) {
                                                    createdAt } } } }
   offers(first: 20) { edges { node { id kind title earlyAccess activated usesLeft
                                      bonusMultiplier memberPrice currency } } }
-  feed(groupId: $group, first: 10) { edges { node { id text createdAt author { displayName }
-                                                   commentCount myReaction
-                                                   reactions { kind count } } } }
+  feed(groupId: $group, first: 10) { ... on PostConnection {
+    edges { node { id text createdAt author { displayName } commentCount myReaction
+                   reactions { kind count } } } } }
 }"""
 
 

@@ -8,20 +8,21 @@ from strawberry.types import Info
 from app.analytics import service
 from app.analytics import types as T
 from app.errors import CampaignNotFound
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id
-from app.members.models import Role
 
-ANALYSTS = (Role.ADMIN, Role.MARKETER)
+ANALYSTS = policy.roles(policy.Access.ANALYTICS)
 
 
 @strawberry.type
 class AnalyticsQuery:
     @strawberry.field(
         description="Admins and marketers: the program's figures for [from, to) (UTC, at most "
-        "3 years). Each figure is computed only when selected. A reversed or too long range "
-        "is a BAD_USER_INPUT error.",
+        "3 years, both ends from 2000-01-01 to 2100-01-01). Each figure is computed only when "
+        "selected. A reversed or too long range, or a date outside those years, is a "
+        "BAD_USER_INPUT error.",
         extensions=allow(IsStaff(*ANALYSTS)),
     )
     async def program_analytics(

@@ -35,6 +35,10 @@ from app.errors import FieldProblem, InvalidInput
 from app.ledger.models import Account, Kind
 
 MAX_RANGE = dt.timedelta(days=3 * 366)
+# Dates the figures can be asked for: nothing before the year 2000 or from 2100 on (a
+# typo's year 0001 or 9999 is refused as input, never computed with).
+EARLIEST = dt.datetime(2000, 1, 1, tzinfo=dt.UTC)
+LATEST = dt.datetime(2100, 1, 1, tzinfo=dt.UTC)
 ACTIVE_WINDOWS = (30, 90)
 
 # The program account each kind of transaction posts against (RELEASE moves points between
@@ -64,10 +68,25 @@ def _utc(at: dt.datetime) -> dt.datetime:
     return at.astimezone(dt.UTC)
 
 
+def _bounded(at: dt.datetime, field: str, problems: list[FieldProblem]) -> dt.datetime | None:
+    try:
+        utc = _utc(at)
+    except OverflowError:  # e.g. 0001-01-01T00:00:00+01:00 has no UTC time
+        utc = None
+    if utc is None or not EARLIEST <= utc <= LATEST:
+        problems.append(FieldProblem(field, "INVALID_DATE", {
+            "earliest": EARLIEST.isoformat(), "latest": LATEST.isoformat()}))  # fmt: skip
+        return None
+    return utc
+
+
 def check_range(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
-    """The range in UTC, or InvalidInput when it is empty, reversed or longer than 3 years."""
-    start, end = _utc(start), _utc(end)
-    problems = []
+    """The range in UTC, or InvalidInput when an end is before 2000 or after 2100
+    (`EARLIEST`, `LATEST`), or the range is empty, reversed or longer than 3 years."""
+    problems: list[FieldProblem] = []
+    start, end = _bounded(start, "from", problems), _bounded(end, "to", problems)
+    if start is None or end is None:
+        raise InvalidInput(problems)
     if end <= start:
         problems.append(FieldProblem("to", "MUST_BE_AFTER_FROM"))
     elif end - start > MAX_RANGE:

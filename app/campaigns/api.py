@@ -7,15 +7,15 @@ from strawberry.types import Info
 from app.campaigns import service
 from app.campaigns import types as T
 from app.errors import DomainError
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id
-from app.members.models import Role
 from app.offers.api import segment_from_input
 from app.segments.rules import validate
 
-MARKETERS = (Role.ADMIN, Role.MARKETER)
+MARKETERS = policy.roles(policy.Access.CAMPAIGNS)
 
 
 def _fields(i: T.CampaignInput) -> service.CampaignFields:
@@ -72,7 +72,7 @@ class CampaignsQuery:
 
     @strawberry.field(
         description="Marketers: what a member would receive.",
-        extensions=allow(IsStaff(*MARKETERS)),
+        extensions=allow(IsStaff(*policy.roles(policy.Access.PREVIEW_CAMPAIGN))),
     )
     async def preview_campaign(
         self, info: Info[Context, None], id: relay.GlobalID, member: relay.GlobalID

@@ -9,16 +9,16 @@ from app.community import models as M
 from app.community import service
 from app.community import types as T
 from app.errors import DomainError, FieldProblem, InvalidInput
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id, to_connection
 from app.graphql.subscriptions import topic_events
-from app.members.models import Role
 from app.pagination import paginate_by_id
 
-MODERATORS = (Role.ADMIN, Role.SUPPORT)
-ORGANIZERS = (Role.ADMIN, Role.MARKETER)
+MODERATORS = policy.roles(policy.Access.MODERATE_COMMUNITY)
+ORGANIZERS = policy.roles(policy.Access.ORGANIZE_COMMUNITY)
 
 
 async def _rsvp(place: M.Rsvp) -> T.Rsvp:
@@ -41,18 +41,24 @@ class CommunityQuery:
                                     after=after)  # fmt: skip
         return to_connection(T.GroupConnection, page, T.Group.from_model)
 
-    @strawberry.field(description="A group's posts, newest first (hidden ones never).")
+    @strawberry.field(
+        description="A group's posts, newest first (hidden ones never); GroupNotFound or "
+        "NotEligible (the tier it needs) when you cannot read it."
+    )
     async def feed(
         self,
         info: Info[Context, None],
         group_id: relay.GlobalID,
         first: int | None = 20,
         after: str | None = None,
-    ) -> T.PostConnection:
+    ) -> T.FeedResult:
         _, member = await info.context.require_member()
-        await service.readable_group(node_id(group_id, "Group", "groupId"), member.id)
-        query = M.Post.filter(group_id=int(group_id.node_id), hidden_at__isnull=True)
-        page = await paginate_by_id(query, first=first, after=after, newest_first=True)
+        try:
+            group = await service.readable_group(node_id(group_id, "Group", "groupId"), member.id)
+            query = M.Post.filter(group_id=group.id, hidden_at__isnull=True)
+            page = await paginate_by_id(query, first=first, after=after, newest_first=True)
+        except DomainError as exc:
+            return user_error(exc, await info.context.locale())
         built = dict(zip(page.items, await T.Post.build(info, page.items), strict=True))
         return to_connection(T.PostConnection, page, built.__getitem__)
 

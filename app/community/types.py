@@ -255,6 +255,14 @@ ModerationResult = Annotated[
     strawberry.union("ModerationResult"),
 ]
 EventResult = Annotated[Event | InvalidInputError, strawberry.union("EventResult")]
+FeedResult = Annotated[
+    PostConnection | GroupNotFoundError | NotEligibleError | InvalidInputError,
+    strawberry.union(
+        "FeedResult",
+        description="A group's posts; or why not: no such group, a tier the group needs, or a "
+        "malformed group id or cursor.",
+    ),
+]
 
 
 @strawberry.input

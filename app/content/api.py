@@ -6,14 +6,14 @@ from app.content import models as M
 from app.content import service
 from app.content import types as T
 from app.errors import DomainError
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id, to_connection
-from app.members.models import Role
 from app.pagination import paginate_by_id
 
-CONTENT_EDITORS = (Role.ADMIN, Role.MARKETER)
+CONTENT_EDITORS = policy.roles(policy.Access.EDIT_CONTENT)
 
 
 @strawberry.type

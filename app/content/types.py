@@ -9,6 +9,7 @@ from strawberry.types import Info
 from app import errors
 from app.content import models
 from app.content.service import Seen
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import InvalidInputError, UserError, error_type
 from app.i18n import localized
@@ -63,13 +64,14 @@ class Content(relay.Node):
         from app.content.models import ContentItem
         from app.content.service import now, published, visible
 
-        viewer = await info.context.viewer()
-        ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
-        if viewer is None:
-            return [None for _ in ids]
-        items = await ContentItem.filter(published(now()), id__in=ids)
-        seen = {s.item.id: s for s in await visible(items, member_id=viewer.id)}
-        return [cls.from_seen(seen[i]) if i in seen else None for i in ids]
+        async def load(viewer, ids: list[int]) -> list:
+            items = await ContentItem.filter(published(now()), id__in=ids)
+            seen = {s.item.id: s for s in await visible(items, member_id=viewer.id)}
+            return [seen.get(i) for i in ids]
+
+        return await policy.visible_nodes(
+            info, node_ids, access=None, load=load, convert=cls.from_seen
+        )
 
 
 @strawberry.type

@@ -10,7 +10,20 @@ from strawberry.extensions.field_extension import FieldExtension
 from strawberry.permission import BasePermission, PermissionExtension
 from strawberry.types import Info
 
+from app.graphql import policy
+from app.graphql.policy import Access
 from app.members.models import Role
+
+
+class Can(BasePermission):
+    """Staff whose role the policy allows for `access` (app/graphql/policy.py)."""
+
+    def __init__(self, access: Access):
+        self.access = access
+
+    async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        await policy.require(info.context, self.access)
+        return True
 
 
 class IsStaff(BasePermission):
@@ -36,5 +49,5 @@ class HasScope(BasePermission):
 
 
 def allow(*permissions: BasePermission) -> list[FieldExtension]:
-    """`extensions=allow(IsStaff(Role.ADMIN))` on a field."""
+    """`extensions=allow(Can(Access.EDIT_CATALOG))` on a field."""
     return [PermissionExtension(permissions=list(permissions), use_directives=False)]

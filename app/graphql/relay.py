@@ -6,9 +6,12 @@ from typing import Any, TypeVar
 from strawberry import relay
 
 from app.errors import FieldProblem, InvalidInput
+from app.ids import MAX_PK, parse_pk, parse_pks
 from app.pagination import Page
 
 C = TypeVar("C", bound=relay.Connection)
+
+__all__ = ["MAX_PK", "node_id", "node_pk", "parse_pk", "parse_pks", "to_connection"]
 
 
 def to_connection(connection_type: type[C], page: Page, convert: Callable[[Any], Any]) -> C:
@@ -30,9 +33,17 @@ def to_connection(connection_type: type[C], page: Page, convert: Callable[[Any],
 
 def node_id(gid: relay.GlobalID | None, type_name: str, field: str) -> int | None:
     """The integer id inside a global id of `type_name`; InvalidInput naming `field` if the
-    id is of another type or malformed."""
+    id is of another type, malformed or out of range."""
     if gid is None:
         return None
-    if gid.type_name != type_name or not gid.node_id.isdigit():
+    pk = parse_pk(gid.node_id) if gid.type_name == type_name else None
+    if pk is None:
         raise InvalidInput([FieldProblem(field, "INVALID_VALUE")])
-    return int(gid.node_id)
+    return pk
+
+
+def node_pk(gid: relay.GlobalID | None, type_name: str) -> int | None:
+    """Like `node_id` for lookups that answer null: None instead of an error."""
+    if gid is None or gid.type_name != type_name:
+        return None
+    return parse_pk(gid.node_id)

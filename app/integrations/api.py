@@ -3,6 +3,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from app.errors import DomainError
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import HasScope, IsStaff, allow
@@ -10,11 +11,10 @@ from app.graphql.relay import node_id, to_connection
 from app.integrations import endpoints, sync
 from app.integrations import types as T
 from app.integrations.models import DeliveryStatus
-from app.members.models import Role
 from app.members.service import UNSET
 from app.members.types import Member
 
-ADMINS = (Role.ADMIN,)
+ADMINS = policy.roles(policy.Access.INTEGRATIONS)
 
 
 def _camel(column: str) -> str:

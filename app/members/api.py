@@ -7,8 +7,9 @@ from strawberry.types import Info
 from app.errors import DomainError, FieldProblem, InvalidInput
 from app.graphql.context import Context
 from app.graphql.errors import user_error
-from app.graphql.permissions import IsStaff, allow
-from app.graphql.relay import to_connection
+from app.graphql.permissions import Can, allow
+from app.graphql.policy import Access
+from app.graphql.relay import node_pk, to_connection
 from app.graphql.subscriptions import member_events
 from app.members import models, service
 from app.members.types import (
@@ -17,8 +18,6 @@ from app.members.types import (
     UpdateProfileInput,
     UpdateProfileResult,
 )
-
-LOOKUP_ROLES = (models.Role.ADMIN, models.Role.SUPPORT)
 
 
 def _given(value: object) -> bool:
@@ -33,18 +32,20 @@ class MemberQuery:
         return Member.from_model(viewer) if viewer else None
 
     @strawberry.field(
-        description="Staff (admin, support): one member by global id.",
-        extensions=allow(IsStaff(*LOOKUP_ROLES)),
+        description="Staff (admin, support): one member by global id (the same rule as "
+        "`node`); null for an unknown or malformed id.",
+        extensions=allow(Can(Access.MEMBER)),
     )
     async def member(self, info: Info[Context, None], id: relay.GlobalID) -> Member | None:
-        if id.type_name != "Member" or not id.node_id.isdigit():
+        member_id = node_pk(id, "Member")
+        if member_id is None:
             return None
-        found = await info.context.loaders.members.by_id.load(int(id.node_id))
+        found = await info.context.loaders.members.by_id.load(member_id)
         return Member.from_model(found) if found else None
 
     @strawberry.field(
         description="Staff (admin, support): members by email or name fragment.",
-        extensions=allow(IsStaff(*LOOKUP_ROLES)),
+        extensions=allow(Can(Access.MEMBER)),
     )
     async def members(
         self,

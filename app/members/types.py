@@ -7,6 +7,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from app.errors import Forbidden
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import InvalidInputError
 from app.graphql.relay import to_connection
@@ -102,6 +104,8 @@ class Member(relay.Node):
         after: str | None = None,
         kind: PointsTransactionKind | None = None,
     ) -> PointsTransactionConnection:
+        if not await policy.sees_part(info, policy.Access.TRANSACTIONS, self.id):
+            raise Forbidden()
         size = page_size(first)
         before = decode_cursor(after) if after is not None else None
         items, more = await info.context.loaders.ledger.activity.load((self.id, size, before, kind))
@@ -110,7 +114,6 @@ class Member(relay.Node):
 
     @strawberry.field(description="Which categories of messages may push to your devices.")
     async def notification_preferences(self, info: Info[Context, None]) -> list[CategoryPush]:
-        from app.errors import Forbidden
         from app.messaging.api import category_pushes
 
         viewer = await info.context.viewer()
@@ -126,7 +129,6 @@ class Member(relay.Node):
         after: str | None = None,
         unread_only: bool = False,
     ) -> InboxConnection:
-        from app.errors import Forbidden
         from app.messaging.models import InboxMessage as InboxModel
         from app.messaging.service import unread_count
         from app.pagination import paginate_by_id
@@ -167,6 +169,8 @@ class Member(relay.Node):
         after: str | None = None,
         status: RedemptionStatus | None = None,
     ) -> RedemptionConnection:
+        if not await policy.sees_part(info, policy.Access.REDEMPTIONS, self.id):
+            raise Forbidden()
         size = page_size(first)
         before = decode_cursor(after) if after is not None else None
         key = (self.id, size, before, RedemptionStatusModel(status.value) if status else None)
@@ -178,15 +182,13 @@ class Member(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["Member | None"]:
-        """A member is visible to themself and to staff; to anyone else it does not exist."""
-        viewer = await info.context.viewer()
-        ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
-        if viewer is None:
-            return [None for _ in ids]
-        staff = viewer.role != models.Role.MEMBER
-        visible = [i if (staff or i == viewer.id) else -1 for i in ids]
-        loaded = await info.context.loaders.members.by_id.load_many(visible)
-        return [cls.from_model(m) if m is not None else None for m in loaded]
+        """A member is visible to themself and to the staff roles the policy names
+        (Access.MEMBER); to anyone else it does not exist."""
+        return await policy.visible_nodes(
+            info, node_ids, access=policy.Access.MEMBER,
+            load=lambda _viewer, ids: info.context.loaders.members.by_id.load_many(ids),
+            owner=lambda m: m.id, convert=cls.from_model,
+        )  # fmt: skip
 
 
 @strawberry.type

@@ -6,6 +6,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from app import errors
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import InvalidInputError, UserError, error_type
 from app.messaging import models
@@ -67,18 +68,19 @@ class InboxMessage(relay.Node):
 
     @classmethod
     async def resolve_nodes(cls, *, info: Info[Context, None], node_ids, required: bool = False):
-        """Your own messages only."""
-        viewer = await info.context.viewer()
-        ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
-        if viewer is None:
-            return [None for _ in ids]
-        found = {
-            m.id: m
-            for m in await models.InboxMessage.filter(
+        """Your own messages only (Access.INBOX: not even staff)."""
+
+        async def load(viewer, ids: list[int]) -> list:
+            rows = await models.InboxMessage.filter(
                 id__in=ids, member_id=viewer.id, deleted_at__isnull=True
             )
-        }
-        return [cls.from_model(found[i]) if i in found else None for i in ids]
+            found = {m.id: m for m in rows}
+            return [found.get(i) for i in ids]
+
+        return await policy.visible_nodes(
+            info, node_ids, access=policy.Access.INBOX, load=load,
+            owner=lambda m: m.member_id, convert=cls.from_model,
+        )  # fmt: skip
 
 
 @strawberry.type

@@ -3,18 +3,18 @@ from strawberry import relay
 from strawberry.types import Info
 
 from app.errors import DomainError
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id
-from app.members.models import Role
 from app.offers import models as M
 from app.offers import service
 from app.offers import types as T
 from app.pagination import Page, page_size
 from app.segments.rules import Engagement, Segment
 
-OFFER_EDITORS = (Role.ADMIN, Role.MARKETER)
+OFFER_EDITORS = policy.roles(policy.Access.EDIT_OFFERS)
 
 
 def segment_from_input(s: T.SegmentInput | None) -> Segment:

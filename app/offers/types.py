@@ -8,6 +8,7 @@ from strawberry import relay
 from strawberry.types import Info
 
 from app import errors
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import InvalidInputError, UserError, error_type
 from app.i18n import localized
@@ -70,14 +71,17 @@ class Offer(relay.Node):
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["Offer | None"]:
         """Only offers made for the signed-in member now."""
-        viewer = await info.context.viewer()
-        if viewer is None:
-            return [None for _ in node_ids]
         from app.offers.service import offers_for
 
-        mine = {str(s.offer.id): s for s in await offers_for(viewer.id)}
         locale = await info.context.locale()
-        return [cls.from_shown(mine[i], locale) if i in mine else None for i in map(str, node_ids)]
+
+        async def load(viewer, ids: list[int]) -> list:
+            mine = {s.offer.id: s for s in await offers_for(viewer.id)}
+            return [mine.get(i) for i in ids]
+
+        return await policy.visible_nodes(
+            info, node_ids, access=None, load=load, convert=lambda s: cls.from_shown(s, locale)
+        )
 
 
 @strawberry.type

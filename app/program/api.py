@@ -2,12 +2,14 @@ import strawberry
 from strawberry.types import Info
 
 from app.errors import DomainError
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
-from app.members.models import Role
 from app.program import models, service, terms
 from app.program import types as T
+
+TERMS_EDITORS = policy.roles(policy.Access.PROGRAM_TERMS)
 
 
 @strawberry.type
@@ -22,7 +24,7 @@ class ProgramQuery:
 
     @strawberry.field(
         description="Staff (admin): every published version of the terms or privacy policy.",
-        extensions=allow(IsStaff(Role.ADMIN)),
+        extensions=allow(IsStaff(*TERMS_EDITORS)),
     )
     async def terms_documents(
         self, info: Info[Context, None], kind: T.TermsDocumentKind
@@ -36,12 +38,12 @@ class ProgramMutation:
     @strawberry.mutation(
         description="Staff (admin): publish a new version of the terms or privacy policy. "
         "Members must accept a new terms version before they earn or redeem again.",
-        extensions=allow(IsStaff(Role.ADMIN)),
+        extensions=allow(IsStaff(*TERMS_EDITORS)),
     )
     async def publish_terms_document(
         self, info: Info[Context, None], input: T.PublishTermsInput
     ) -> T.PublishTermsResult:
-        staff = await info.context.require_staff(Role.ADMIN)
+        staff = await info.context.require_staff(*TERMS_EDITORS)
         try:
             row = await terms.publish(
                 kind=models.DocumentKind(input.kind.value), version=input.version,

@@ -7,18 +7,18 @@ from tortoise.expressions import Q
 
 from app.earning.service import MemberRef
 from app.errors import DomainError, FieldProblem, Forbidden, InvalidInput
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import user_error
 from app.graphql.permissions import HasScope, IsStaff, allow
 from app.graphql.relay import node_id, to_connection
 from app.ledger.types import PointsTransaction
-from app.members.models import Role
 from app.pagination import paginate_by_id
 from app.rewards import catalog, service, till
 from app.rewards import models as M
 from app.rewards import types as T
 
-CATALOG_EDITORS = (Role.ADMIN, Role.MARKETER)
+CATALOG_EDITORS = policy.roles(policy.Access.EDIT_CATALOG)
 
 
 def _reward_id(gid: relay.GlobalID, field: str = "id") -> int:
@@ -35,15 +35,14 @@ async def _with_availability(info: Info[Context, None], rewards: list[M.Reward])
 
 
 async def reward_nodes(info: Info[Context, None], node_ids: Iterable[str]) -> list:
-    viewer = await info.context.viewer()
-    ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
-    if viewer is None:
-        return [None for _ in ids]
-    loaded = await info.context.loaders.rewards.reward.load_many(ids)
-    staff = viewer.role != Role.MEMBER
-    visible = [r for r in loaded if r is not None and (staff or r.archived_at is None)]
-    converted = {r.id: r for r in await _with_availability(info, visible)}
-    return [converted.get(i) for i in ids]
+    async def load(viewer, ids: list[int]) -> list:
+        loaded = await info.context.loaders.rewards.reward.load_many(ids)
+        drafts = policy.allows(viewer, policy.Access.CATALOG_DRAFTS)
+        visible = [r for r in loaded if r is not None and (drafts or r.archived_at is None)]
+        converted = {r.id: r for r in await _with_availability(info, visible)}
+        return [converted.get(i) for i in ids]
+
+    return await policy.visible_nodes(info, node_ids, access=None, load=load, convert=lambda r: r)
 
 
 def _fields(input: T.RewardInput) -> catalog.RewardFields:
@@ -86,7 +85,7 @@ class RewardsQuery:
         _, member = await info.context.require_member()
         query = M.Reward.all()
         if include_inactive:
-            if member.role == Role.MEMBER:
+            if not policy.allows(member, policy.Access.CATALOG_DRAFTS):
                 raise Forbidden()
         else:
             at = service.now()
@@ -148,7 +147,7 @@ class RewardsQuery:
 
 def _voucher_check(found: till.VoucherCheck) -> T.VoucherCheck:
     return T.VoucherCheck(
-        voucher=T.Voucher.from_model(found.voucher),
+        voucher=T.Voucher.from_model(found.voucher, found.member_id),
         reward=T.Reward.from_model(found.reward),
         member_id=relay.GlobalID("Member", str(found.member_id)),
         discount_amount=found.discount,

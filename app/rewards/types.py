@@ -9,6 +9,7 @@ from strawberry.types import Info
 
 from app import errors
 from app.earning.types import MemberRefInput
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import (
     IdempotencyKeyReusedError,
@@ -19,8 +20,8 @@ from app.graphql.errors import (
     error_type,
 )
 from app.i18n import localized, translate
+from app.ledger.errors import NotAMemberAccountError
 from app.ledger.types import PointsTransaction
-from app.members.models import Role
 from app.program.errors import TermsNotAcceptedError
 from app.rewards import models
 from app.rewards.service import Availability
@@ -149,8 +150,7 @@ class Reward(relay.Node):
 
     @strawberry.field(description="Staff only: every translation (empty for members).")
     async def texts(self, info: Info[Context, None]) -> list[RewardText]:
-        viewer = await info.context.viewer()
-        if viewer is None or viewer.role == Role.MEMBER:
+        if not await policy.viewer_allows(info, policy.Access.CATALOG_DRAFTS):
             return []
         return [RewardText(locale=k, **v) for k, v in sorted(self.texts_by_locale.items())]
 
@@ -222,13 +222,24 @@ class VoucherStatus(Enum):
 
 @strawberry.type(description="A code to show at the till or the door; usable once.")
 class Voucher:
-    code: str
     expires_at: dt.datetime
     used_at: dt.datetime | None
     status: VoucherStatus
+    secret: strawberry.Private[str]
+    member_id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="Whole for the member it belongs to and for a till (scope "
+        "vouchers:redeem); staff see it masked, all but the last 4 characters as X."
+    )
+    async def code(self, info: Info[Context, None]) -> str:
+        if await policy.sees_voucher_codes(info, self.member_id):
+            return self.secret
+        return policy.mask_code(self.secret)
 
     @classmethod
-    def from_model(cls, v: models.Voucher) -> "Voucher":
+    def from_model(cls, v: models.Voucher, member_id: int) -> "Voucher":
+        """`member_id`: who redeemed it (whose code it is)."""
         if v.voided_at is not None:
             status = VoucherStatus.CANCELLED
         elif v.used_at is not None:
@@ -237,7 +248,8 @@ class Voucher:
             status = VoucherStatus.EXPIRED
         else:
             status = VoucherStatus.ACTIVE
-        return cls(code=v.code, expires_at=v.expires_at, used_at=v.used_at, status=status)
+        return cls(secret=v.code, member_id=member_id, expires_at=v.expires_at,
+                   used_at=v.used_at, status=status)  # fmt: skip
 
 
 @strawberry.type(description="Points spent on a reward.")
@@ -259,7 +271,7 @@ class Redemption(relay.Node):
     @strawberry.field(description="One per unit for voucher rewards; empty otherwise.")
     async def vouchers(self, info: Info[Context, None]) -> list[Voucher]:
         found = await info.context.loaders.rewards.vouchers.load(self.id)
-        return [Voucher.from_model(v) for v in found]
+        return [Voucher.from_model(v, self.member_id) for v in found]
 
     @strawberry.field(description="The points movement that paid for it.")
     async def transaction(self, info: Info[Context, None]) -> PointsTransaction:
@@ -278,17 +290,13 @@ class Redemption(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["Redemption | None"]:
-        """Visible to the member who redeemed and to staff."""
-        viewer = await info.context.viewer()
-        ids = [int(i) if str(i).isdigit() else -1 for i in node_ids]
-        if viewer is None:
-            return [None for _ in ids]
-        loaded = await info.context.loaders.rewards.redemption.load_many(ids)
-        staff = viewer.role != Role.MEMBER
-        return [
-            cls.from_model(r) if r is not None and (staff or r.member_id == viewer.id) else None
-            for r in loaded
-        ]
+        """Visible to the member who redeemed and to the staff roles of
+        Access.REDEMPTIONS (who see its voucher codes masked)."""
+        return await policy.visible_nodes(
+            info, node_ids, access=policy.Access.REDEMPTIONS,
+            load=lambda _viewer, ids: info.context.loaders.rewards.redemption.load_many(ids),
+            owner=lambda r: r.member_id, convert=cls.from_model,
+        )  # fmt: skip
 
 
 @strawberry.type
@@ -317,7 +325,8 @@ RedeemRewardResult = Annotated[
     | RewardUnavailableError
     | InvalidInputError
     | IdempotencyKeyReusedError
-    | TermsNotAcceptedError,
+    | TermsNotAcceptedError
+    | NotAMemberAccountError,
     strawberry.union("RedeemRewardResult"),
 ]
 
@@ -439,7 +448,8 @@ CheckoutResult = Annotated[
     | InvalidInputError
     | IdempotencyKeyReusedError
     | CheckoutAlreadyRecordedError
-    | TermsNotAcceptedError,
+    | TermsNotAcceptedError
+    | NotAMemberAccountError,
     strawberry.union("CheckoutResult"),
 ]
 
@@ -479,7 +489,10 @@ class CashbackCredit(relay.Node):
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["CashbackCredit | None"]:
         """Only through the cashback API (integrations), never as a node."""
-        return [None for _ in node_ids]
+        return await policy.visible_nodes(
+            info, node_ids, access=policy.Access.CASHBACK_CREDITS,
+            load=lambda _viewer, ids: _nothing(ids), convert=lambda c: c,
+        )  # fmt: skip
 
 
 @strawberry.type
@@ -491,3 +504,7 @@ CashbackPaidResult = Annotated[
     CashbackCredit | CashbackNotPayableError | InvalidInputError,
     strawberry.union("CashbackPaidResult"),
 ]
+
+
+async def _nothing(ids: list[int]) -> list[None]:
+    return [None for _ in ids]

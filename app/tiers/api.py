@@ -7,16 +7,17 @@ from strawberry import relay
 from strawberry.types import Info
 
 from app.errors import DomainError
+from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.errors import InvalidInputError, MemberNotFoundError, user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id
 from app.graphql.subscriptions import member_events
-from app.members.models import Role
 from app.tiers import models, service
 from app.tiers import types as T
 
-TIER_EDITORS = (Role.ADMIN, Role.MARKETER)
+TIER_EDITORS = policy.roles(policy.Access.EDIT_TIERS)
+OVERRIDERS = policy.roles(policy.Access.OVERRIDE_TIER)
 
 SaveTierResult = Annotated[T.Tier | InvalidInputError, strawberry.union("SaveTierResult")]
 TierPolicyResult = Annotated[
@@ -98,7 +99,7 @@ class TiersMutation:
     @strawberry.mutation(
         description="Staff (admin, support): put a member in a tier until a date (or for "
         "good), with a reason; without a tier, end their override.",
-        extensions=allow(IsStaff(Role.ADMIN, Role.SUPPORT)),
+        extensions=allow(IsStaff(*OVERRIDERS)),
     )
     async def override_tier(
         self,

@@ -33,8 +33,8 @@ from tests.helpers import gql, member_token, staff_session
 
 NOW = dt.datetime.now(dt.UTC)
 FEED = """query($g: ID!, $first: Int) { feed(groupId: $g, first: $first) {
-  edges { node { id text author { displayName } commentCount myReaction
-                 reactions { kind count } } } } }"""
+  ... on PostConnection { edges { node { id text author { displayName } commentCount myReaction
+                 reactions { kind count } } } } } }"""
 POST = """mutation($g: ID!, $text: String!) { createPost(groupId: $g, text: $text) {
   __typename ... on Post { id } ... on UserError { code }
   ... on InvalidInput { fields { field code } } ... on PostingNotAllowed { reason }
