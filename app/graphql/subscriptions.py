@@ -51,6 +51,10 @@ async def topic_events(info: Info[Context, None], topic: str) -> AsyncGenerator[
                 remaining = principal.expires_at - time.time()
                 if remaining <= 0:
                     raise Unauthenticated("SESSION_EXPIRED")
+                if time.monotonic() >= recheck_at:  # busy streams too: a notice can be lost
+                    if not await _still_live(info):
+                        raise Unauthenticated("SESSION_EXPIRED")
+                    recheck_at = time.monotonic() + SESSION_RECHECK_SECONDS
                 no_notice = notices.empty() and (notice is None or not notice.done())
                 if event is None and no_notice and not queue.empty():
                     yield queue.get_nowait()  # events waiting, no notice: no task needed
@@ -69,11 +73,6 @@ async def topic_events(info: Info[Context, None], topic: str) -> AsyncGenerator[
                 if event in done:
                     delivered, event = event.result(), None
                     yield delivered
-                    continue
-                if time.monotonic() >= recheck_at:
-                    if not await _still_live(info):
-                        raise Unauthenticated("SESSION_EXPIRED")
-                    recheck_at = time.monotonic() + SESSION_RECHECK_SECONDS
         finally:
             for waiting in (event, notice):
                 if waiting is not None:

@@ -15,7 +15,7 @@ import httpx
 import pytest
 
 from app.auth.models import AuthSession
-from app.events import bus, revocation, revokes, session_topic
+from app.events import bus, member_topic, revocation, revokes, session_topic
 from app.graphql import subscriptions
 from tests.graphql.test_websocket import _connect, _recv
 from tests.helpers import LOG_IN, PASSWORD, REFRESH, gql, sign_up
@@ -163,6 +163,39 @@ async def test_a_lost_notice_is_caught_by_the_periodic_recheck(client, live_serv
         started = time.monotonic()
         await AuthSession.all().update(revoked_at=dt.datetime.now(dt.UTC))  # no notice sent
         await _ended(on_a, 1, started)
+    finally:
+        await on_a.close()
+
+
+async def test_a_busy_stream_is_rechecked_too(client, live_server, monkeypatch):
+    """The recheck also runs while events keep arriving (a lost notice on a busy stream)."""
+    monkeypatch.setattr(subscriptions, "SESSION_RECHECK_SECONDS", 0.5)
+    a = await sign_up(client)
+    first = await AuthSession.all().order_by("created_at").first()
+    on_a = await _subscribe(live_server, a["accessToken"], PROFILE)
+    try:
+        started = time.monotonic()
+        await AuthSession.filter(id=first.id).update(revoked_at=dt.datetime.now(dt.UTC))
+
+        member_id = first.member_id
+
+        async def keep_busy() -> None:  # a backlog always waiting: the stream never idles
+            while True:
+                for _ in range(20):
+                    await bus().publish(member_topic(member_id), {"type": "MEMBER_UPDATED"})
+                await asyncio.sleep(0.01)
+
+        busy = asyncio.create_task(keep_busy())
+        try:
+            while True:  # events may still arrive until the recheck: no notice was sent
+                remaining = started + WITHIN - time.monotonic()
+                assert remaining > 0, "the busy stream was not rechecked"
+                message = await _recv(on_a, timeout=remaining)
+                if _error_code(message) == "UNAUTHENTICATED":
+                    break
+                assert message["type"] == "next", message
+        finally:
+            busy.cancel()
     finally:
         await on_a.close()
 
