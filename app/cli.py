@@ -64,6 +64,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         log_level=settings.log_level.lower(),
         proxy_headers=False,  # the app reads X-Forwarded-For itself (TRUSTED_PROXIES)
         ws="websockets-sansio",
+        # A WebSocket frame is held whole before the app sees it: no larger than a body.
+        ws_max_size=settings.max_body_bytes,
     )
 
 

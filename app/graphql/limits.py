@@ -16,7 +16,11 @@ Measures, per operation (the document's worst operation is the one compared to a
   document's operations.
 - cost: each field costs 1; a field with a `first` or `last` argument multiplies the cost of
   its selection by that argument (a literal, the request's variable, the variable's default,
-  else the argument's default in the schema, else DEFAULT_PAGE_SIZE); a list of objects
+  else the argument's default in the schema, else DEFAULT_PAGE_SIZE). An integral float
+  counts as its integer (graphql-core accepts `100.0` for an Int variable); any other value
+  that is not an integer (a string, boolean, object, list, non-integral or infinite float)
+  counts as MAX_PAGE_SIZE, never as the default: graphql-core refuses it afterwards, but the
+  cost it is compared with must not be smaller than any page it could run. A list of objects
   without such an argument multiplies it by LIST_WEIGHT; the `edges` of a connection do not
   multiply again (the connection field's page size already did). Introspection fields
   (answered from the schema in memory) cost 1 each and do not multiply.
@@ -30,6 +34,7 @@ fields sharing a response key gets a smaller budget (FIELD_COMPARISONS).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -48,16 +53,20 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    NullValueNode,
     OperationDefinitionNode,
     OperationType,
     SchemaMetaFieldDef,
     SelectionSetNode,
     TypeMetaFieldDef,
     TypeNameMetaFieldDef,
+    ValueNode,
     VariableNode,
     get_named_type,
 )
 from graphql.validation.rules import overlapping_fields_can_be_merged as overlapping_fields
+
+from app.pagination import MAX_PAGE_SIZE
 
 # Page size assumed for a `first`/`last` argument that is absent and has no default.
 DEFAULT_PAGE_SIZE = 20
@@ -256,6 +265,31 @@ def _int_literal(node: IntValueNode) -> int:
     return int(text) if len(text) < 16 else (-CEILING if text.startswith("-") else CEILING)
 
 
+def _page_value(raw: Any) -> int | None:
+    """A request variable's value as a page size: None when absent or null, an int (an
+    integral float counts as its int), else MAX_PAGE_SIZE (strings, booleans, objects,
+    lists, fractions, infinities: refused by graphql-core later, never cheaper here)."""
+    if raw is None:
+        return None
+    if isinstance(raw, bool):
+        return MAX_PAGE_SIZE
+    if isinstance(raw, int):
+        return raw
+    if isinstance(raw, float) and math.isfinite(raw) and raw.is_integer():
+        return int(raw)
+    return MAX_PAGE_SIZE
+
+
+def _page_literal(node: ValueNode) -> int | None:
+    """A literal in the document as a page size: None for null, its value for an Int, else
+    MAX_PAGE_SIZE (`100.0`, `"100"`, `true`, enums, lists, objects: invalid for an Int)."""
+    if isinstance(node, NullValueNode):
+        return None
+    if isinstance(node, IntValueNode):
+        return _int_literal(node)
+    return MAX_PAGE_SIZE
+
+
 def _is_introspection(type_: Any) -> bool:
     return type_ is not None and type_.name.startswith("__")
 
@@ -276,7 +310,7 @@ class _Meter:
     ):
         self.schema = schema
         self.variables = variables
-        self.defaults = defaults  # the operations' variable defaults (literal ints)
+        self.defaults = defaults  # the operations' variable defaults, as page sizes
         self.fragments: dict[str, tuple[int, int, int, int]] = {}
 
     def _page_size(self, definition: GraphQLField, node: FieldNode) -> int | None:
@@ -290,14 +324,15 @@ class _Meter:
             if name not in page_args:
                 continue
             value = argument.value
-            if isinstance(value, IntValueNode):
-                given[name] = _int_literal(value)
-            elif isinstance(value, VariableNode):
+            if isinstance(value, VariableNode):
                 var = value.name.value
-                for raw in (self.variables.get(var), self.defaults.get(var)):
-                    if isinstance(raw, int) and not isinstance(raw, bool):
-                        given[name] = raw
-                        break
+                size = _page_value(self.variables.get(var))
+                if size is None:
+                    size = self.defaults.get(var)
+            else:
+                size = _page_literal(value)
+            if size is not None:
+                given[name] = size
         sizes = list(given.values())
         if not sizes:
             for name in page_args:
@@ -389,13 +424,19 @@ def _root_type(schema: GraphQLSchema, operation: OperationDefinitionNode) -> Any
     }.get(operation.operation)
 
 
-def _variable_defaults(document: DocumentNode) -> dict[str, Any]:
-    defaults: dict[str, Any] = {}
+def _variable_defaults(document: DocumentNode) -> dict[str, int]:
+    """Each variable's default as a page size; the largest when operations disagree (a
+    fragment is measured once for every operation spreading it)."""
+    defaults: dict[str, int] = {}
     for definition in document.definitions:
         if isinstance(definition, OperationDefinitionNode):
             for var in definition.variable_definitions or ():
-                if isinstance(var.default_value, IntValueNode):
-                    defaults.setdefault(var.variable.name.value, _int_literal(var.default_value))
+                if var.default_value is None:
+                    continue
+                size = _page_literal(var.default_value)
+                name = var.variable.name.value
+                if size is not None and (name not in defaults or size > defaults[name]):
+                    defaults[name] = size
     return defaults
 
 
@@ -450,10 +491,8 @@ class Verdict:
         if self.error is not None or not self.shape.page_variables:
             return self.error
         variables = variables if isinstance(variables, Mapping) else {}
-        key = tuple(
-            value if isinstance(value, int) and not isinstance(value, bool) else None
-            for value in (variables.get(name) for name in sorted(self.shape.page_variables))
-        )
+        # The values as the measure reads them: requests measuring alike share an entry.
+        key = tuple(_page_value(variables.get(name)) for name in sorted(self.shape.page_variables))
         if key not in self._by_variables:
             if len(self._by_variables) >= self.KEEP:
                 self._by_variables.pop(next(iter(self._by_variables)))

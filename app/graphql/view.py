@@ -7,12 +7,21 @@ in UTF-8, nested at most MAX_JSON_DEPTH deep, whose `query`/`operationName` are 
 `variables`/`extensions` objects (400). Every refusal is GraphQL-shaped with `extensions.code`
 BAD_REQUEST and the request id.
 
+The WebSocket (graphql-transport-ws) holds the same limits: a frame is at most MAX_BODY_BYTES
+(closed 1009; `loyalty serve` also sets uvicorn's ws_max_size to it, so a larger frame is never
+assembled), one JSON object nested at most MAX_JSON_DEPTH deep, a `subscribe` carries a string
+`id` and a payload like a POST body; anything else closes the socket with 4400 and the reason.
+At most MAX_OPERATIONS_PER_SOCKET operations run at once per socket: one more `subscribe` is
+answered with an `error` message for its id (code TOO_MANY_OPERATIONS), the others go on.
+
 Status codes of executed operations: 200, except 503 + Retry-After when an error is
-SERVICE_UNAVAILABLE (the database is gone; a retry is safe) and 504 when the execution budget
+SERVICE_UNAVAILABLE (the database is gone; `extensions.outcome` says whether anything was
+committed) and 504 when the execution budget
 (GRAPHQL_TIMEOUT_MS) ran out (code TIMEOUT).
 """
 
 import json
+from collections.abc import AsyncGenerator
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -20,11 +29,14 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
 
 from app.errors import Unauthenticated
 from app.graphql.context import Context, bearer_token
@@ -38,6 +50,9 @@ from app.settings import Settings
 MAX_QUERY_STRING_BYTES = 16 * 1024
 # JSON nesting (objects and arrays) a request may have; inputs of this schema need under 10.
 MAX_JSON_DEPTH = 32
+# Operations (subscriptions, and queries or mutations sent over the socket) one WebSocket
+# runs at once; each subscription holds two Redis/bus listeners and a task.
+MAX_OPERATIONS_PER_SOCKET = 20
 _STATUS_CODES = {400: "BAD_REQUEST", 413: "BAD_REQUEST", 414: "BAD_REQUEST", 415: "BAD_REQUEST"}
 
 
@@ -120,15 +135,102 @@ def _request_data(data: object) -> GraphQLRequestData:
     )
 
 
+class _WebSocketAdapter(ASGIWebSocketAdapter):
+    """Messages as strawberry reads them, but a frame the view's `decode_json` refuses
+    (HTTPException) closes the socket with its reason: 1009 when too large, else 4400."""
+
+    async def iter_json(
+        self, *, ignore_parsing_errors: bool = False
+    ) -> AsyncGenerator[object, None]:
+        messages = super().iter_json(ignore_parsing_errors=ignore_parsing_errors)
+        try:
+            async for message in messages:
+                yield message
+        except HTTPException as exc:
+            await self.close(1009 if exc.status_code == 413 else 4400, exc.reason)
+        finally:
+            await messages.aclose()
+
+
+def _subscribe_problem(message: dict) -> str | None:
+    """Why a `subscribe` message cannot run, or None (checked like a POST body)."""
+    payload = message.get("payload")
+    if not isinstance(payload, dict):
+        return "`payload` must be an object."
+    if not isinstance(payload.get("query"), str):
+        return "`query` must be a string."
+    try:
+        _request_data(payload)
+    except HTTPException as exc:
+        return exc.reason
+    return None
+
+
+class _TransportWS(BaseGraphQLTransportWSHandler):
+    """strawberry's graphql-transport-ws handler, refusing malformed messages with 4400
+    (instead of an exception in the ASGI app) and answering one operation more than
+    MAX_OPERATIONS_PER_SOCKET with an error message for its id."""
+
+    async def handle_message(self, message: Any) -> None:
+        if not isinstance(message, dict):
+            await self.handle_invalid_message("WebSocket message must be a JSON object.")
+            return
+        kind = message.get("type")
+        if kind in ("subscribe", "complete") and not isinstance(message.get("id"), str):
+            await self.handle_invalid_message("`id` must be a string.")
+            return
+        if kind == "subscribe" and (problem := _subscribe_problem(message)):
+            await self.handle_invalid_message(problem)
+            return
+        await super().handle_message(message)
+
+    async def handle_subscribe(self, message: Any) -> None:
+        if (
+            self.connection_acknowledged
+            and message["id"] not in self.operations
+            and len(self.operations) >= MAX_OPERATIONS_PER_SOCKET
+        ):
+            error = {
+                "message": (
+                    f"At most {MAX_OPERATIONS_PER_SOCKET} operations run at once on one "
+                    "WebSocket: complete one first."
+                ),
+                "extensions": {
+                    "code": "TOO_MANY_OPERATIONS",
+                    "limit": "operationsPerSocket",
+                    "maximum": MAX_OPERATIONS_PER_SOCKET,
+                    "requestId": getattr(self.context, "request_id", None),
+                },
+            }
+            await self.send_message({"id": message["id"], "type": "error", "payload": [error]})
+            return
+        await super().handle_subscribe(message)
+
+
 class LoyaltyGraphQL(GraphQL):
+    websocket_adapter_class = _WebSocketAdapter  # type: ignore[assignment]
+    graphql_transport_ws_handler_class = _TransportWS
+
     def __init__(self, settings: Settings):
         super().__init__(
             quiet_strawberry(build_schema(settings)),
             graphql_ide="graphiql" if settings.graphiql else None,
             allow_queries_via_get=True,
             subscription_protocols=(GRAPHQL_TRANSPORT_WS_PROTOCOL,),
+            max_subscriptions_per_connection=MAX_OPERATIONS_PER_SOCKET,
         )
         self.settings = settings
+
+    def decode_json(self, data: str | bytes) -> object:
+        """A WebSocket frame's JSON, with the HTTP body's limits: at most MAX_BODY_BYTES (413)
+        and MAX_JSON_DEPTH deep (400); strawberry's own json.loads raised RecursionError."""
+        limit = self.settings.max_body_bytes
+        size = len(data)
+        if isinstance(data, str) and limit // 4 < size <= limit:
+            size = len(data.encode("utf-8", "surrogatepass"))
+        if size > limit:
+            raise HTTPException(413, f"The message is larger than {limit} bytes.")
+        return _decode_json(data, what="The message")
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -187,7 +289,7 @@ class LoyaltyGraphQL(GraphQL):
                 (error.get("extensions") or {}).get("code") for error in response_data["errors"]
             }
             if "SERVICE_UNAVAILABLE" in codes:
-                # The database is unavailable: nothing was changed and a retry is safe.
+                # The database is unavailable; `outcome` says whether a retry is safe.
                 response.status_code = 503
                 response.headers["Retry-After"] = str(self.settings.retry_after_seconds)
             elif "TIMEOUT" in codes:

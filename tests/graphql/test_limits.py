@@ -2,6 +2,7 @@
 
 import asyncio
 import importlib
+import json
 import sys
 import time
 import uuid
@@ -134,7 +135,7 @@ def test_cost_weights_pages_lists_and_defaults(schema):
     query = f"query($n: Int = 30) {{ members(first: $n) {{ {node} }} }}"
     assert cost(query, {"n": 2}) == 1 + 2 * 3
     assert cost(query) == 1 + 30 * 3  # the variable's default
-    assert cost(query, {"n": "many"}) == 1 + 30 * 3
+    assert cost(query, {"n": "many"}) == 1 + 100 * 3  # not an Int: the largest page
     # a plain list of objects weighs 10; a list of scalars is one field
     assert cost("{ me { balance { expiring { points } } } }") == 1 + 1 + 1 + 10 * 1
     assert cost("{ me { interests } }") == 2
@@ -273,3 +274,89 @@ def test_absurd_page_sizes_do_not_crash(schema):
     )
     assert found.cost == 2**53 - 1
     assert measure(schema, parse("{ nope(first: 3) { x { y } } ... on Nope { z } }")).cost == 4
+
+
+def test_page_sizes_that_are_not_plain_ints_never_count_as_the_default(schema):
+    """graphql-core takes `100.0` for an Int variable: it must cost what 100 costs; any other
+    value that is not an Int counts as the largest page (it is refused later anyway)."""
+    node = "edges { node { id } }"
+
+    def cost(query, variables=None):
+        return measure(schema, parse(query), variables).cost
+
+    query = f"query($n: Int) {{ members(first: $n) {{ {node} }} }}"
+    assert cost(query, {"n": 100.0}) == cost(query, {"n": 100}) == 1 + 100 * 3
+    assert cost(query, {"n": 7.0}) == 1 + 7 * 3
+    assert cost(query, {"n": 1e300}) == 2**53 - 1  # integral: as its (saturated) int
+    for value in ("100", "many", True, False, {"n": 1}, [100], 100.5, float("inf"), float("nan")):
+        assert cost(query, {"n": value}) == 1 + 100 * 3, value
+    assert cost(query, {"n": -5}) == cost(query, {"n": -5.0}) == 1 + 1 * 3
+    assert cost(query, {"n": None}) == cost(query) == 1 + 20 * 3  # absent: the schema default
+    # Literals in the document: Int literals count as written, others as the largest page.
+    for literal in ("100.0", '"100"', "true", "ALL", "[100]", "{n: 1}"):
+        assert cost(f"{{ members(first: {literal}) {{ {node} }} }}") == 1 + 100 * 3, literal
+    assert cost(f"{{ members(first: null) {{ {node} }} }}") == 1 + 20 * 3
+    assert cost(f"{{ members(first: -5) {{ {node} }} }}") == 1 + 1 * 3
+    # Variable defaults: the same rules; the largest when operations disagree.
+    assert cost(f"query($n: Int = 100.0) {{ members(first: $n) {{ {node} }} }}") == 301
+    assert cost(f"query($n: Int = -3) {{ members(first: $n) {{ {node} }} }}") == 4
+    assert cost(f"query($n: Int = null) {{ members(first: $n) {{ {node} }} }}") == 61
+    assert cost(f"query($n: Int = 50) {{ members(first: $n) {{ {node} }} }}", {"n": 2.0}) == 7
+    two = (
+        "query A($n: Int = 1) { ...F } query B($n: Int = 90) { ...F } "
+        f"fragment F on Query {{ members(first: $n) {{ {node} }} }}"
+    )
+    assert cost(two) == 1 + 90 * 3
+
+
+async def test_decimal_page_size_in_variables_is_measured_as_its_integer(client):
+    """A member's eight aliased feeds with `{"n": 100.0}` measured 13,608 (the default page)
+    against a real 324,008; and a request without `n` must not lend its verdict to one with
+    100.0 (both used to share a cache entry)."""
+    feed = (
+        "fI: feed(groupId: $g, first: $n) { ... on PostConnection { edges { node { id text "
+        "comments(first: $n) { edges { node { id text } } } } } } }"
+    )
+    query = (
+        "query($g: ID!, $n: Int) {" + " ".join(feed.replace("fI", f"f{i}") for i in range(8)) + "}"
+    )
+    group = "R3JvdXA6MQ=="
+    small = await client.post("/graphql", json={"query": query, "variables": {"g": group}})
+    assert small.json()["errors"][0]["extensions"]["code"] != "GRAPHQL_VALIDATION_FAILED"
+    for n in (100.0, 100, "100", True, {"x": 1}, 100.5):
+        body = (
+            await client.post("/graphql", json={"query": query, "variables": {"g": group, "n": n}})
+        ).json()
+        error = limit_error(body)
+        assert error["extensions"]["limit"] == "cost", n
+        assert error["extensions"]["actual"] == 324_008, n
+    # Python's JSON reads Infinity and NaN: not integers, so the largest page as well.
+    raw = '{"query": %s, "variables": {"g": "%s", "n": Infinity}}' % (json.dumps(query), group)
+    response = await client.post(
+        "/graphql", content=raw, headers={"content-type": "application/json"}
+    )
+    assert limit_error(response.json())["extensions"]["actual"] == 324_008
+    # Over GET too.
+    response = await client.get(
+        "/graphql", params={"query": query, "variables": json.dumps({"g": group, "n": 100.0})}
+    )
+    assert limit_error(response.json())["extensions"]["actual"] == 324_008
+
+
+async def test_float_literal_page_size_is_refused_by_validation(client):
+    """`first: 100.0` in the document is not an Int: graphql-core refuses it, and it is
+    measured as the largest page before that."""
+    node = "edges { node { id } }"
+    body = (
+        await client.post("/graphql", json={"query": f"{{ members(first: 5.0) {{ {node} }} }}"})
+    ).json()
+    assert body.get("data") is None, body
+    assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"  # not a limit error
+    assert "Int cannot represent non-integer value" in body["errors"][0]["message"]
+    body = (
+        await client.post(
+            "/graphql",
+            json={"query": f"query($n: Int = 5.0) {{ members(first: $n) {{ {node} }} }}"},
+        )
+    ).json()
+    assert "Int cannot represent non-integer value" in body["errors"][0]["message"]
