@@ -5,7 +5,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable
+import sqlite3
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass, field
@@ -231,6 +232,47 @@ class Transaction:
 _current: ContextVar[Transaction | None] = ContextVar("loyalty_transaction", default=None)
 
 
+@dataclass
+class CommitLog:
+    """What the transactions of one unit of work (a GraphQL execution) did: how many
+    committed, and whether a COMMIT was interrupted with its outcome unknown."""
+
+    committed: int = 0
+    outcome_unknown: bool = False
+
+
+_commit_log: ContextVar[CommitLog | None] = ContextVar("loyalty_commit_log", default=None)
+
+
+@contextlib.contextmanager
+def track_commits() -> Iterator[CommitLog]:
+    """Count the transactions committed inside (tasks started inside count too) and note a
+    COMMIT whose outcome is unknown; see `transaction`."""
+    log_ = CommitLog()
+    token = _commit_log.set(log_)
+    try:
+        yield log_
+    finally:
+        _commit_log.reset(token)
+
+
+def _commit_refused(exc: BaseException) -> bool:
+    """Whether a failure leaving COMMIT is the server's answer that it did not commit (an
+    error response: a deferred constraint, a serialization failure, SQLite busy), as opposed
+    to no answer at all (the connection dropped, the server shut down, the wait cancelled)."""
+    current: BaseException | None = exc
+    seen: set[int] = set()
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, sqlite3.Error):
+            return True
+        sqlstate = getattr(current, "sqlstate", None)
+        if isinstance(sqlstate, str) and type(current).__module__.startswith("asyncpg"):
+            return not sqlstate.startswith(_UNAVAILABLE_CLASSES)
+        current = current.__cause__
+    return False
+
+
 def current_transaction() -> Transaction | None:
     """The transaction this task has open, if any."""
     return _current.get()
@@ -242,24 +284,51 @@ async def transaction() -> AsyncIterator[Transaction]:
 
     Nested use becomes a savepoint whose callbacks wait for the outermost commit.
     A rollback (an exception leaving the block) delivers nothing.
+
+    A failure before COMMIT was sent rolled everything back: it leaves as raised. A failure
+    while the outermost COMMIT is in flight without the server's refusal (the connection
+    dropped, the server shut down) may follow a commit the server applied: it leaves as
+    `errors.OutcomeUnknown` (from the original); a cancellation then (the execution budget)
+    stays a cancellation and is noted in the `track_commits` log instead.
     """
     outer = _current.get()
     mark = len(outer._after_commit) if outer is not None else 0
-    async with in_transaction() as conn:
-        tx = Transaction(connection=conn)
-        if outer is not None:
-            tx._after_commit = outer._after_commit
-            tx.state = outer.state
-        token = _current.set(tx)
-        try:
-            yield tx
-        except BaseException:
-            del tx._after_commit[mark:]  # a rolled-back savepoint delivers nothing
+    committing = False  # the body finished: leaving `in_transaction` sends COMMIT
+    try:
+        async with in_transaction() as conn:
+            tx = Transaction(connection=conn)
+            if outer is not None:
+                tx._after_commit = outer._after_commit
+                tx.state = outer.state
+            token = _current.set(tx)
+            try:
+                yield tx
+            except BaseException:
+                del tx._after_commit[mark:]  # a rolled-back savepoint delivers nothing
+                raise
+            finally:
+                _current.reset(token)
+            committing = outer is None  # a savepoint's release decides nothing yet
+    except BaseException as exc:
+        if not committing or _commit_refused(exc):
             raise
-        finally:
-            _current.reset(token)
+        # The COMMIT was sent and no answer came back (the connection dropped, the request
+        # was cancelled by its time budget): the server may have applied it.
+        log_ = _commit_log.get()
+        if log_ is not None:
+            log_.outcome_unknown = True
+        if isinstance(exc, Exception) and failure_kind(exc) is not None:
+            from app.errors import OutcomeUnknown
+
+            raise OutcomeUnknown() from exc
+        # A cancellation stays one (the commit log tells the execution budget); anything
+        # else is a bug, shown as one.
+        raise
     if outer is not None:
         return
+    log_ = _commit_log.get()
+    if log_ is not None:
+        log_.committed += 1
     for callback in tx._after_commit:
         try:
             await callback()
@@ -333,19 +402,87 @@ async def insert_rows(
 def failure_kind(exc: BaseException) -> str | None:
     """What a database exception means for the caller: "unavailable" (the database is gone or
     the pool had no connection in time), "busy" (a lock or statement timeout, a deadlock),
-    else None. Either way the transaction was rolled back: the request may be retried.
+    else None (not the database's failure, or one no retry cures: a bug, shown as one).
 
-    The exception may be the driver's own or Tortoise's wrapper of it (`__cause__`), or
-    raised while handling it (a rollback on a dead connection: `__context__`)."""
+    Only exceptions of the database's own making count: the driver's (asyncpg, sqlite3),
+    Tortoise's wrappers of them, the pool's `PoolTimeout`, and OSErrors that the driver raised
+    while connecting (see `_raised_by_driver`). The chain followed is `__cause__` (a wrapper
+    of the driver's error) and, only from an exception that is itself the database's,
+    `__context__` (a rollback failing on the connection that just died). So an application
+    error raised while handling a database or network error (a KeyError in an `except
+    ConnectionResetError:`), a file's or another service's OSError (Redis, TLS, HTTP) stay
+    what they are: bugs or failures of their own, never "unavailable"."""
     seen: set[int] = set()
     current: BaseException | None = exc
+    via_database = False  # reached through a database exception (its cause or context)
     while current is not None and id(current) not in seen:
         seen.add(id(current))
-        kind = _failure_kind_of(current)
-        if kind is not None:
-            return kind
-        current = current.__cause__ or current.__context__
+        own = _is_database_exception(current, via_database=via_database)
+        if own:
+            kind = _failure_kind_of(current)
+            if kind is not None:
+                return kind
+        if current.__cause__ is not None:
+            current = current.__cause__
+        elif own and not current.__suppress_context__:
+            current = current.__context__
+        else:
+            return None
+        via_database = own
     return None
+
+
+# Modules whose frames an exception passes through on its way up from the socket; the first
+# frame beneath them tells who did the I/O.
+_TRANSPORT_MODULES = frozenset({"asyncio", "socket", "ssl", "selectors", "uvloop", "concurrent"})
+_DRIVER_MODULES = ("asyncpg", "aiosqlite", "app.postgres")
+
+
+def _raised_by_driver(exc: BaseException) -> bool:
+    """Whether the innermost frame of `exc`'s traceback outside the event loop and socket
+    layers belongs to the database driver (asyncpg connecting: refused, reset, unreachable,
+    DNS, TLS), not to the application or another client library."""
+    innermost = ""
+    tb = exc.__traceback__
+    while tb is not None:
+        name = tb.tb_frame.f_globals.get("__name__", "") or ""
+        if name.split(".")[0] not in _TRANSPORT_MODULES:
+            innermost = name
+        tb = tb.tb_next
+    return innermost.startswith(_DRIVER_MODULES)
+
+
+def _is_database_exception(exc: BaseException, *, via_database: bool) -> bool:
+    from tortoise.exceptions import DBConnectionError, OperationalError, TransactionManagementError
+
+    from app.errors import Busy, ServiceUnavailable
+    from app.postgres import PoolTimeout
+
+    if isinstance(exc, ServiceUnavailable | Busy | PoolTimeout | DBConnectionError):
+        return True
+    if isinstance(exc, OperationalError | TransactionManagementError):
+        # Tortoise's wrappers; not its query outcomes (DoesNotExist, MultipleObjectsReturned,
+        # NoValuesFetched, IncompleteInstanceError: subclasses of OperationalError).
+        from tortoise.exceptions import (
+            IncompleteInstanceError,
+            NotExistOrMultiple,
+            NoValuesFetched,
+            ObjectDoesNotExistError,
+        )
+
+        return not isinstance(
+            exc,
+            NotExistOrMultiple
+            | NoValuesFetched
+            | IncompleteInstanceError
+            | ObjectDoesNotExistError,
+        )
+    module = type(exc).__module__ or ""
+    if module.startswith("asyncpg") or module.startswith("sqlite3"):
+        return True
+    if isinstance(exc, OSError):  # TimeoutError included: asyncpg's connect timeout
+        return via_database or _raised_by_driver(exc)
+    return False
 
 
 # SQLSTATEs: lock_not_available, query_canceled (lock and statement timeouts), deadlock and
@@ -357,10 +494,13 @@ _UNAVAILABLE_CLASSES = ("08", "53", "57P")
 
 
 def _failure_kind_of(exc: BaseException) -> str | None:
+    """The kind of one exception `_is_database_exception` accepted (its chain aside)."""
+    from tortoise.exceptions import DBConnectionError
+
     from app.errors import Busy, ServiceUnavailable
     from app.postgres import PoolTimeout
 
-    if isinstance(exc, ServiceUnavailable | PoolTimeout):
+    if isinstance(exc, ServiceUnavailable | PoolTimeout | DBConnectionError):
         return "unavailable"
     if isinstance(exc, Busy):
         return "busy"
@@ -371,24 +511,32 @@ def _failure_kind_of(exc: BaseException) -> str | None:
         if sqlstate.startswith(_UNAVAILABLE_CLASSES):
             return "unavailable"
         return None
-    if isinstance(exc, TimeoutError):
-        # Only the pool's wait (PoolTimeout, above) is the database's; other timeouts (an
-        # execution budget, an HTTP call) belong to whoever set them.
-        return None
-    if isinstance(exc, OSError):  # refused, reset, unreachable, DNS: the server is gone
+    if isinstance(exc, OSError):
+        # The driver's connect failed: refused, reset, unreachable, DNS, TLS, or no answer
+        # within asyncpg's connect timeout (TimeoutError). Other timeouts (an execution
+        # budget, an HTTP call) are not raised by the driver and never get here.
         return "unavailable"
     import asyncpg
-    from tortoise.exceptions import DBConnectionError
 
     if isinstance(exc, asyncpg.exceptions.InterfaceError):
-        # "connection is closed", "pool is closing", ...; not a misuse of one connection.
-        return None if "another operation is in progress" in str(exc) else "unavailable"
-    if isinstance(exc, DBConnectionError):
-        return "unavailable"
-    if type(exc).__module__ == "sqlite3" or "sqlite" in type(exc).__module__:
+        # Only "the connection or pool is gone"; the rest are misuses, bugs to be shown as
+        # such: DataError (a bad argument), "another operation is in progress", argument
+        # counts, a transaction in the wrong state.
+        message = str(exc)
+        return "unavailable" if any(m in message for m in _GONE_MESSAGES) else None
+    if isinstance(exc, sqlite3.Error):
         message = str(exc)
         if "database is locked" in message or "database table is locked" in message:
             return "busy"  # SQLite's busy timeout ran out
         if "unable to open database file" in message or "disk I/O error" in message:
             return "unavailable"
     return None
+
+
+# asyncpg's InterfaceError messages for a connection or pool that is gone.
+_GONE_MESSAGES = (
+    "connection is closed",
+    "the underlying connection is closed",
+    "pool is closing",
+    "pool is closed",
+)

@@ -318,14 +318,15 @@ class AccountAlreadyErased(DomainError):
 
 class ServiceUnavailable(DomainError):
     """The database (or another dependency every request needs) cannot be reached now.
-    Nothing was changed; the same request, with the same idempotency key, may be retried."""
+    Raised before anything was committed: the same request, with the same idempotency key,
+    may be retried."""
 
     code = "SERVICE_UNAVAILABLE"
 
 
 class Busy(DomainError):
     """A lock the request needs was held longer than LOCK_TIMEOUT_MS (another request is
-    changing the same member). Nothing was changed; retrying is safe."""
+    changing the same member). Its transaction rolled back; retrying is safe."""
 
     code = "BUSY"
 
@@ -377,3 +378,14 @@ class OnePasswordCheckPerRequest(TooManyAttempts):
 
     def __init__(self):
         super().__init__(0)
+
+
+class OutcomeUnknown(ServiceUnavailable):
+    """The connection to the database failed while the transaction's COMMIT was on its way:
+    the server may have applied it. Repeating a request with an idempotency key is safe (it
+    is recorded once); anything else should be checked before it is repeated."""
+
+    code = "SERVICE_UNAVAILABLE"
+
+    def __init__(self):
+        super().__init__("SERVICE_UNAVAILABLE_OUTCOME_UNKNOWN")

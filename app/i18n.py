@@ -56,15 +56,30 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "De dienst is even niet beschikbaar. Er is niets gewijzigd; hetzelfde verzoek opnieuw versturen (met dezelfde idempotentiesleutel) is veilig.",
         "es": "El servicio no está disponible por un momento. No se ha cambiado nada; es seguro repetir la misma solicitud (con la misma clave de idempotencia).",
     },
+    "SERVICE_UNAVAILABLE_OUTCOME_UNKNOWN": {
+        "en": "The service is briefly unavailable, and the request was cut off after it had started saving: its changes may have been saved. Repeating a request that carries an idempotency key is safe (it is recorded once); check the result of any other request before repeating it.",
+        "nl": "De dienst is even niet beschikbaar en het verzoek werd afgebroken nadat het opslaan al begonnen was: de wijzigingen kunnen zijn opgeslagen. Een verzoek met een idempotentiesleutel opnieuw versturen is veilig (het wordt één keer vastgelegd); controleer bij elk ander verzoek eerst het resultaat voordat u het herhaalt.",
+        "es": "El servicio no está disponible por un momento y la solicitud se interrumpió cuando ya había empezado a guardar: sus cambios pueden haberse guardado. Es seguro repetir una solicitud que lleva una clave de idempotencia (se registra una sola vez); comprueba el resultado de cualquier otra solicitud antes de repetirla.",
+    },
     "BUSY": {
         "en": "This account is busy with another change. Nothing was changed; retrying the same request (with the same idempotency key) in a moment is safe.",
         "nl": "Dit account is bezig met een andere wijziging. Er is niets gewijzigd; hetzelfde verzoek over een moment opnieuw versturen (met dezelfde idempotentiesleutel) is veilig.",
         "es": "Esta cuenta está ocupada con otro cambio. No se ha cambiado nada; es seguro repetir la misma solicitud (con la misma clave de idempotencia) en un momento.",
     },
+    "BUSY_OUTCOME_UNKNOWN": {
+        "en": "This account is busy with another change, and an earlier part of this request may have been saved. Repeating a request that carries an idempotency key is safe (it is recorded once); check the result of any other request before repeating it.",
+        "nl": "Dit account is bezig met een andere wijziging, en een eerder deel van dit verzoek kan zijn opgeslagen. Een verzoek met een idempotentiesleutel opnieuw versturen is veilig (het wordt één keer vastgelegd); controleer bij elk ander verzoek eerst het resultaat voordat u het herhaalt.",
+        "es": "Esta cuenta está ocupada con otro cambio, y una parte anterior de esta solicitud puede haberse guardado. Es seguro repetir una solicitud que lleva una clave de idempotencia (se registra una sola vez); comprueba el resultado de cualquier otra solicitud antes de repetirla.",
+    },
     "TIMEOUT": {
-        "en": "The request took longer than the server allows and was stopped. Changes still in progress were rolled back; retry mutations with the same idempotency key.",
-        "nl": "Het verzoek duurde langer dan de server toestaat en is gestopt. Wijzigingen die nog bezig waren zijn teruggedraaid; verstuur mutaties opnieuw met dezelfde idempotentiesleutel.",
-        "es": "La solicitud tardó más de lo que permite el servidor y se detuvo. Los cambios aún en curso se revirtieron; repite las mutaciones con la misma clave de idempotencia.",
+        "en": "The request took longer than the server allows and was stopped. Nothing was changed; retrying the same request (with the same idempotency key) is safe.",
+        "nl": "Het verzoek duurde langer dan de server toestaat en is gestopt. Er is niets gewijzigd; hetzelfde verzoek opnieuw versturen (met dezelfde idempotentiesleutel) is veilig.",
+        "es": "La solicitud tardó más de lo que permite el servidor y se detuvo. No se ha cambiado nada; es seguro repetir la misma solicitud (con la misma clave de idempotencia).",
+    },
+    "TIMEOUT_OUTCOME_UNKNOWN": {
+        "en": "The request took longer than the server allows and was stopped after some of its changes were saved or while they were being saved: they may have been saved. Repeating a request that carries an idempotency key is safe (it is recorded once); check the result of any other request before repeating it.",
+        "nl": "Het verzoek duurde langer dan de server toestaat en is gestopt nadat een deel van de wijzigingen was opgeslagen of terwijl ze werden opgeslagen: ze kunnen zijn opgeslagen. Een verzoek met een idempotentiesleutel opnieuw versturen is veilig (het wordt één keer vastgelegd); controleer bij elk ander verzoek eerst het resultaat voordat u het herhaalt.",
+        "es": "La solicitud tardó más de lo que permite el servidor y se detuvo después de guardar parte de sus cambios o mientras se guardaban: pueden haberse guardado. Es seguro repetir una solicitud que lleva una clave de idempotencia (se registra una sola vez); comprueba el resultado de cualquier otra solicitud antes de repetirla.",
     },
     "INTERNAL_SERVER_ERROR": {
         "en": "Something went wrong on our side. Please try again.",

@@ -337,18 +337,17 @@ def _raised(exc: BaseException, *, cause: BaseException | None = None) -> BaseEx
 
 def test_failure_kind_classifies_what_an_outage_and_a_lock_wait_raise():
     import sqlite3
+    import ssl
 
     import asyncpg
-    from tortoise.exceptions import DBConnectionError, OperationalError
+    import redis.exceptions
+    from tortoise.exceptions import DBConnectionError, OperationalError, TransactionManagementError
 
     from app.db import failure_kind
     from app.errors import Busy, ServiceUnavailable
     from app.postgres import PoolTimeout
 
     unavailable = [
-        ConnectionRefusedError(111, "Connection refused"),
-        ConnectionResetError(104, "Connection reset by peer"),
-        OSError(113, "No route to host"),
         asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed mid-operation"),
         asyncpg.exceptions.InterfaceError("connection is closed"),
         asyncpg.exceptions.AdminShutdownError("terminating connection"),
@@ -374,18 +373,57 @@ def test_failure_kind_classifies_what_an_outage_and_a_lock_wait_raise():
             "cannot perform operation: another operation is in progress"
         ),
         _raised(OperationalError("wrapped"), cause=asyncpg.exceptions.UndefinedTableError("x")),
+        # Bugs and other services' failures are not the database's (the review's false
+        # positives): OSErrors the driver did not raise, and whatever is raised while one
+        # is being handled.
+        ConnectionRefusedError(111, "Connection refused"),
+        ConnectionResetError(104, "Connection reset by peer"),
+        OSError(113, "No route to host"),
+        FileNotFoundError(2, "No such file", "export.zip"),
+        PermissionError(13, "Permission denied"),
+        ssl.SSLError(1, "certificate verify failed"),
+        _during(ConnectionResetError(104, "reset"), KeyError("x")),
+        _during(asyncpg.exceptions.ConnectionDoesNotExistError("closed"), KeyError("x")),
+        _during(ConnectionRefusedError(111, "refused"), redis.exceptions.ConnectionError("x")),
+        _raised(redis.exceptions.ConnectionError("x"), cause=ConnectionRefusedError(111, "no")),
+        _raised(RuntimeError("bad config"), cause=FileNotFoundError(2, "missing")),
+        asyncpg.exceptions.DataError("invalid input for query argument $1: 'x' (expected int)"),
+        _raised(OperationalError("wrapped"), cause=asyncpg.exceptions.DataError("bad arg")),
+        asyncpg.exceptions.InterfaceError("the server expects 2 arguments, 1 was passed"),
     ]
     assert [failure_kind(e) for e in unavailable] == ["unavailable"] * len(unavailable)
     assert [failure_kind(e) for e in busy] == ["busy"] * len(busy)
     assert [failure_kind(e) for e in neither] == [None] * len(neither)
-    # A rollback failing on the dead connection still tells of the outage it handled.
+    # A rollback failing on the dead connection (the driver's error raised while handling
+    # the driver's error) still tells of the outage it handled; a bug in the handler does not.
+    closed = asyncpg.exceptions.ConnectionDoesNotExistError("closed mid-operation")
+    assert failure_kind(_during(closed, TransactionManagementError("rollback"))) == "unavailable"
+    assert failure_kind(_during(closed, RuntimeError("rollback failed"))) is None
+    # What asyncpg itself raises connecting to nothing (no server needed): the driver's.
+    refused = asyncio.run(_connect_refused())
+    assert isinstance(refused, OSError) and failure_kind(refused) == "unavailable"
+    assert failure_kind(_during(refused, KeyError("x"))) is None
+
+
+def _during(handled: BaseException, raised: BaseException) -> BaseException:
+    """`raised` as if raised inside `except` for `handled` (its `__context__`)."""
     try:
         try:
-            raise asyncpg.exceptions.ConnectionDoesNotExistError("closed mid-operation")
-        except Exception:
-            raise RuntimeError("rollback failed")  # noqa: B904
-    except RuntimeError as during:
-        assert failure_kind(during) == "unavailable"
+            raise handled
+        except BaseException:
+            raise raised  # noqa: B904
+    except BaseException as caught:
+        return caught
+
+
+async def _connect_refused() -> BaseException:
+    import asyncpg
+
+    try:
+        await asyncpg.connect(host="127.0.0.1", port=_free_port(), user="x", database="x")
+    except BaseException as exc:
+        return exc
+    raise AssertionError("connected to a closed port")
 
 
 async def test_health_probe_gives_up_within_a_second_on_a_server_that_never_answers(caplog):
@@ -511,6 +549,7 @@ async def test_postgres_stopped_answers_503_then_recovers_with_nothing_lost(clus
                 assert _code(body) == "SERVICE_UNAVAILABLE", body
                 extensions = body["errors"][0]["extensions"]
                 assert extensions["retryable"] is True and extensions["requestId"]
+                assert extensions["outcome"] == "not_applied", body  # no COMMIT was cut off
                 assert "idempotency key" in body["errors"][0]["message"].lower(), body
             token = await http.post("/oauth/token", data={"grant_type": "client_credentials",
                                                           "client_id": "x", "client_secret": "y"})  # fmt: skip
@@ -553,3 +592,56 @@ async def test_postgres_stopped_answers_503_then_recovers_with_nothing_lost(clus
         assert await program.lifetime(bo) == 25 * 4
     checked = await asyncio.to_thread(_loyalty, "ledger-check", database_url=cluster.url)
     assert checked.returncode == 0, checked.stdout + checked.stderr
+
+
+async def test_a_connection_lost_during_commit_answers_outcome_unknown(cluster, serve):
+    """COMMIT sent, then the server session dies before answering (a deferred trigger holds
+    the COMMIT; the backend is terminated meanwhile): the answer may not say "nothing was
+    changed" and is not retryable as such; the same idempotency key then records it once."""
+    import asyncpg
+
+    server = serve(GRAPHQL_TIMEOUT_MS="60000", STATEMENT_TIMEOUT_MS="60000")
+    url = cluster.url.replace("postgres://", "postgresql://", 1)
+    async with httpx.AsyncClient(base_url=server.base_url, timeout=30) as http:
+        program = await Program.set_up(http, cluster.url)
+        member = await program.member()
+        admin = await asyncpg.connect(url)
+        try:
+            await admin.execute(
+                "CREATE OR REPLACE FUNCTION slow_commit() RETURNS trigger LANGUAGE plpgsql AS "
+                "$$ BEGIN PERFORM pg_sleep(20); RETURN NULL; END $$"
+            )
+            await admin.execute(
+                "CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT OR UPDATE ON member_balance "
+                "DEFERRABLE INITIALLY DEFERRED FOR EACH ROW "
+                f"WHEN (NEW.member_id = {member['id']}) EXECUTE FUNCTION slow_commit()"
+            )
+            answer = asyncio.create_task(program.purchase(member, "cut-off"))
+            deadline = time.monotonic() + 20
+            while True:
+                pids = await admin.fetch(
+                    "SELECT pid FROM pg_stat_activity WHERE query ILIKE 'COMMIT%' "
+                    "AND wait_event = 'PgSleep'"
+                )
+                if pids:
+                    break
+                assert time.monotonic() < deadline, "the COMMIT never started"
+                await asyncio.sleep(0.05)
+            for row in pids:
+                await admin.execute("SELECT pg_terminate_backend($1)", row["pid"])
+            response, body = await asyncio.wait_for(answer, 20)
+        finally:
+            await admin.execute("DROP TRIGGER IF EXISTS slow_commit ON member_balance")
+            await admin.close()
+        assert response.status_code == 503, body
+        error = body["errors"][0]
+        assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE", body
+        assert error["extensions"]["outcome"] == "unknown", body
+        assert error["extensions"]["retryable"] is False, body
+        assert "may have been saved" in error["message"], body
+        # The server was cut off before its commit record: repeating with the key is safe.
+        _, body = await program.purchase(member, "cut-off")
+        assert _recorded(body), body
+        _, body = await program.purchase(member, "cut-off")
+        assert body["data"]["recordPurchase"]["replayed"] is True, body
+        assert await program.lifetime(member) == 25 * 2

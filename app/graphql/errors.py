@@ -179,6 +179,37 @@ _VARIABLE_VALIDATION = (
 )
 
 
+# graphql-core's coercion and validation messages echo the value they refused (a password in
+# a misshapen input, a token): `redact_values` drops the values, keeping names, types, paths.
+_GOT_VALUE = re.compile(r"(Variable '\$([^']+)') got invalid value ", re.S)
+_ENCOUNTERED = re.compile(r", but encountered error .*\Z", re.S)
+_FOUND = re.compile(r"(?:, found:? .*\Z)|(?<=\?) Found:? .*\Z", re.S)
+_CANNOT_REPRESENT = re.compile(r"(cannot represent [^:]*?value): .*\Z", re.S)
+_NOT_IN_ENUM = re.compile(r"Value '.*' does not exist in '([^']+)' enum\.", re.S)
+
+
+def redact_values(message: str) -> str:
+    """`message` without the input values graphql-core quotes in it: "got invalid value X
+    at 'path'; why" becomes "got an invalid value at 'path'; why", and the why loses its
+    ": X", ", found: X" and "encountered error '...X...'" parts."""
+    got = _GOT_VALUE.search(message)
+    if got is not None:
+        # The value runs up to " at '<name>..." (its path) or, without one, to "; " before
+        # the explanation (which starts with a capital).
+        rest = message[got.end() :]
+        at = rest.rfind(f" at '{got.group(2)}")
+        if at >= 0:
+            rest = rest[at:]
+        else:
+            found = re.search(r"; (?=[A-Z])", rest)
+            rest = rest[found.start() :] if found else ""
+        message = f"{message[: got.start()]}{got.group(1)} got an invalid value{rest}"
+    message = _ENCOUNTERED.sub(".", message)
+    message = _FOUND.sub(lambda m: "" if m.group(0).startswith(" ") else ".", message)
+    message = _CANNOT_REPRESENT.sub(r"\1.", message)
+    return _NOT_IN_ENUM.sub(r"Value does not exist in '\1' enum.", message)
+
+
 def strip_suggestions(message: str) -> str:
     """`message` without graphql-core's "Did you mean ...?" hints (they reveal the schema)."""
     return _SUGGESTION.sub("", message) if "Did you mean" in message else message
@@ -262,16 +293,24 @@ class ErrorCodes(SchemaExtension):
         context = self.execution_context
         settings = getattr(context.context, "settings", None)
         budget = getattr(settings, "execution_timeout_seconds", None)
-        if not budget or context.operation_type is OperationType.SUBSCRIPTION:
+        if context.operation_type is OperationType.SUBSCRIPTION:
             yield
             return
-        try:
-            async with asyncio.timeout(budget) as scope:
+        # What the execution's transactions did, for the outcome its failures report.
+        with db.track_commits() as self._commits:
+            if not budget:
                 yield
-        except TimeoutError:
-            if scope.expired():
-                raise errors.ExecutionTimeout() from None
-            raise
+                return
+            try:
+                async with asyncio.timeout(budget) as scope:
+                    yield
+            except TimeoutError:
+                if scope.expired():
+                    # The whole result is replaced (every Mutation field is non-null, so no
+                    # finished field could be kept): the outcome says whether any change
+                    # may be saved (a mutation finished before, or was stopped in COMMIT).
+                    raise errors.ExecutionTimeout() from None
+                raise
 
     def on_stream_result(self, result: object) -> Iterator[None]:
         """Subscription events (and their errors) pass here, not through on_operation."""
@@ -319,8 +358,10 @@ class ErrorCodes(SchemaExtension):
         extensions = dict(error.extensions or {})
         message = error.message
         if original is None or (isinstance(original, GraphQLError) and "code" not in extensions):
-            # graphql-core's own parse, validation and coercion errors
+            # graphql-core's own parse, validation and coercion errors; their values are
+            # dropped (always: a password sent in a misshapen input must not come back).
             extensions.setdefault("code", _code_for_unlocated(error))
+            message = redact_values(message)
         elif isinstance(original, errors.Unauthenticated | errors.Forbidden):
             extensions["code"] = original.code
             message = translate(original.message_key, locale)
@@ -330,13 +371,28 @@ class ErrorCodes(SchemaExtension):
             message = translate(original.code, locale)
         elif isinstance(original, GraphQLError):
             pass
-        elif (kind := _outage_kind(original)) is not None:
-            # The database is gone or a lock wait ran out: nothing was changed, a retry is
-            # safe. One line in the log (no traceback); view.py answers 503 + Retry-After for
-            # SERVICE_UNAVAILABLE (tests/test_faults.py stops a real PostgreSQL).
-            code = "SERVICE_UNAVAILABLE" if kind == "unavailable" else "BUSY"
-            extensions = {"code": code, "retryable": True}
-            message = translate(code, locale)
+        elif (kind := _outage_kind(original)) is not None or isinstance(
+            original, errors.ExecutionTimeout
+        ):
+            # The database is gone, a lock wait or the execution budget ran out. One line in
+            # the log (no traceback); view.py answers 503 + Retry-After for SERVICE_UNAVAILABLE
+            # (tests/test_faults.py stops a real PostgreSQL), 504 for TIMEOUT. `outcome`:
+            # "not_applied" (nothing was committed: a retry is safe) or "unknown" (a COMMIT
+            # was cut off, or an earlier mutation of the request committed: some change may
+            # be saved, so only requests with an idempotency key are safe to repeat).
+            if kind is None:
+                code = "TIMEOUT"
+            else:
+                code = "SERVICE_UNAVAILABLE" if kind == "unavailable" else "BUSY"
+            outcome = self._outcome(original)
+            extensions = {
+                "code": code,
+                "retryable": outcome == "not_applied",
+                "outcome": outcome,
+            }
+            message = translate(
+                code if outcome == "not_applied" else f"{code}_OUTCOME_UNKNOWN", locale
+            )
         elif isinstance(original, errors.DomainError):
             # An expected outcome raised rather than returned as a union member.
             extensions = {"code": original.code}
@@ -360,6 +416,28 @@ class ErrorCodes(SchemaExtension):
             original_error=None,
             extensions=extensions,
         )
+
+    _commits: db.CommitLog | None = None
+
+    def _outcome(self, original: BaseException) -> str:
+        """ "unknown" when a change of this execution may be saved, else "not_applied"."""
+        commits = self._commits
+        if _has(original, errors.OutcomeUnknown) or (
+            commits is not None and (commits.outcome_unknown or commits.committed)
+        ):
+            return "unknown"
+        return "not_applied"
+
+
+def _has(exc: BaseException | None, kind: type[BaseException]) -> bool:
+    """Whether `exc` or one of its causes is a `kind`."""
+    seen: set[int] = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, kind):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__
+    return False
 
 
 def _outage_kind(original: BaseException) -> str | None:

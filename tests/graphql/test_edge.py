@@ -7,6 +7,7 @@ import logging
 import time
 from pathlib import Path
 
+import asyncpg
 import httpx
 import pytest
 import uvicorn
@@ -267,7 +268,10 @@ async def test_validation_errors_keep_their_code_with_the_request_id(client):
     ("raised", "code", "status"),
     [
         pytest.param(
-            ConnectionRefusedError(111, "refused"), "SERVICE_UNAVAILABLE", 503, id="db-gone"
+            asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed"),
+            "SERVICE_UNAVAILABLE",
+            503,
+            id="db-gone",
         ),
         pytest.param(errors.Busy(), "BUSY", 200, id="busy"),
     ],
@@ -597,3 +601,217 @@ async def test_parse_errors_over_websocket_carry_a_code(client, live_server, que
 async def test_a_bad_variable_value_is_bad_user_input(client):
     body = await gql(client, LOG_IN, {"input": {"emai": "a@b.co", "password": "x"}})
     assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+# -- values never echoed; outcome of interrupted commits (issue 13 review) -------------------
+
+SECRET = "SuperSecretPw1"
+_LOG_IN_DOC = "mutation($input: LogInInput!) { logIn(input: $input) { __typename } }"
+
+
+@pytest.mark.parametrize(
+    ("query", "variables", "kept"),
+    [
+        (_LOG_IN_DOC, {"input": {"email": "a@b.co", "password": SECRET, "extra": 1}}, "'extra'"),
+        (_LOG_IN_DOC, {"input": SECRET}, "'LogInInput'"),
+        (_LOG_IN_DOC, {"input": {"password": SECRET}}, "'email'"),
+        (_LOG_IN_DOC, {"input": {"email": SECRET, "password": 5}}, "String"),
+        (
+            'mutation { logIn(input: {email: "a@b.co", password: "%s", extra: 5})'
+            " { __typename } }" % SECRET,
+            {},
+            "'extra'",
+        ),
+    ],
+)
+async def test_a_password_in_a_misshapen_input_comes_back_nowhere(client, query, variables, kept):
+    response = await client.post("/graphql", json={"query": query, "variables": variables})
+    assert SECRET not in response.text
+    (error,) = response.json()["errors"]
+    assert error["extensions"]["code"] == "BAD_USER_INPUT", error
+    assert kept in error["message"], error  # still says which field or type is wrong
+
+
+async def test_coercion_messages_keep_names_and_types_but_no_values(client):
+    query = "query($n: Int) { rewards(first: $n) { __typename } }"
+    for value in (1.5, SECRET, True):
+        body = (
+            await client.post("/graphql", json={"query": query, "variables": {"n": value}})
+        ).json()
+        message = body["errors"][0]["message"]
+        assert message == "Variable '$n' has invalid value: Int cannot represent non-integer value."
+    literal = await client.post(
+        "/graphql", json={"query": '{ rewards(first: "%s") { __typename } }' % SECRET}
+    )
+    assert SECRET not in literal.text and "Int cannot represent" in literal.text
+
+
+def test_redact_values_covers_every_echo_form():
+    from app.graphql.errors import redact_values
+
+    pairs = {
+        # graphql-core before 3.3 (the form the review quoted)
+        f"Variable '$input' got invalid value {{'email': 'a', 'password': '{SECRET}', "
+        "'extra': 1}; Field 'extra' is not defined by type 'LogInInput'.": "Variable '$input' got "
+        "an invalid value; Field 'extra' is not defined by type 'LogInInput'.",
+        "Variable '$input' got invalid value 1.5 at 'input.points'; Int cannot represent "
+        "non-integer value: 1.5": "Variable '$input' got an invalid value at 'input.points'; "
+        "Int cannot represent non-integer value.",
+        f"String cannot represent a non string value: {{'a': '{SECRET}'}}": "String cannot "
+        "represent a non string value.",
+        f"Expected value of type 'LogInInput' not to include unknown field 'extr'. Did you mean "
+        f"'extra'? Found: {{'password': '{SECRET}'}}.": "Expected value of type 'LogInInput' not "
+        "to include unknown field 'extr'. Did you mean 'extra'?",
+        f"Variable '$d' has invalid value: Expected value of type 'DateTime', but encountered "
+        f"error 'Invalid isoformat string: '{SECRET}''; found: '{SECRET}'.": "Variable '$d' has "
+        "invalid value: Expected value of type 'DateTime'.",
+        f"Value '{SECRET}' does not exist in 'Tier' enum.": "Value does not exist in 'Tier' enum.",
+        "Variable '$x' of required type 'Int!' was not provided.": "Variable '$x' of required "
+        "type 'Int!' was not provided.",
+    }
+    for raw, redacted in pairs.items():
+        assert redact_values(raw) == redacted, raw
+
+
+async def _update_twice(c, token: str):
+    return await c.post(
+        "/graphql",
+        json={
+            "query": 'mutation { a: updateProfile(input: {displayName: "First"}) { __typename }'
+            ' b: updateProfile(input: {displayName: "Second"}) { __typename } }'
+        },
+        headers={"Authorization": f"Bearer {token}"},
+    )
+
+
+async def test_a_commit_cut_off_says_the_outcome_is_unknown(client, monkeypatch):
+    """The connection drops after the server applied COMMIT, before it answered: the change is
+    saved, so the answer must not say "nothing was changed"."""
+    session = await sign_up(client, displayName="Before")
+    original = members_service.update_profile
+
+    async def update_then_lose_the_answer(**kwargs):
+        async with db.transaction() as tx:
+            wrapper = type(tx.connection)
+            real_commit = wrapper.commit
+
+            async def commit_without_answer(self):
+                await real_commit(self)
+                raise asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed")
+
+            monkeypatch.setattr(wrapper, "commit", commit_without_answer)
+            await Member.filter(email=session["member"]["email"]).update(display_name="Saved")
+        return await original(**kwargs)  # never reached
+
+    monkeypatch.setattr(members_service, "update_profile", update_then_lose_the_answer)
+    response = await client.post(
+        "/graphql",
+        json={"query": 'mutation { updateProfile(input: {displayName: "X"}) { __typename } }'},
+        headers={"Authorization": f"Bearer {session['accessToken']}"},
+    )
+    monkeypatch.undo()
+    assert response.status_code == 503
+    error = _error(response)
+    assert error["extensions"]["code"] == "SERVICE_UNAVAILABLE"
+    assert error["extensions"]["outcome"] == "unknown"
+    assert error["extensions"]["retryable"] is False
+    assert "may have been saved" in error["message"]
+    assert "Nothing was changed" not in error["message"]
+    assert (await Member.get(email=session["member"]["email"])).display_name == "Saved"
+
+
+async def test_a_failure_before_commit_says_nothing_was_applied(client, monkeypatch):
+    session = await sign_up(client)
+
+    async def lose_the_connection(**kwargs):
+        async with db.transaction():
+            raise asyncpg.exceptions.ConnectionDoesNotExistError("connection was closed")
+
+    monkeypatch.setattr(members_service, "update_profile", lose_the_connection)
+    response = await client.post(
+        "/graphql",
+        json={"query": 'mutation { updateProfile(input: {displayName: "X"}) { __typename } }'},
+        headers={"Authorization": f"Bearer {session['accessToken']}"},
+    )
+    error = _error(response)
+    assert response.status_code == 503 and error["extensions"]["outcome"] == "not_applied"
+    assert error["extensions"]["retryable"] is True and "Nothing was changed" in error["message"]
+
+
+async def test_the_budget_running_out_during_commit_says_the_outcome_is_unknown(
+    app, client, settings_with, monkeypatch
+):
+    session = await sign_up(client, displayName="Before")
+
+    async def update_with_a_slow_commit_answer(*, member_id: int, **changes):
+        async with db.transaction() as tx:
+            wrapper = type(tx.connection)
+            real_commit = wrapper.commit
+
+            async def commit_then_wait(self):
+                await real_commit(self)  # applied; the answer is slow to come back
+                await asyncio.sleep(30)
+
+            monkeypatch.setattr(wrapper, "commit", commit_then_wait)
+            await Member.filter(id=member_id).update(display_name="Saved")
+
+    monkeypatch.setattr(members_service, "update_profile", update_with_a_slow_commit_answer)
+    transport = httpx.ASGITransport(app=_budget_app(settings_with))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        response = await c.post(
+            "/graphql",
+            json={"query": 'mutation { updateProfile(input: {displayName: "X"}) { __typename } }'},
+            headers={"Authorization": f"Bearer {session['accessToken']}"},
+        )
+    monkeypatch.undo()
+    assert response.status_code == 504
+    error = _error(response)
+    assert error["extensions"]["code"] == "TIMEOUT" and error["extensions"]["outcome"] == "unknown"
+    assert error["extensions"]["retryable"] is False and "may have been saved" in error["message"]
+    assert (await Member.get(email=session["member"]["email"])).display_name == "Saved"
+
+
+async def test_a_timeout_after_an_earlier_mutation_committed_does_not_claim_nothing_changed(
+    app, client, settings_with, monkeypatch
+):
+    """Every Mutation field is non-null, so the budget's error replaces the whole result and
+    the first field's answer cannot be kept: the error says some change may be saved."""
+    session = await sign_up(client, displayName="Before")
+    original = members_service.update_profile
+
+    async def second_is_slow(*, member_id: int, **changes):
+        if changes.get("display_name") == "Second":
+            async with db.transaction():
+                await Member.filter(id=member_id).update(display_name="Half-done")
+                await asyncio.sleep(30)
+        return await original(member_id=member_id, **changes)
+
+    monkeypatch.setattr(members_service, "update_profile", second_is_slow)
+    transport = httpx.ASGITransport(app=_budget_app(settings_with, seconds=1.0))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        response = await _update_twice(c, session["accessToken"])
+    assert response.status_code == 504
+    body = response.json()
+    assert body["data"] is None
+    error = _error(response)
+    assert error["extensions"]["code"] == "TIMEOUT" and error["extensions"]["outcome"] == "unknown"
+    assert "Nothing was changed" not in error["message"]
+    assert (await Member.get(email=session["member"]["email"])).display_name == "First"
+
+    # One slow mutation on its own: nothing committed, a retry is safe.
+    async def only_slow(*, member_id: int, **changes):
+        async with db.transaction():
+            await Member.filter(id=member_id).update(display_name="Half-done")
+            await asyncio.sleep(30)
+
+    monkeypatch.setattr(members_service, "update_profile", only_slow)
+    transport = httpx.ASGITransport(app=_budget_app(settings_with))
+    async with httpx.AsyncClient(transport=transport, base_url="http://t") as c:
+        response = await c.post(
+            "/graphql",
+            json={"query": 'mutation { updateProfile(input: {displayName: "X"}) { __typename } }'},
+            headers={"Authorization": f"Bearer {session['accessToken']}"},
+        )
+    error = _error(response)
+    assert error["extensions"]["outcome"] == "not_applied" and error["extensions"]["retryable"]
+    assert "Nothing was changed" in error["message"]
