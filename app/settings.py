@@ -95,13 +95,18 @@ def _fcm_endpoint(raw: str | None) -> str | None:
 
 
 def _networks(env: Mapping[str, str], name: str) -> tuple[str, ...]:
-    """A comma-separated list of IP addresses or CIDR networks, each checked now."""
+    """A comma-separated list of IP addresses or CIDR networks, each checked now. In
+    TRUSTED_PROXIES the word `unix` also stands for a peer without an address: a proxy
+    talking to the API over a Unix socket."""
     import ipaddress
 
     out: list[str] = []
     for part in env.get(name, "").split(","):
         part = part.strip()
         if not part:
+            continue
+        if part.lower() == "unix" and name == "TRUSTED_PROXIES":
+            out.append("unix")
             continue
         try:
             out.append(str(ipaddress.ip_network(part, strict=False)))

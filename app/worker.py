@@ -12,7 +12,9 @@ log = logging.getLogger(__name__)
 
 async def run_maintenance(*, at: dt.datetime | None = None) -> dict[str, int]:
     """One pass: release held points, expire due points, birthday bonuses, forget old
-    idempotency keys, re-evaluate tiers due. Returns how many of each."""
+    idempotency keys and sign-in throttle rows that no longer count, re-evaluate tiers due.
+    Returns how many of each."""
+    from app.auth import service as auth
     from app.earning import actions
     from app.earning.service import current_rules
     from app.ledger import idempotency
@@ -25,6 +27,7 @@ async def run_maintenance(*, at: dt.datetime | None = None) -> dict[str, int]:
     policy = (await current_rules()).policy
     done["birthdays"] = await actions.award_birthday_bonuses(today=at.date(), policy=policy)
     done["forgotten_keys"] = await idempotency.purge_expired(now=at)
+    done["throttles_purged"] = await auth.purge_throttles(now=at)
     done["tiers"] = await tiers.evaluate_due(at=at)
     from app.messaging import notifications
 

@@ -173,3 +173,12 @@ def test_every_command_has_help():
         result = _cli(command, "--help", env={})
         assert result.returncode == 0, command
         assert "usage: loyalty" in result.stdout
+
+
+def test_trusted_proxies_accept_unix_for_a_peer_without_an_address():
+    settings = Settings.from_env({"TRUSTED_PROXIES": "unix, 10.0.0.1"})
+    assert settings.trusted_proxies == ("unix", "10.0.0.1/32")
+    assert Settings.from_env({"TRUSTED_PROXIES": "UNIX"}).trusted_proxies == ("unix",)
+    # Only there: a webhook target is never "a Unix socket".
+    with pytest.raises(SettingsError, match="WEBHOOK_ALLOWED_NETWORKS"):
+        Settings.from_env({"WEBHOOK_ALLOWED_NETWORKS": "unix"})

@@ -7,11 +7,15 @@ import datetime as dt
 import hashlib
 import hmac
 import ipaddress
+import logging
 import math
 import uuid
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+
+from tortoise.backends.base.client import BaseDBAsyncClient
+from tortoise.expressions import Q
 
 from app.auth.models import AuthSession, IntegrationClient, LoginThrottle, RefreshToken
 from app.auth.tokens import (
@@ -42,6 +46,8 @@ SCOPES = {
     "cashback:pay": "List cashback owed to members and report it paid",
 }
 MAX_CLIENT_NAME = 100
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -153,7 +159,11 @@ async def sign_up(
 # - `account:<account>`: this account from every address it has not signed in from. From
 #   `login_max_failures_per_account` failures on, each failure makes the next check wait,
 #   1 s, 2 s, 4 s ... up to ACCOUNT_DELAY_CAP_SECONDS: guessing from many addresses gets
-#   about one try a minute, and a member at a new address waits at most that long.
+#   about one try a minute, and a member at a new address waits at most that long. A slow
+#   trickle of wrong guesses from rotating addresses (one a minute, or one every
+#   `login_window_seconds` to keep the count up) keeps this wait on for as long as it goes
+#   on: a member at a NEW address may wait up to ACCOUNT_DELAY_CAP_SECONDS between tries
+#   meanwhile; at their known addresses they never wait for it.
 # - `address:<address>`: every account from this address (credential stuffing). From
 #   `login_max_failures_per_address` failures on, growing waits up to
 #   `login_lockout_seconds`.
@@ -163,6 +173,10 @@ async def sign_up(
 #   slow the member down; only their own pair can lock.
 # A counter restarts `login_window_seconds` after its first failure; once over its limit it
 # keeps counting until `login_window_seconds` pass without a failure.
+# A request without a client address (no peer, e.g. a Unix socket without `unix` in
+# TRUSTED_PROXIES) is counted at the one shared place UNKNOWN_PLACE, never skipped, and
+# that place is never a known address. `purge_throttles` (the worker) deletes rows that no
+# longer count.
 
 ACCOUNT_DELAY_CAP_SECONDS = 60
 
@@ -201,9 +215,16 @@ def _account(email: str) -> str:
     return _digest(members.normalize_email(email))
 
 
+UNKNOWN_PLACE = "unknown"
+
+
 def _network(address: str) -> str:
     """Where a client is counted from: its IPv4 address, or its IPv6 /64 (one subscriber's
-    network, whose addresses rotate freely: counting each would let them rotate past)."""
+    network, whose addresses rotate freely: counting each would let them rotate past).
+    Without an address (no peer, a proxy that is not trusted), the one shared place
+    UNKNOWN_PLACE: such requests are counted together, never skipped."""
+    if not address:
+        return UNKNOWN_PLACE
     try:
         ip = ipaddress.ip_address(address)
     except ValueError:
@@ -217,8 +238,26 @@ def _place(address: str) -> str:
     return _digest(_network(address))[:32]
 
 
+_warned_unknown = False
+
+
+def _warn_unknown_address() -> None:
+    global _warned_unknown
+    if not _warned_unknown:
+        _warned_unknown = True
+        log.warning(
+            "a request without a client address: sign-ins and sign-ups without one are "
+            "throttled together under one shared place; behind a proxy on a Unix socket, "
+            "add `unix` to TRUSTED_PROXIES"
+        )
+
+
 def _retry_after(until: dt.datetime, now: dt.datetime) -> int:
     return max(1, math.ceil((until - now).total_seconds()))
+
+
+def _rule_of(key: str) -> _Rule:
+    return _rules()[key.partition(":")[0]]
 
 
 @dataclass
@@ -229,83 +268,182 @@ class _Attempt:
     wait: int  # the longest wait this attempt set (a failure then answers TooManyAttempts)
 
 
-async def _rows_for_update(keys: list[str], now: dt.datetime) -> list[LoginThrottle]:
-    """The throttle rows of `keys`, created when missing and locked in key order (call in a
-    transaction): concurrent attempts on the same keys queue here, never deadlock."""
-    keys = sorted(set(keys))
-    await LoginThrottle.bulk_create(
-        [LoginThrottle(key=k, failures=0, window_started_at=now) for k in keys],
-        ignore_conflicts=True,
-    )
-    return list(await LoginThrottle.select_for_update().filter(key__in=keys).order_by("key"))
+# ---- the statements -------------------------------------------------------------------------
+#
+# Hand-written, one statement per step (a sign-in is on the hot path): an upsert counts a
+# key and sets its wait atomically, so parallel checks each see the previous one's count.
+# Rows are always locked in the order pair, account, address, known (VALUES order): the
+# counting and the settling statements cannot deadlock each other, and the purge skips
+# locked rows.
+
+_THROTTLE = f'"{LoginThrottle._meta.db_table}"'
+_INSERT = f'INSERT INTO {_THROTTLE} ("key", "failures", "window_started_at", "locked_until") '
+_RETURNING = ' RETURNING "key", "failures"'
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)  # a window long over: the key counts afresh
 
 
-async def _is_known(account: str, address: str, now: dt.datetime) -> bool:
-    since = now - dt.timedelta(seconds=get_settings().refresh_token_ttl)
-    return await LoginThrottle.exists(
-        key=f"known:{account}:{_place(address)}", window_started_at__gt=since
+def _col(name: str) -> str:
+    return f'{_THROTTLE}."{name}"'
+
+
+class _Params:
+    """Numbered query parameters in the connection's dialect (`$1::type` or `?1`), each
+    usable several times in one statement."""
+
+    _CASTS = {"text": "varchar", "int": "int", "ts": "timestamptz"}
+
+    def __init__(self, conn: BaseDBAsyncClient):
+        self.pg = conn.capabilities.dialect == "postgres"
+        self.values: list = []
+
+    def __call__(self, value: object, kind: str) -> str:
+        if isinstance(value, dt.datetime):
+            value = LoginThrottle._meta.fields_map["locked_until"].to_db_value(value, None)
+        self.values.append(value)
+        n = len(self.values)
+        return f"${n}::{self._CASTS[kind]}" if self.pg else f"?{n}"
+
+
+def _by_key(p: _Params, exprs: dict[str, str]) -> str:
+    """`exprs[key]` for the row of that key."""
+    if len(exprs) == 1:
+        return next(iter(exprs.values()))
+    whens = " ".join(f"WHEN {p(k, 'text')} THEN {e}" for k, e in exprs.items())
+    return f"(CASE {_col('key')} {whens} END)"
+
+
+def _count_sql(p: _Params, keys: list[str], now: dt.datetime, *, known: str = "") -> str:
+    """One statement counting a check on `keys` (rows created when missing), each key's
+    wait set by its rule in the same update; a key already waiting is left alone and not
+    returned. With `known`, only when that known-address row is live (else nothing)."""
+    settings = get_settings()
+    at = p(now, "ts")
+    window = dt.timedelta(seconds=settings.login_window_seconds)
+    window_over = f"{_col('window_started_at')} <= {p(now - window, 'ts')}"
+    failures = f"(CASE WHEN {window_over} THEN 1 ELSE {_col('failures')} + 1 END)"
+    counts, starts, locks, rows = {}, {}, {}, []
+    for key in keys:
+        rule = _rule_of(key)
+        waits = []
+        while len(waits) <= 20 and rule.wait(rule.limit + len(waits)) < rule.longest:
+            waits.append(rule.wait(rule.limit + len(waits)))
+        last = rule.wait(rule.limit + len(waits))
+
+        def until(seconds: int) -> str:
+            return p(now + dt.timedelta(seconds=seconds), "ts")
+
+        steps = " ".join(
+            f"WHEN {failures} = {rule.limit + i} THEN {until(s)}" for i, s in enumerate(waits)
+        )
+        locks[key] = (
+            f"(CASE WHEN {failures} < {rule.limit} THEN NULL {steps} ELSE {until(last)} END)"
+        )
+        counts[key] = failures
+        over = f" OR {failures} >= {rule.limit}" if rule.growing else ""  # counts until quiet
+        started = _col("window_started_at")
+        starts[key] = f"(CASE WHEN {window_over}{over} THEN {at} ELSE {started} END)"
+        first = until(rule.wait(1)) if rule.wait(1) else p(None, "ts")
+        rows.append(f"{p(key, 'text')}, 1, {at}, {first}")
+    if known:
+        since = now - dt.timedelta(seconds=settings.refresh_token_ttl)
+        (row,) = rows
+        source = (
+            f'SELECT {row} WHERE EXISTS (SELECT 1 FROM {_THROTTLE} k WHERE k."key" = '
+            f'{p(known, "text")} AND k."window_started_at" > {p(since, "ts")})'
+        )
+    else:
+        source = "VALUES " + ", ".join(f"({r})" for r in rows)
+    return (
+        f'{_INSERT}{source} ON CONFLICT ("key") DO UPDATE SET '
+        f'"failures" = {_by_key(p, counts)}, "window_started_at" = {_by_key(p, starts)}, '
+        f'"locked_until" = {_by_key(p, locks)} '
+        f"WHERE {_col('locked_until')} IS NULL OR {_col('locked_until')} <= {at}{_RETURNING}"
     )
+
+
+async def _run(conn: BaseDBAsyncClient, p: _Params, sql: str) -> list[dict]:
+    return await conn.execute_query_dict(sql, p.values)
 
 
 async def _count_attempt(*, email: str, address: str) -> _Attempt:
     """Count one password check before it runs; TooManyAttempts (nothing counted) while
-    one of its keys waits."""
+    one of its keys waits.
+
+    From a known address, one statement counts the pair (no transaction). Elsewhere (or
+    when that found the pair waiting), one transaction counts pair, account and address
+    in one statement and rolls back if any of them was waiting."""
     now = _now()
     account = _account(email)
-    keys = [f"pair:{account}:{_place(address)}"]
-    if not await _is_known(account, address, now):
-        keys.append(f"account:{account}")
-        if address:
-            keys.append(f"address:{_network(address)}")
-    rules = _rules()
-    window = dt.timedelta(seconds=get_settings().login_window_seconds)
+    pair = f"pair:{account}:{_place(address)}"
     attempt = _Attempt(account=account, address=address, keys={}, wait=0)
-    async with transaction():
-        rows = await _rows_for_update(keys, now)
-        waits = [r.locked_until for r in rows if r.locked_until and r.locked_until > now]
-        if waits:
-            raise TooManyAttempts(_retry_after(max(waits), now))
-        for row in rows:
-            rule = rules[row.key.partition(":")[0]]
-            if now - row.window_started_at >= window:
-                row.failures, row.window_started_at, row.locked_until = 0, now, None
-            row.failures += 1
-            seconds = rule.wait(row.failures)
-            if seconds:
-                row.locked_until = now + dt.timedelta(seconds=seconds)
-                if rule.growing:
-                    row.window_started_at = now  # over the limit: counts until quiet
-                attempt.wait = max(attempt.wait, seconds)
-            await row.save()
-            attempt.keys[row.key] = row.locked_until if seconds else None
+    keys, rows = [pair], []
+    if address:
+        conn = connection()
+        p = _Params(conn)
+        known = f"known:{account}:{_place(address)}"
+        rows = await _run(conn, p, _count_sql(p, [pair], now, known=known))
+    else:
+        _warn_unknown_address()
+    if not rows:  # not known (or the pair waits: the transaction below says so)
+        keys = [pair, f"account:{account}", f"address:{_network(address)}"]
+        async with transaction() as tx:
+            p = _Params(tx.connection)
+            rows = await _run(tx.connection, p, _count_sql(p, keys, now))
+            if len(rows) < len(keys):
+                waits = await LoginThrottle.filter(key__in=keys, locked_until__gt=now).values_list(
+                    "locked_until", flat=True
+                )
+                raise TooManyAttempts(_retry_after(max(waits, default=now), now))
+    failures = {row["key"]: row["failures"] for row in rows}
+    for key in keys:  # in the locking order, which _settle keeps
+        seconds = _rule_of(key).wait(failures[key])
+        attempt.keys[key] = now + dt.timedelta(seconds=seconds) if seconds else None
+        attempt.wait = max(attempt.wait, seconds)
     return attempt
 
 
 async def _settle(attempt: _Attempt, *, right: bool) -> None:
-    """Take back the attempt's counts (the check did not fail). A right password also
-    clears its pair and remembers the address as known for the account."""
-    async with transaction():
-        query = LoginThrottle.select_for_update().filter(key__in=sorted(attempt.keys))
-        for row in await query.order_by("key"):  # the order _count_attempt locks in
-            if right and row.key.startswith("pair:"):
-                await row.delete()
-                continue
-            row.failures = max(0, row.failures - 1)
-            ours, until = attempt.keys[row.key], row.locked_until
-            if ours and until and abs((until - ours).total_seconds()) < 0.001:
-                row.locked_until = None  # the wait this attempt set, not a later one
-            await row.save()
-    if right:
-        await _remember(attempt.account, attempt.address)
+    """Take back the attempt's counts (the check did not fail), clearing a wait it set
+    (not a later one), in one statement. A right password also clears its pair and
+    remembers the address as known for the account."""
+    conn = connection()
+    p = _Params(conn)
+    fewer = f"(CASE WHEN {_col('failures')} > 0 THEN {_col('failures')} - 1 ELSE 0 END)"
+    counts, starts, locks, rows = {}, {}, {}, []
+    for key, ours in attempt.keys.items():  # in the counting order: pair first
+        rows.append(f"{p(key, 'text')}, 0, {p(_EPOCH, 'ts')}, {p(None, 'ts')}")
+        if right and key.startswith("pair:"):
+            counts[key], starts[key], locks[key] = "0", p(_EPOCH, "ts"), p(None, "ts")
+            continue
+        counts[key], starts[key] = fewer, _col("window_started_at")
+        locks[key] = (
+            f"(CASE WHEN {_col('locked_until')} = {p(ours, 'ts')} THEN NULL "
+            f"ELSE {_col('locked_until')} END)"
+            if ours
+            else _col("locked_until")
+        )
+    if right and attempt.address:
+        key, at = f"known:{attempt.account}:{_place(attempt.address)}", p(_now(), "ts")
+        rows.append(f"{p(key, 'text')}, 0, {at}, {p(None, 'ts')}")
+        counts[key], starts[key], locks[key] = "0", at, p(None, "ts")
+    sql = (
+        f'{_INSERT}VALUES {", ".join(f"({r})" for r in rows)} ON CONFLICT ("key") DO UPDATE '
+        f'SET "failures" = {_by_key(p, counts)}, "window_started_at" = {_by_key(p, starts)}, '
+        f'"locked_until" = {_by_key(p, locks)}'
+    )
+    await _run(conn, p, sql)
 
 
 async def _remember(account: str, address: str) -> None:
-    key = f"known:{account}:{_place(address)}"
-    now = _now()
-    await LoginThrottle.bulk_create(
-        [LoginThrottle(key=key, failures=0, window_started_at=now)], ignore_conflicts=True
-    )
-    await LoginThrottle.filter(key=key).update(window_started_at=now)
+    """Remember `address` as one the account signed in from (now), in one upsert."""
+    if not address:
+        return  # an unknown address is never a known one
+    conn = connection()
+    p = _Params(conn)
+    at = p(_now(), "ts")
+    key = p(f"known:{account}:{_place(address)}", "text")
+    await _run(conn, p, f"{_INSERT}VALUES ({key}, 0, {at}, {p(None, 'ts')}) ON CONFLICT "
+                        f'("key") DO UPDATE SET "window_started_at" = {at}')  # fmt: skip
 
 
 async def _remember_address(email: str, address: str) -> None:
@@ -321,6 +459,12 @@ async def password_check(*, email: str, client: ClientInfo) -> AsyncIterator[Non
     waits. An InvalidCredentials leaving the block is counted (and becomes TooManyAttempts
     when this failure starts a wait); any other error gives the attempt back; a clean exit
     clears the pair and remembers the address as the account's.
+
+    Known limit: a slow trickle of wrong guesses from ever new addresses (about one a
+    minute) keeps the account-wide wait on for as long as it goes on, so a member signing
+    in from an address they have not signed in from within `refresh_token_ttl` may wait up
+    to ACCOUNT_DELAY_CAP_SECONDS (60 s) between tries; at their known addresses they never
+    wait for it.
     """
     attempt = await _count_attempt(email=email, address=client.address)
     try:
@@ -336,21 +480,70 @@ async def password_check(*, email: str, client: ClientInfo) -> AsyncIterator[Non
 
 
 async def _count_sign_up(address: str) -> None:
-    """Count a sign-up from `address`; TooManyAttempts past signup_max_per_address in the
-    current signup_window_seconds (a window starts with its first sign-up)."""
+    """Count a sign-up from `address` (one upsert); TooManyAttempts past
+    signup_max_per_address in the current signup_window_seconds (a window starts with its
+    first sign-up). Sign-ups without an address are counted together under UNKNOWN_PLACE."""
     if not address:
-        return
+        _warn_unknown_address()
     settings = get_settings()
     now = _now()
     window = dt.timedelta(seconds=settings.signup_window_seconds)
-    async with transaction():
-        (row,) = await _rows_for_update([f"signup:{_network(address)}"], now)
-        if now - row.window_started_at >= window:
-            row.failures, row.window_started_at = 0, now
-        if row.failures >= settings.signup_max_per_address:
-            raise TooManyAttempts(_retry_after(row.window_started_at + window, now))
-        row.failures += 1
-        await row.save()
+    key = f"signup:{_network(address)}"
+    conn = connection()
+    p = _Params(conn)
+    at = p(now, "ts")
+    over = f"{_col('window_started_at')} <= {p(now - window, 'ts')}"
+    sql = (
+        f'{_INSERT}VALUES ({p(key, "text")}, 1, {at}, {p(None, "ts")}) ON CONFLICT ("key") '
+        f'DO UPDATE SET "failures" = CASE WHEN {over} THEN 1 ELSE {_col("failures")} + 1 END, '
+        f'"window_started_at" = CASE WHEN {over} THEN {at} ELSE {_col("window_started_at")} END '
+        f"WHERE {over} OR {_col('failures')} < {int(settings.signup_max_per_address)}"
+        f"{_RETURNING}"
+    )
+    if not await _run(conn, p, sql):
+        row = await LoginThrottle.get_or_none(key=key)
+        started = row.window_started_at if row else now
+        raise TooManyAttempts(_retry_after(started + window, now))
+
+
+async def purge_throttles(*, now: dt.datetime | None = None) -> int:
+    """Delete the throttle rows that no longer count (run by the worker): known addresses
+    not signed in from within refresh_token_ttl, sign-up counters whose window is over,
+    and pair, account and address counters whose window is over and whose wait has ended
+    (each would start afresh anyway). Rows a check holds are skipped until the next pass.
+    Returns how many were deleted."""
+    settings = get_settings()
+    now = now or _now()
+
+    def older(seconds: int) -> Q:
+        return Q(window_started_at__lte=now - dt.timedelta(seconds=seconds))
+
+    counters = (
+        Q(key__startswith="pair:") | Q(key__startswith="account:") | Q(key__startswith="address:")
+    )
+    done = (
+        (Q(key__startswith="known:") & older(settings.refresh_token_ttl))
+        | (Q(key__startswith="signup:") & older(settings.signup_window_seconds))
+        | (
+            counters
+            & older(settings.login_window_seconds)
+            & (Q(locked_until__isnull=True) | Q(locked_until__lte=now))
+        )
+    )
+    deleted = 0
+    while True:
+        async with transaction():
+            rows = await (
+                LoginThrottle.filter(done).select_for_update(skip_locked=True).limit(PURGE_BATCH)
+            )
+            keys = [row.key for row in rows]
+            if keys:
+                deleted += await LoginThrottle.filter(key__in=keys).delete()
+        if len(keys) < PURGE_BATCH:
+            return deleted
+
+
+PURGE_BATCH = 5000
 
 
 async def log_in(*, email: str, password: str, client: ClientInfo) -> IssuedSession:

@@ -30,9 +30,12 @@ def bearer_token(value: str | None) -> str | None:
     return token.strip() if scheme.lower() == "bearer" and token.strip() else None
 
 
+UNIX = "unix"  # in TRUSTED_PROXIES: a peer without an address (a proxy on a Unix socket)
+
+
 @lru_cache(maxsize=8)
 def _networks(trusted: tuple[str, ...]) -> tuple[IPNetwork, ...]:
-    return tuple(ipaddress.ip_network(n, strict=False) for n in trusted)
+    return tuple(ipaddress.ip_network(n, strict=False) for n in trusted if n != UNIX)
 
 
 def _ip(value: str) -> IPAddress | None:
@@ -60,12 +63,19 @@ def client_address(connection: HTTPConnection, settings: Settings) -> str:
     are skipped and the first address that is not one is the client; if every entry is
     trusted, the leftmost. An entry that is not an IP address stops the walk at the last
     trusted hop. Entries a client wrote itself (the left part) are never believed.
+
+    A peer without an address (a Unix socket: the ASGI scope has no client) is a trusted
+    proxy when TRUSTED_PROXIES lists `unix`. "" when the address stays unknown (no peer and
+    no usable header): throttling then counts the request under one shared place.
     """
-    peer = connection.client.host if connection.client else ""
+    peer = (connection.client.host if connection.client else "") or ""
     networks = _networks(settings.trusted_proxies)
-    hop = _ip(peer) if networks else None
-    if hop is None or not any(hop in n for n in networks):
-        return peer
+    hop = _ip(peer) if peer and networks else None
+    if peer:
+        if hop is None or not any(hop in n for n in networks):
+            return peer
+    elif UNIX not in settings.trusted_proxies:
+        return ""
     forwarded = ",".join(connection.headers.getlist("x-forwarded-for")).split(",")
     for entry in reversed(forwarded):
         ip = _ip(entry)
@@ -74,7 +84,7 @@ def client_address(connection: HTTPConnection, settings: Settings) -> str:
         hop = ip
         if not any(ip in n for n in networks):
             break
-    return str(hop)
+    return str(hop) if hop is not None else ""
 
 
 @dataclass

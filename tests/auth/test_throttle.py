@@ -6,9 +6,10 @@ blocking the event loop.
 """
 
 import asyncio
+import contextvars
 import datetime as dt
 import threading
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, contextmanager
 
 import httpx
 import pytest
@@ -16,7 +17,7 @@ from starlette.requests import Request
 
 from app.auth import passwords
 from app.auth import service as auth
-from app.auth.models import LoginThrottle
+from app.auth.models import AuthSession, LoginThrottle
 from app.errors import InvalidCredentials, TooManyAttempts
 from app.graphql.context import client_address
 from app.main import create_app
@@ -390,3 +391,212 @@ async def test_argon2_does_not_block_the_event_loop(app, settings_with, monkeypa
         assert not finished.is_set(), "the light request waited for argon2"
         body = await _in_time(login)
         assert body["data"]["logIn"]["__typename"] == "InvalidCredentials"
+
+
+# ---- what a sign-in costs the database ------------------------------------------------------
+
+
+@contextmanager
+def counted_statements():
+    """Every statement the database driver sends (BEGIN, COMMIT and savepoints included),
+    as a list of SQL texts: asyncpg's and aiosqlite's connection methods, wrapped."""
+    import aiosqlite
+    import asyncpg
+
+    sent: list[str] = []
+    inside = contextvars.ContextVar("counted_statement", default=False)
+    patched = []
+
+    def wrap(cls, name):
+        real = getattr(cls, name)
+
+        async def counting(self, *args, **kwargs):
+            if inside.get():
+                return await real(self, *args, **kwargs)
+            sent.append(str(args[0]) if args else name.upper())
+            token = inside.set(True)
+            try:
+                return await real(self, *args, **kwargs)
+            finally:
+                inside.reset(token)
+
+        setattr(cls, name, counting)
+        patched.append((cls, name, real))
+
+    for name in ("execute", "fetch", "fetchrow", "fetchval", "executemany"):
+        wrap(asyncpg.connection.Connection, name)
+    for name in ("execute", "execute_fetchall", "execute_insert", "executemany", "commit",
+                 "rollback"):  # fmt: skip
+        wrap(aiosqlite.Connection, name)
+    try:
+        yield sent
+    finally:
+        for cls, name, real in reversed(patched):
+            setattr(cls, name, real)
+
+
+# Statements per sign-in before this change (PostgreSQL / SQLite), then the bound now:
+# right password at a known address 19 / 22 -> 7 / 8; wrong there 7 / 8 -> 2 / 2;
+# wrong at a new address 9 / 8 -> 5 / 6; right there 23 / 26 -> 10 / 12.
+STATEMENT_BOUNDS = {
+    "known, right": (8, 2),  # (every statement, those on the throttle table)
+    "known, wrong": (2, 1),
+    "new, wrong": (6, 2),
+    "new, right": (12, 3),
+}
+
+
+async def test_a_sign_in_costs_a_few_statements(client):
+    """The throttle counts in one statement at a known address (no transaction) and in one
+    statement in one transaction elsewhere; taking the count back is one statement too."""
+    home, elsewhere = auth.ClientInfo("198.51.100.70"), auth.ClientInfo("192.0.2.70")
+    email = unique_email()
+    await auth.sign_up(email=email, password=PASSWORD, client=home)
+    costs = {}
+    for name, where, password in [
+        ("known, right", home, PASSWORD),
+        ("known, wrong", home, WRONG),
+        ("new, wrong", elsewhere, WRONG),
+        ("new, right", elsewhere, PASSWORD),
+    ]:
+        with counted_statements() as sent:
+            try:
+                await auth.log_in(email=email, password=password, client=where)
+            except InvalidCredentials:
+                assert "wrong" in name
+        costs[name] = (len(sent), sum("auth_login_throttle" in q for q in sent))
+    assert all(costs[n][0] <= most and costs[n][1] == throttle
+               for n, (most, throttle) in STATEMENT_BOUNDS.items()), costs  # fmt: skip
+    with counted_statements() as sent:
+        await auth.sign_up(email=unique_email(), password=PASSWORD, client=home)
+    assert sum("auth_login_throttle" in q for q in sent) == 2  # counted, then remembered
+    # What the counting left behind is what it always meant.
+    account = auth._account(email)
+    rows = {r.key.partition(":")[0]: r for r in await LoginThrottle.filter(key__contains=account)}
+    assert rows["known"].failures == 0 and rows["account"].failures == 1
+    assert rows["pair"].failures == 0 and rows["pair"].locked_until is None
+
+
+# ---- no peer address: a proxy on a Unix socket ------------------------------------------
+
+
+def _unix_connection(*forwarded: str) -> Request:
+    headers = [(b"x-forwarded-for", value.encode()) for value in forwarded]
+    return Request({"type": "http", "client": None, "headers": headers})
+
+
+def test_a_peer_without_an_address_is_a_proxy_only_when_unix_is_trusted(settings_with):
+    unix = settings_with(trusted_proxies=("unix", "10.0.0.0/8"))
+    plain = settings_with(trusted_proxies=("10.0.0.0/8",))
+    assert client_address(_unix_connection("6.6.6.6, 192.0.2.7"), unix) == "192.0.2.7"
+    assert client_address(_unix_connection("192.0.2.7, 10.0.0.5"), unix) == "192.0.2.7"
+    assert client_address(_unix_connection(), unix) == ""
+    assert client_address(_unix_connection("junk"), unix) == ""
+    assert client_address(_unix_connection("192.0.2.7"), plain) == ""  # not believed
+    assert client_address(_unix_connection("192.0.2.7"), settings_with()) == ""
+    # `unix` does not make addressed peers trusted.
+    only_unix = settings_with(trusted_proxies=("unix",))
+    assert client_address(_connection("192.0.2.5", "1.1.1.1"), only_unix) == "192.0.2.5"
+
+
+async def test_behind_a_unix_socket_proxy_the_forwarded_client_is_throttled(app, settings_with):
+    """Without `unix` every request would have no address: the attacker's failures would
+    lock the one pair everybody shares, the victim's included."""
+    behind = create_app(settings_with(trusted_proxies=("unix",)), manage_database=False)
+    victim, attacker = {"X-Forwarded-For": "198.51.100.80"}, {"X-Forwarded-For": "203.0.113.80"}
+    transport = httpx.ASGITransport(app=behind, client=None)
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        email = unique_email()
+        body = await gql(c, SIGN_UP, {"input": {"email": email, "password": PASSWORD}},
+                         headers=victim)  # fmt: skip
+        assert body["data"]["signUp"]["__typename"] == "AuthSession"
+        kinds = [
+            (await gql(c, LOG_IN, _log_in(email, WRONG), headers=attacker))["data"]["logIn"]
+            for _ in range(6)
+        ]
+        assert [k["__typename"] for k in kinds] == ["InvalidCredentials"] * 4 + [
+            "TooManyAttempts"
+        ] * 2
+        body = await gql(c, LOG_IN, _log_in(email, PASSWORD), headers=victim)
+        assert body["data"]["logIn"]["__typename"] == "AuthSession"
+    sessions = await AuthSession.filter(member__email=email).values_list(
+        "client_address", flat=True
+    )
+    assert set(sessions) == {"198.51.100.80"}
+
+
+async def test_without_an_address_sign_ups_and_sign_ins_are_counted_together(client, settings_with):
+    configure(settings_with(signup_max_per_address=2, login_max_failures_per_address=3))
+    nowhere = auth.ClientInfo()
+    for _ in range(2):
+        await auth.sign_up(email=unique_email(), password=PASSWORD, client=nowhere)
+    with pytest.raises(TooManyAttempts):
+        await auth.sign_up(email=unique_email(), password=PASSWORD, client=nowhere)
+    member = unique_email()
+    await auth.sign_up(email=member, password=PASSWORD, client=auth.ClientInfo("192.0.2.80"))
+    for _ in range(3):  # credential stuffing from nowhere
+        with pytest.raises((InvalidCredentials, TooManyAttempts)):
+            await auth.log_in(email=unique_email(), password=WRONG, client=nowhere)
+    with pytest.raises(TooManyAttempts):  # the shared unknown place waits
+        await auth.log_in(email=member, password=PASSWORD, client=nowhere)
+    assert await LoginThrottle.exists(key="address:unknown")
+    assert await LoginThrottle.exists(key="signup:unknown")
+    assert not await LoginThrottle.filter(key__startswith="known:", key__contains="unknown")
+    # At a real address the member is not affected.
+    assert await auth.log_in(email=member, password=PASSWORD, client=auth.ClientInfo("192.0.2.80"))
+
+
+# ---- the table does not grow forever ----------------------------------------------------
+
+
+async def test_maintenance_purges_throttle_rows_that_no_longer_count(client, settings, monkeypatch):
+    from app.worker import run_maintenance
+
+    monkeypatch.setattr(auth, "PURGE_BATCH", 2)  # several batches
+    now = dt.datetime.now(dt.UTC)
+
+    def ago(seconds: float) -> dt.datetime:
+        return now - dt.timedelta(seconds=seconds)
+
+    login, ttl = settings.login_window_seconds, settings.refresh_token_ttl
+    rows = {  # key: (window started, locked until, still counts)
+        "known:a:old": (ago(ttl + 60), None, False),
+        "known:a:recent": (ago(ttl - 60), None, True),
+        "signup:192.0.2.1": (ago(settings.signup_window_seconds + 1), None, False),
+        "signup:192.0.2.2": (ago(60), None, True),
+        "pair:a:over": (ago(login + 1), None, False),
+        "pair:a:locked": (ago(login + 1), now + dt.timedelta(seconds=60), True),
+        "pair:a:lock-over": (ago(login * 2), ago(10), False),
+        "pair:a:current": (ago(login - 60), None, True),
+        "account:a": (ago(login + 5), None, False),
+        "address:192.0.2.3": (ago(login * 3), None, False),
+        "address:192.0.2.4": (ago(login * 3), now + dt.timedelta(seconds=30), True),
+    }
+    await LoginThrottle.bulk_create(
+        [LoginThrottle(key=k, failures=3, window_started_at=w, locked_until=u)
+         for k, (w, u, _) in rows.items()]
+    )  # fmt: skip
+    done = await run_maintenance(at=now)
+    assert done["throttles_purged"] == 6
+    left = set(await LoginThrottle.all().values_list("key", flat=True))
+    assert left == {k for k, (_, _, counts) in rows.items() if counts}
+    assert await auth.purge_throttles(now=now) == 0
+
+
+async def test_rows_of_a_real_sign_in_go_once_their_window_is_over(client, settings):
+    email = (await sign_up(client))["member"]["email"]
+    for address in ("192.0.2.90", "192.0.2.91"):
+        with pytest.raises(InvalidCredentials):
+            await auth.log_in(email=email, password=WRONG, client=auth.ClientInfo(address))
+    await auth.log_in(email=email, password=PASSWORD, client=auth.ClientInfo("192.0.2.90"))
+    assert await auth.purge_throttles() == 1  # the pair the right password cleared
+    before = await LoginThrottle.all().count()
+    assert await auth.purge_throttles() == 0
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=settings.login_window_seconds + 1)
+    # The counters go; the known addresses and the sign-up window (an hour) stay.
+    assert await auth.purge_throttles(now=later) == before - 3
+    left = await LoginThrottle.all().values_list("key", flat=True)
+    assert sorted(k.partition(":")[0] for k in left) == ["known", "known", "signup"]
+    # And counting starts afresh.
+    with pytest.raises(InvalidCredentials):
+        await auth.log_in(email=email, password=WRONG, client=auth.ClientInfo("192.0.2.91"))
