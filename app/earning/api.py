@@ -21,10 +21,10 @@ from app.ledger.types import (
     AdjustmentStatus,
     PointsTransaction,
 )
-from app.members.models import Role
 
 RULE_EDITORS = policy.roles(policy.Access.EDIT_EARNING_RULES)
 ADJUSTERS = policy.roles(policy.Access.ADJUST_POINTS)
+APPROVERS = policy.roles(policy.Access.APPROVE_ADJUSTMENTS)
 
 
 _node_id = node_id
@@ -145,7 +145,8 @@ class EarningMutation:
         description="Staff (admin, support): correct a member's points; the reason and your "
         "name are kept with the movement. Never your own account, nor a staff account. A "
         "correction of more than ADJUSTMENT_APPROVAL_POINTS points (either sign) waits for "
-        "another admin's approval (AdjustmentPendingApproval); nothing is posted until then.",
+        "another admin's approval (AdjustmentPendingApproval); nothing is posted until then. "
+        "With an idempotencyKey a retry posts (or asks) nothing more.",
         extensions=allow(IsStaff(*ADJUSTERS)),
     )
     async def adjust_points(
@@ -158,24 +159,26 @@ class EarningMutation:
             requested = await adjustments.request_adjustment(
                 member_id=member_id, points=input.points, reason=input.reason,
                 staff_id=staff.id, expires_at=await _adjustment_expiry(),
+                idempotency_key=input.idempotency_key,
             )  # fmt: skip
         except DomainError as exc:
             return user_error(exc, locale)
         if requested.pending is not None:
             return T.AdjustmentPendingApproval(
-                approval=AdjustmentApproval.from_model(requested.pending)
+                approval=AdjustmentApproval.from_model(requested.pending),
+                replayed=requested.replayed,
             )
         return PointsTransaction.from_model(requested.transaction)
 
     @strawberry.mutation(
         description="Admins: approve a correction waiting for approval; it is posted once, "
         "as its requester asked. Not your own request, nor one on your own account.",
-        extensions=allow(IsStaff(Role.ADMIN)),
+        extensions=allow(IsStaff(*APPROVERS)),
     )
     async def approve_adjustment(
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.ApproveAdjustmentResult:
-        staff = await info.context.require_staff(Role.ADMIN)
+        staff = await info.context.require_staff(*APPROVERS)
         locale = await info.context.locale()
         try:
             row, _ = await adjustments.approve_adjustment(
@@ -187,14 +190,15 @@ class EarningMutation:
         return AdjustmentApproval.from_model(row)
 
     @strawberry.mutation(
-        description="Admins: refuse a correction waiting for approval, with a note kept with "
-        "the decision; nothing is posted. The requester may withdraw their own this way.",
-        extensions=allow(IsStaff(Role.ADMIN)),
+        description="Refuse a correction waiting for approval, with a note kept with the "
+        "decision; nothing is posted. Any admin may; so may its requester (support or "
+        "admin), to withdraw their own request. Anyone else: FORBIDDEN.",
+        extensions=allow(IsStaff(*ADJUSTERS)),
     )
     async def reject_adjustment(
         self, info: Info[Context, None], id: relay.GlobalID, note: str
     ) -> T.RejectAdjustmentResult:
-        staff = await info.context.require_staff(Role.ADMIN)
+        staff = await info.context.require_staff(*ADJUSTERS)
         locale = await info.context.locale()
         try:
             row = await adjustments.reject_adjustment(
@@ -362,7 +366,7 @@ class EarningQuery:
         description="Admins: corrections above ADJUSTMENT_APPROVAL_POINTS, oldest first; by "
         "default those still waiting for approval (`status: null` for all, decided ones "
         "with who decided and when).",
-        extensions=allow(IsStaff(Role.ADMIN)),
+        extensions=allow(IsStaff(*APPROVERS)),
     )
     async def pending_adjustments(
         self,

@@ -171,6 +171,13 @@ class AdjustPointsInput:
     member: relay.GlobalID
     points: int = strawberry.field(description="Positive to credit, negative to debit.")
     reason: str
+    idempotency_key: str | None = strawberry.field(
+        default=None,
+        description="8-128 of [A-Za-z0-9._:-], kept per staff member: a retry (after a "
+        "timeout or SERVICE_UNAVAILABLE) with the same key and the same correction gets the "
+        "first answer back, the same transaction or request, and posts nothing more; with "
+        "another correction IdempotencyKeyReused. Without it every call is a new correction.",
+    )
 
 
 @strawberry.type(
@@ -181,6 +188,11 @@ class AdjustmentPendingApproval:
     approval: AdjustmentApproval = strawberry.field(
         description="The request, for approveAdjustment or rejectAdjustment."
     )
+    replayed: bool = strawberry.field(
+        default=False,
+        description="True for a retry with the same idempotency key: the request the first "
+        "call made (as it stands now), not a new one.",
+    )
 
 
 AdjustPointsResult = Annotated[
@@ -189,7 +201,8 @@ AdjustPointsResult = Annotated[
     | InvalidInputError
     | MemberNotFoundError
     | SelfAdjustmentForbiddenError
-    | NotAMemberAccountError,
+    | NotAMemberAccountError
+    | IdempotencyKeyReusedError,
     strawberry.union("AdjustPointsResult"),
 ]
 

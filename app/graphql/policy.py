@@ -8,10 +8,15 @@ Every staff-only field names an `Access` here (through `permissions.Can` or
 Objects that belong to a member (their profile, points movements, redemptions, consents,
 inbox) are seen by that member and by the staff roles listed for them; to anyone else they
 do not exist (`node` answers null, typed lookups FORBIDDEN). Integration clients see what
-their scoped operations return, never anything through `node`.
+their scoped operations return, never anything through `node`; inside a member such an
+operation returned (`upsertMember`), the parts a rule lists `clients` scopes for need one
+of those scopes (`sees_part`): the profile and balance with members:read or members:sync,
+the member's history (`activity`, `redemptions`) only with members:read.
 
 Voucher codes are shown whole only to the member who owns them and to a till (scope
-`vouchers:redeem`); staff who may see a redemption see its codes masked (`XXXX-XXXX-7F3K`).
+`vouchers:redeem`) in the answer of the till's own operations (`voucher`, `consumeVoucher`:
+the code it was handed), never in a member's redemption list; staff who may see a
+redemption, and clients reading one, see its codes masked (`XXXX-XXXX-7F3K`).
 """
 
 from __future__ import annotations
@@ -69,27 +74,35 @@ class Rule:
     staff: frozenset[Role]
     owner: bool
     description: str
+    # Integration scopes, any one of which shows this part of an object the client already
+    # holds (`sees_part`); none: no client sees it.
+    clients: frozenset[str] = frozenset()
 
 
-def _rule(staff: Iterable[Role], description: str, *, owner: bool = False) -> Rule:
-    return Rule(staff=frozenset(staff), owner=owner, description=description)
+def _rule(
+    staff: Iterable[Role], description: str, *, owner: bool = False, clients: Iterable[str] = ()
+) -> Rule:
+    return Rule(
+        staff=frozenset(staff), owner=owner, description=description, clients=frozenset(clients)
+    )
 
 
 RULES: dict[Access, Rule] = {
     Access.MEMBER: _rule(
-        {ADMIN, SUPPORT}, owner=True,
+        {ADMIN, SUPPORT}, owner=True, clients={"members:read", "members:sync"},
         description="A member's profile and personal data: email, card number, birthday, "
-        "balance, tier, preferences (`node`, `member`, `members`).",
+        "balance, tier, preferences (`node`, `member`, `members`; clients: what "
+        "upsertMember returns).",
     ),
     Access.TRANSACTIONS: _rule(
-        {ADMIN, SUPPORT}, owner=True,
+        {ADMIN, SUPPORT}, owner=True, clients={"members:read"},
         description="A member's points movements (`node`, `Member.activity`, who made a "
-        "correction).",
+        "correction); clients with members:read only.",
     ),
     Access.REDEMPTIONS: _rule(
-        {ADMIN, SUPPORT}, owner=True,
-        description="A member's redemptions (`node`, `Member.redemptions`); voucher codes in "
-        "them masked for staff.",
+        {ADMIN, SUPPORT}, owner=True, clients={"members:read"},
+        description="A member's redemptions (`node`, `Member.redemptions`; clients with "
+        "members:read only); voucher codes in them masked for staff and clients.",
     ),
     Access.CONSENTS: _rule(
         {ADMIN, SUPPORT}, owner=True,
@@ -100,7 +113,8 @@ RULES: dict[Access, Rule] = {
     Access.VOUCHER_CODES: _rule(
         (), owner=True,
         description="Whole voucher codes: the member's own, and tills (scope "
-        "vouchers:redeem) consuming them; nobody on staff.",
+        "vouchers:redeem) in the answer of voucher/consumeVoucher, the code they were "
+        "handed; nobody on staff, no client in a member's redemptions.",
     ),
     Access.CASHBACK_CREDITS: _rule(
         (), description="Cashback credits: integrations with scope cashback:pay only."
@@ -108,8 +122,16 @@ RULES: dict[Access, Rule] = {
     Access.CATALOG_DRAFTS: _rule(
         ALL_STAFF, description="Archived, future and ended rewards; every translation."
     ),
-    Access.ADJUST_POINTS: _rule({ADMIN, SUPPORT}, "Correct a member's balance."),
-    Access.APPROVE_ADJUSTMENTS: _rule({ADMIN}, "Approve or reject a large correction."),
+    Access.ADJUST_POINTS: _rule(
+        {ADMIN, SUPPORT},
+        "Correct a member's balance (not one's own); withdraw (reject) one's own request "
+        "waiting for approval.",
+    ),
+    Access.APPROVE_ADJUSTMENTS: _rule(
+        {ADMIN},
+        "Approve a large correction another staff member asked for (never one's own), or "
+        "reject anyone's.",
+    ),
     Access.OVERRIDE_TIER: _rule({ADMIN, SUPPORT}, "Put a member in a tier."),
     Access.ERASE_MEMBER: _rule({ADMIN, SUPPORT}, "Erase a member (staff: admins only)."),
     Access.MODERATE_COMMUNITY: _rule({ADMIN, SUPPORT}, "Hide posts, ban and mute members."),
@@ -160,20 +182,39 @@ async def viewer_allows(info: Info, access: Access, owner_id: int | None = None)
 async def sees_part(info: Info, access: Access, owner_id: int) -> bool:
     """For a field inside an object the caller already holds (`Member.activity`): the
     policy for a signed-in account; an integration client got the object from one of its
-    scoped operations (`upsertMember`) and sees what that operation returns."""
+    scoped operations (`upsertMember`) and sees the part when its token carries one of the
+    scopes the rule lists (`Rule.clients`: history only with members:read)."""
     principal = await info.context.principal()
     if principal is not None and principal.kind == "client":
-        return True
+        return client_sees(principal.scopes, access)
     return await viewer_allows(info, access, owner_id)
 
 
+def client_sees(scopes: Iterable[str], access: Access) -> bool:
+    """Whether an integration client with `scopes` sees `access` inside what it holds."""
+    return not RULES[access].clients.isdisjoint(scopes)
+
+
+# The one type whose voucher a till sees whole: the answer of `voucher` and `consumeVoucher`,
+# about the code the till itself was handed.
+TILL_ANSWER = "VoucherCheck"
+
+
 async def sees_voucher_codes(info: Info, owner_id: int) -> bool:
-    """Whole codes for their member and for a till (scope vouchers:redeem); masked for
-    everyone else who may see the voucher (staff looking at a member's redemptions)."""
+    """Whole codes for their member and, in a till operation's answer (`VoucherCheck`), for
+    a till (scope vouchers:redeem); masked for everyone else who may see the voucher (staff
+    and clients looking at a member's redemptions)."""
     principal = await info.context.principal()
     if principal is not None and principal.kind == "client":
-        return "vouchers:redeem" in principal.scopes
+        return "vouchers:redeem" in principal.scopes and _in_till_answer(info)
     return await viewer_allows(info, Access.VOUCHER_CODES, owner_id)
+
+
+def _in_till_answer(info: Info) -> bool:
+    """Whether the field resolving (`Voucher.code`) belongs to the voucher of a VoucherCheck
+    (graphql-core's path names the parent type of each step; a list item has none)."""
+    voucher = info.path.prev
+    return voucher is not None and voucher.typename == TILL_ANSWER
 
 
 def mask_code(code: str, keep: int = 4) -> str:

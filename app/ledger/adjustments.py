@@ -11,6 +11,14 @@
 - The request row is the audit: who asked and when, who decided what and when, with the
   note; the posted transaction names the requester (`actor`) and the request
   (`reference` = "approval:<id>").
+- Deciding: only an admin other than the requester (and not the member corrected)
+  approves; any admin rejects; the requester (support or admin) may withdraw their own
+  request, which rejects it.
+- Asking with an idempotency key (scoped to the staff member) asks once: a retry with the
+  same key and the same correction gets the first answer back (the posted transaction or
+  the pending request), with another correction IdempotencyKeyReused.
+- Erasing a member rejects their pending requests (decided by nobody, note "member
+  erased") and removes the free text (reason, note) of all requests about them.
 """
 
 from __future__ import annotations
@@ -29,6 +37,7 @@ from app.errors import (
     SelfApprovalForbidden,
 )
 from app.ids import parse_pk
+from app.ledger import idempotency
 from app.ledger import service as ledger
 from app.ledger.models import AdjustmentStatus, PendingAdjustment, PointsTransaction
 from app.members import service as members
@@ -37,6 +46,10 @@ from app.pagination import Page, paginate_by_id
 from app.settings import get_settings
 
 APPROVAL_REFERENCE = "approval:"
+ERASED_NOTE = "member erased"  # the decision note of requests rejected by an erasure
+REMOVED = "[removed]"  # what an erasure leaves of a request's free text
+# Who may ask for a correction (and so withdraw their own request).
+REQUESTERS = (Role.ADMIN, Role.SUPPORT)
 
 
 @dataclass(frozen=True)
@@ -45,6 +58,7 @@ class Requested:
 
     transaction: PointsTransaction | None = None
     pending: PendingAdjustment | None = None
+    replayed: bool = False  # a retry with the same idempotency key: the first answer
 
 
 def approval_points() -> int:
@@ -60,31 +74,60 @@ async def request_adjustment(
     staff_id: int,
     expires_at: dt.datetime | None,
     threshold: int | None = None,
+    idempotency_key: str | None = None,
 ) -> Requested:
     """A staff member's correction of a member's points: refused on their own account
     (SelfAdjustmentForbidden) and on staff accounts (NotAMemberAccount); posted at once up
     to `threshold` points (default ADJUSTMENT_APPROVAL_POINTS), else recorded as pending
-    with nothing posted. `expires_at` is the expiry of credited points when posted now."""
+    with nothing posted. `expires_at` is the expiry of credited points when posted now.
+
+    With `idempotency_key` (scoped to `staff_id`) it happens once: the same key with the
+    same correction gives the first answer back (`replayed`), also while the first attempt
+    is still running; with another correction IdempotencyKeyReused, nothing changed."""
     reason = ledger.check_adjustment(points=points, reason=reason)
+    if idempotency_key is not None and not idempotency.valid_key(idempotency_key):
+        raise InvalidInput([FieldProblem("idempotencyKey", "INVALID_KEY")])
     if member_id == staff_id:
         raise SelfAdjustmentForbidden()
     await ledger.require_member_account(member_id)
     limit = approval_points() if threshold is None else threshold
-    if limit > 0 and abs(points) > limit:
-        pending = await PendingAdjustment.create(
-            member_id=member_id, points=points, reason=reason, requested_by_id=staff_id
-        )
-        return Requested(pending=pending)
-    txn = await ledger.adjust_points(
-        member_id=member_id, points=points, reason=reason, actor_id=staff_id,
-        expires_at=expires_at,
+    waits = limit > 0 and abs(points) > limit
+    made: list[Requested] = []
+
+    async def work(tx) -> dict:
+        if waits:
+            pending = await PendingAdjustment.create(
+                member_id=member_id, points=points, reason=reason, requested_by_id=staff_id,
+                using_db=tx.connection,
+            )  # fmt: skip
+            made.append(Requested(pending=pending))
+            return {"pending": pending.id}
+        txn = await ledger.adjust_points(
+            member_id=member_id, points=points, reason=reason, actor_id=staff_id,
+            expires_at=expires_at,
+        )  # fmt: skip
+        made.append(Requested(transaction=txn))
+        return {"transaction": txn.id}
+
+    if idempotency_key is None:
+        async with transaction() as tx:
+            await work(tx)
+        return made[-1]
+    result, replayed = await idempotency.run_once(
+        scope=f"staff:{staff_id}", key=idempotency_key, operation="adjustPoints",
+        payload={"member": member_id, "points": points, "reason": reason}, work=work,
     )  # fmt: skip
-    return Requested(transaction=txn)
+    if not replayed:
+        return made[-1]
+    if "pending" in result:
+        return Requested(pending=await PendingAdjustment.get(id=result["pending"]), replayed=True)
+    (txn,) = await ledger.transactions_by_ids([result["transaction"]])
+    return Requested(transaction=txn, replayed=True)
 
 
-async def _require_admin(staff_id: int) -> None:
+async def _require_role(staff_id: int, roles: tuple[Role, ...] = (Role.ADMIN,)) -> None:
     found = await members.find_account(member_id=staff_id)
-    if found is None or found[1] != Role.ADMIN:
+    if found is None or found[1] not in roles:
         raise Forbidden()
 
 
@@ -104,7 +147,7 @@ async def approve_adjustment(
     an admin (Forbidden), not its requester (SelfApprovalForbidden) and not the member
     corrected (SelfAdjustmentForbidden); a request decided already, also by a concurrent
     approval, is AdjustmentAlreadyDecided and nothing more is posted."""
-    await _require_admin(approver_id)
+    await _require_role(approver_id)
     row = await _pending(adjustment_id)
     if row.requested_by_id == approver_id:
         raise SelfApprovalForbidden()
@@ -139,13 +182,18 @@ async def reject_adjustment(
     *, adjustment_id: int | None, approver_id: int, note: str
 ) -> PendingAdjustment:
     """Refuse a pending correction with a note (3-500 characters) kept with the decision;
-    nothing is posted. Any admin may, its requester too (to withdraw it)."""
+    nothing is posted. Any admin may; its requester too, support or admin, to withdraw it
+    (Forbidden for anyone else, and for a requester no longer on staff)."""
     note = " ".join((note or "").split())
     if len(note) < 3:
         raise InvalidInput([FieldProblem("note", "REQUIRED")])
     if len(note) > 500:
         raise InvalidInput([FieldProblem("note", "TOO_LONG", {"max": 500})])
-    await _require_admin(approver_id)
+    await _require_role(approver_id, REQUESTERS)
+    found = await PendingAdjustment.get_or_none(id=adjustment_id) if adjustment_id else None
+    if found is None or found.requested_by_id != approver_id:
+        # Others' requests are for admins to decide (or to learn they do not exist).
+        await _require_role(approver_id)
     row = await _pending(adjustment_id)
     async with transaction() as tx:
         won = await PendingAdjustment.filter(
@@ -158,6 +206,27 @@ async def reject_adjustment(
             current = await PendingAdjustment.get(id=row.id).using_db(tx.connection)
             raise AdjustmentAlreadyDecided(status=current.status)
     return await PendingAdjustment.get(id=row.id)
+
+
+async def forget_member_adjustments(*, member_id: int) -> int:
+    """For an erasure (inside its transaction): the member's pending requests are rejected
+    (decided by nobody, note "member erased"; nothing is posted), and the free text of every
+    request about them (reason, decision note), which may name them, becomes "[removed]".
+    Amounts, requesters, deciders and times stay for the audit. Returns how many were
+    rejected. A concurrent approval waits for the member's lock the erasure holds, then
+    finds the request decided."""
+    async with transaction() as tx:
+        conn = tx.connection
+        await PendingAdjustment.filter(member_id=member_id).using_db(conn).update(reason=REMOVED)
+        await PendingAdjustment.filter(
+            member_id=member_id, decision_note__isnull=False
+        ).using_db(conn).update(decision_note=REMOVED)  # fmt: skip
+        return await PendingAdjustment.filter(
+            member_id=member_id, status=AdjustmentStatus.PENDING
+        ).using_db(conn).update(
+            status=AdjustmentStatus.REJECTED, decided_by_id=None, decided_at=ledger.now(),
+            decision_note=ERASED_NOTE,
+        )  # fmt: skip
 
 
 async def adjustments(

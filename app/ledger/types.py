@@ -193,7 +193,10 @@ class AdjustmentApproval(relay.Node):
     ) -> Annotated["Member", strawberry.lazy("app.members.types")] | None:
         return await _staff_account(info, self.requested_by_id)
 
-    @strawberry.field(description="The admin who approved or rejected it.")
+    @strawberry.field(
+        description="Who approved or rejected it: an admin, or its requester withdrawing it; "
+        "null while it waits and when the member's erasure rejected it."
+    )
     async def decided_by(
         self, info: Info[Context, None]
     ) -> Annotated["Member", strawberry.lazy("app.members.types")] | None:

@@ -18,6 +18,8 @@ while the ledger keeps its integrity under the same (now pseudonymous) member id
   are released and the whole available balance debited to the program's `expired` account
   in an explicit transaction (rule RULE_FORFEIT). Ledger entries are never changed (a staff
   adjustment's free-text reason stays as written: staff must not put names there).
+- Correction requests about the member that wait for approval are rejected (note "member
+  erased", decided by nobody) and every request's reason and decision note removed.
 - An ErasureRecord keeps what happened without personal data.
 `ERASURE_HOOKS` let other domains scrub what they hold, in the same transaction.
 
@@ -44,6 +46,7 @@ from app.campaigns.models import CampaignRecipient
 from app.community.models import Comment, ModerationLog, Post, Report
 from app.db import transaction
 from app.errors import AccountAlreadyErased, InvalidCredentials, MemberNotFound
+from app.ledger import adjustments
 from app.ledger import service as ledger
 from app.ledger.models import Account, Kind, PointsLot, PointsTransaction
 from app.members.models import Member, Role
@@ -116,6 +119,7 @@ async def erase_member(
         forfeited, forfeit_id = await _forfeit_points(member_id, at)
         # A purchase waiting for our lock finds the book closed: nothing lands on the account.
         await ledger.close_book(tx, member_id)
+        await adjustments.forget_member_adjustments(member_id=member_id)
         await consents.withdraw_all(tx, member_id=member_id)
         await _scrub_sessions(conn, member, at)
         # Once committed, every live subscription of the member ends, in every process.

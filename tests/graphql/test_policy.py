@@ -11,7 +11,7 @@ from app.graphql import policy
 from app.graphql.policy import Access
 from app.ledger import service as ledger
 from app.ledger.models import Kind
-from app.members.models import Role
+from app.members.models import Member, Role
 from app.rewards import catalog
 from app.rewards import service as rewards
 from app.rewards.models import RewardKind
@@ -171,3 +171,63 @@ def test_the_policy_names_roles_for_everything_staff_may_do():
         assert Role.MARKETER not in policy.RULES[Access.MEMBER].staff
     assert set(policy.RULES) == set(Access)
     assert policy.roles(Access.VOUCHER_CODES) == ()
+
+
+# ---- integration clients: a member's history only with members:read -------------------------
+
+CLIENT_UPSERT = """mutation($input: UpsertMemberInput!) { upsertMember(input: $input) {
+  __typename ... on MemberUpserted { member { id email balance { available } %s } } } }"""
+HISTORY = "activity { edges { node { id points } } }"
+VOUCHERS = "redemptions { edges { node { id vouchers { code } } } }"
+
+
+async def _upsert(client, token: str, external_ref: str, part: str = "") -> dict:
+    return await gql(client, CLIENT_UPSERT % part, {"input": {"externalRef": external_ref}},
+                     token=token)  # fmt: skip
+
+
+async def test_a_crm_with_members_sync_reads_the_profile_but_no_history(client):
+    (x,) = await _redeemed(1)
+    await Member.filter(id=x["member"].id).update(external_ref="crm-42")
+    crm = await integration_token(client, "members:sync")
+    # The profile and balance, as upsertMember answers them, are the CRM's to see.
+    plain = await _upsert(client, crm, "crm-42")
+    assert plain["data"]["upsertMember"]["member"]["email"] == x["member"].email, plain
+    assert plain["data"]["upsertMember"]["member"]["balance"] == {"available": 400}
+    # The member's history is not: before, every member's activity and redemptions (with
+    # whole voucher codes for a CRM that also held vouchers:redeem) came back.
+    for part in (HISTORY, VOUCHERS):
+        for token in (crm, await integration_token(client, "members:sync", "vouchers:redeem")):
+            body = await _upsert(client, token, "crm-42", part)
+            assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+            assert x["code"] not in _dump(body)
+
+
+async def test_members_read_shows_history_with_voucher_codes_masked(client):
+    (x,) = await _redeemed(1)
+    code = x["code"]
+    await Member.filter(id=x["member"].id).update(external_ref="crm-43")
+    reader = await integration_token(client, "members:sync", "members:read", "vouchers:redeem")
+    body = await _upsert(client, reader, "crm-43", f"{HISTORY} {VOUCHERS}")
+    member = body["data"]["upsertMember"]["member"]
+    assert [e["node"]["points"] for e in member["activity"]["edges"]] == [-100, 500], body
+    (voucher,) = member["redemptions"]["edges"][0]["node"]["vouchers"]
+    assert voucher["code"] == policy.mask_code(code) and code not in _dump(body)
+    # Whole only where the till hands in the code itself: voucher and consumeVoucher.
+    check = """query($code: String!) { voucher(code: $code) { __typename
+      ... on VoucherCheck { voucher { code } } } }"""
+    checked = await gql(client, check, {"code": code}, token=reader)
+    assert checked["data"]["voucher"] == {"__typename": "VoucherCheck", "voucher": {"code": code}}
+    # A till's scope alone opens no member's redemptions.
+    assert not policy.client_sees({"vouchers:redeem"}, Access.REDEMPTIONS)
+
+
+def test_the_policy_names_the_client_scopes_of_each_part():
+    assert policy.client_sees({"members:sync"}, Access.MEMBER)
+    assert policy.client_sees({"members:read"}, Access.MEMBER)
+    for access in (Access.TRANSACTIONS, Access.REDEMPTIONS):
+        assert policy.client_sees({"members:read"}, access)
+        assert not policy.client_sees({"members:sync", "vouchers:redeem", "purchases:write"},
+                                      access)  # fmt: skip
+    for access in (Access.CONSENTS, Access.INBOX, Access.VOUCHER_CODES):
+        assert not policy.client_sees(set(policy.RULES[Access.MEMBER].clients), access)

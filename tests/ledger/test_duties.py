@@ -456,3 +456,124 @@ def _pk(gid: str) -> str:
     from strawberry.relay import from_base64
 
     return from_base64(gid)[1]
+
+
+# ---- withdrawing a request; idempotent corrections ----------------------------------------------
+
+
+async def test_the_requester_withdraws_their_own_request_and_only_admins_decide_others(client):
+    member = await factories.member()
+    gid = to_base64("Member", member.id)
+    support = await staff_session(client, Role.SUPPORT)
+    colleague = await staff_session(client, Role.SUPPORT)
+    marketer = await staff_session(client, Role.MARKETER)
+    admin = await staff_session(client, Role.ADMIN)
+    mine = (await _adjust(client, support["accessToken"], gid, 20_000))["approval"]["id"]
+    theirs = (await _adjust(client, colleague["accessToken"], gid, 20_000))["approval"]["id"]
+    # Neither another support agent nor a marketer rejects (or approves) someone's request.
+    for token, target in ((colleague, mine), (marketer, mine), (support, theirs)):
+        body = await gql(client, REJECT, {"id": target, "note": "Not mine to decide"},
+                         token=token["accessToken"])  # fmt: skip
+        assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+    body = await gql(client, APPROVE, {"id": mine}, token=support["accessToken"])
+    assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN", body
+    unknown = await gql(client, REJECT, {"id": to_base64("AdjustmentApproval", 999),
+                                         "note": "Probing"}, token=support["accessToken"])  # fmt: skip
+    assert unknown["errors"][0]["extensions"]["code"] == "FORBIDDEN", unknown
+    # The support requester withdraws their own (before: FORBIDDEN, it stayed pending).
+    body = await gql(client, REJECT, {"id": mine, "note": "Asked for the wrong member"},
+                     token=support["accessToken"])  # fmt: skip
+    withdrawn = body["data"]["rejectAdjustment"]
+    assert withdrawn["__typename"] == "AdjustmentApproval", body
+    assert withdrawn["status"] == "REJECTED"
+    assert withdrawn["decidedBy"]["email"] == support["member"]["email"]
+    # An admin rejects anyone's, and withdraws their own too.
+    body = await gql(client, REJECT, {"id": theirs, "note": "No receipts"},
+                     token=admin["accessToken"])  # fmt: skip
+    assert body["data"]["rejectAdjustment"]["status"] == "REJECTED", body
+    own = (await _adjust(client, admin["accessToken"], gid, 30_000))["approval"]["id"]
+    body = await gql(client, REJECT, {"id": own, "note": "Typo in the amount"},
+                     token=admin["accessToken"])  # fmt: skip
+    assert body["data"]["rejectAdjustment"]["decidedBy"]["email"] == admin["member"]["email"]
+    assert await PointsTransaction.all().count() == 0
+    # A requester no longer on staff withdraws nothing.
+    again = (await _adjust(client, support["accessToken"], gid, 20_000))["approval"]["id"]
+    await Member.filter(id=int(_pk(support["member"]["id"]))).update(role=Role.MEMBER)
+    with pytest.raises(Exception) as refused:
+        await adjustments.reject_adjustment(adjustment_id=int(_pk(again)),
+                                            approver_id=int(_pk(support["member"]["id"])),
+                                            note="Withdrawn")  # fmt: skip
+    assert refused.value.code == "FORBIDDEN"
+
+
+ADJUST_KEYED = """mutation($input: AdjustPointsInput!) { adjustPoints(input: $input) {
+  __typename ... on PointsTransaction { id points }
+  ... on AdjustmentPendingApproval { replayed approval { id points status } }
+  ... on UserError { code } ... on InvalidInput { fields { field code } } } }"""
+
+
+async def _keyed(client, token, member_gid, points, key, reason="Goodwill gesture"):
+    body = await gql(client, ADJUST_KEYED, {"input": {
+        "member": member_gid, "points": points, "reason": reason, "idempotencyKey": key}},
+        token=token)  # fmt: skip
+    return body["data"]["adjustPoints"]
+
+
+async def test_a_retried_adjustment_with_its_key_posts_once(client):
+    member = await sign_up(client)
+    gid, token = member["member"]["id"], member["accessToken"]
+    support = (await staff_session(client, Role.SUPPORT))["accessToken"]
+    other = (await staff_session(client, Role.SUPPORT))["accessToken"]
+    # A direct correction: the retry after a timeout gets the same transaction back.
+    first = await _keyed(client, support, gid, 300, "retry-key-0001")
+    again = await _keyed(client, support, gid, 300, "retry-key-0001")
+    assert first["__typename"] == "PointsTransaction" and again == first, (first, again)
+    assert await _balance(client, token) == 300
+    # The same key for another correction is refused, and changes nothing.
+    reused = await _keyed(client, support, gid, 301, "retry-key-0001")
+    assert reused == {"__typename": "IdempotencyKeyReused", "code": "IDEMPOTENCY_KEY_REUSED"}
+    # Keys are per staff member: a colleague's same key is their own correction.
+    theirs = await _keyed(client, other, gid, 300, "retry-key-0001")
+    assert theirs["__typename"] == "PointsTransaction" and theirs["id"] != first["id"]
+    assert await _balance(client, token) == 600
+    # A correction that waits for approval is asked for once, too.
+    waiting = await _keyed(client, support, gid, 50_000, "retry-key-0002")
+    assert (waiting["__typename"], waiting["replayed"]) == ("AdjustmentPendingApproval", False)
+    retried = await _keyed(client, support, gid, 50_000, "retry-key-0002")
+    assert retried["replayed"] is True and retried["approval"] == waiting["approval"]
+    assert await PendingAdjustment.all().count() == 1
+    # After approval a late retry still answers the one request (now approved), posting nothing.
+    admin = (await staff_session(client, Role.ADMIN))["accessToken"]
+    done = await gql(client, APPROVE, {"id": waiting["approval"]["id"]}, token=admin)
+    assert done["data"]["approveAdjustment"]["status"] == "APPROVED", done
+    late = await _keyed(client, support, gid, 50_000, "retry-key-0002")
+    assert late["approval"] == {**waiting["approval"], "status": "APPROVED"}
+    assert await _balance(client, token) == 50_600
+    assert await PointsTransaction.filter(kind=Kind.ADJUSTMENT).count() == 3
+    # A malformed key is refused.
+    bad = await _keyed(client, support, gid, 10, "short")
+    assert bad["fields"] == [{"field": "idempotencyKey", "code": "INVALID_KEY"}]
+    assert await IdempotencyRecord.filter(operation="adjustPoints").count() == 3
+    assert await check() == []
+
+
+async def test_parallel_retries_of_one_keyed_adjustment_post_once(client, dialect):
+    if dialect != "postgres":
+        pytest.skip("SQLite serializes writers; races are proven on PostgreSQL")
+    member = await sign_up(client)
+    gid = member["member"]["id"]
+    support = (await staff_session(client, Role.SUPPORT))["accessToken"]
+    for points, key in ((700, "race-key-direct"), (40_000, "race-key-pending")):
+        # Each request runs in its own task on its own pooled connection.
+        results = await asyncio.gather(
+            *(_keyed(client, support, gid, points, key) for _ in range(8))
+        )
+        assert len({repr(r.get("id") or r["approval"]["id"]) for r in results}) == 1, results
+        if points < 10_000:
+            assert {r["__typename"] for r in results} == {"PointsTransaction"}, results
+        else:
+            assert sorted(r["replayed"] for r in results) == [False] + [True] * 7, results
+    assert await PointsTransaction.filter(kind=Kind.ADJUSTMENT).count() == 1
+    assert await PendingAdjustment.all().count() == 1
+    assert await _balance(client, member["accessToken"]) == 700
+    assert await check() == []

@@ -229,3 +229,55 @@ async def test_an_erased_referrer_earns_nothing_and_the_referee_still_does(app):
     gone, kept = await ledger.balances([referrer.id, referee.id])
     assert gone.available == gone.pending == 0
     assert kept.available + kept.pending > 100  # the purchase's points and the referee bonus
+
+
+async def test_erasure_rejects_pending_corrections_and_removes_their_text(app):
+    # Before: an erased member's correction requests stayed PENDING for ever (approvable),
+    # each with its free-text reason, which named them.
+    from app.ledger import adjustments
+    from app.ledger.models import AdjustmentStatus, PendingAdjustment
+
+    member = await factories.member(display_name="Petra Jansen")
+    other = await factories.member()
+    support = await factories.member(role=Role.SUPPORT)
+    admin = await factories.member(role=Role.ADMIN)
+
+    async def ask(who, points, reason):
+        requested = await adjustments.request_adjustment(
+            member_id=who.id, points=points, reason=reason, staff_id=support.id,
+            expires_at=None,
+        )  # fmt: skip
+        return requested.pending
+
+    waiting = await ask(member, 20_000, f"Petra Jansen ({member.email}) lost her receipts")
+    refused = await ask(member, 30_000, "Second try for the same receipts")
+    await adjustments.reject_adjustment(adjustment_id=refused.id, approver_id=admin.id,
+                                        note=f"Already asked for {member.email}")  # fmt: skip
+    approved = await ask(member, 15_000, "Migration from the old card")
+    await adjustments.approve_adjustment(adjustment_id=approved.id, approver_id=admin.id,
+                                         expires_at=None)  # fmt: skip
+    theirs = await ask(other, 20_000, "Another member's receipts")
+
+    await erasure.erase_member(member_id=member.id, reason=ErasureReason.SUPPORT_REQUEST)
+
+    rows = {r.id: r for r in await PendingAdjustment.all()}
+    gone = rows[waiting.id]
+    assert gone.status == AdjustmentStatus.REJECTED and gone.decided_at is not None
+    assert (gone.decided_by_id, gone.decision_note) == (None, "member erased")
+    assert gone.transaction_id is None
+    for row in (rows[waiting.id], rows[refused.id], rows[approved.id]):
+        assert row.reason == "[removed]"
+        assert row.points and row.requested_by_id == support.id  # the audit stays
+    assert rows[refused.id].decision_note == "[removed]"
+    assert rows[refused.id].decided_by_id == admin.id
+    assert rows[approved.id].status == AdjustmentStatus.APPROVED
+    assert await _scan([member.email, "Petra Jansen"]) == []
+    # Nothing can be approved for the erased member any more; the other member's stays.
+    with pytest.raises(Exception) as late:
+        await adjustments.approve_adjustment(adjustment_id=waiting.id, approver_id=admin.id,
+                                             expires_at=None)  # fmt: skip
+    assert late.value.code == "ADJUSTMENT_ALREADY_DECIDED"
+    assert (rows[theirs.id].status, rows[theirs.id].reason) == (
+        AdjustmentStatus.PENDING, "Another member's receipts")  # fmt: skip
+    assert await PointsTransaction.filter(member_id=member.id, kind=Kind.ADJUSTMENT).count() == 1
+    assert await check() == []
