@@ -20,8 +20,10 @@ def _settings() -> Settings:
 
 
 async def _with_database(settings: Settings, work):
-    from app import db
+    """Run `work` (domain code) against the database, the domains wired (app.wiring)."""
+    from app import db, wiring
 
+    wiring.connect()
     await db.open_database(settings)
     try:
         return await work()
@@ -186,7 +188,20 @@ def cmd_worker(args: argparse.Namespace) -> None:
     if args.once:
         print(asyncio.run(_with_database(settings, run_maintenance)))
         return
-    asyncio.run(_with_database(settings, lambda: run_forever(interval_seconds=args.interval)))
+
+    async def work() -> None:
+        # The worker's events (points expired, tiers changed) reach subscribers on every
+        # API process, and staff changes made there reach the worker's caches.
+        from app import cache, events
+
+        events.use_bus(events.bus_for(settings.redis_url))
+        try:
+            async with cache.listening():
+                await run_forever(interval_seconds=args.interval)
+        finally:
+            await events.bus().close()
+
+    asyncio.run(_with_database(settings, work))
 
 
 def cmd_erase_inactive(args: argparse.Namespace) -> None:

@@ -17,6 +17,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.transactions import in_transaction
 
 from app.settings import Settings
+from app.sql import placeholders
 
 log = logging.getLogger(__name__)
 
@@ -89,6 +90,7 @@ async def open_database(settings: Settings) -> None:
 
 
 async def close_database() -> None:
+    """Close the database connections and the health probe."""
     await Tortoise.close_connections()
     await close_health_probe()
 
@@ -103,6 +105,7 @@ async def database_problem() -> str | None:
 
 
 async def database_reachable() -> bool:
+    """Whether the database answers (logging why not, when it does not)."""
     problem = await database_problem()
     if problem:
         # One line: health checks repeat every few seconds while the database is down.
@@ -206,6 +209,7 @@ def _note_health(problem: str | None) -> None:
 
 
 async def close_health_probe() -> None:
+    """Close the health probe's connection, if open."""
     global _probe
     probe, _probe = _probe, None
     if probe is not None:
@@ -213,6 +217,7 @@ async def close_health_probe() -> None:
 
 
 def connection() -> BaseDBAsyncClient:
+    """The default database connection."""
     return connections.get("default")
 
 
@@ -226,6 +231,7 @@ class Transaction:
     state: dict = field(default_factory=dict)
 
     def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
+        """Run `callback` once this transaction has committed."""
         self._after_commit.append(callback)
 
 
@@ -344,13 +350,6 @@ def describe(database_url: str) -> str:
         user = credentials.split(":")[0]
         rest = f"{user}:***@{host}" if ":" in credentials else f"{user}@{host}"
     return f"{scheme}{sep}{rest}"
-
-
-def placeholders(conn: BaseDBAsyncClient, count: int) -> list[str]:
-    """`count` query parameter placeholders in the connection's dialect."""
-    if conn.capabilities.dialect == "postgres":
-        return [f"${i}" for i in range(1, count + 1)]
-    return ["?"] * count
 
 
 # Both PostgreSQL (65535) and SQLite (32766) cap the parameters of one statement.

@@ -37,11 +37,14 @@ QUEUE_SIZE = 256
 
 
 class EventBus(Protocol):
-    async def publish(self, topic: str, payload: dict) -> None: ...
+    async def publish(self, topic: str, payload: dict) -> None:
+        """Deliver `payload` to the subscriptions of `topic`."""
 
-    def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[dict]]: ...
+    def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[dict]]:
+        """A context manager: a queue receiving the events of `topic` while open."""
 
-    async def close(self) -> None: ...
+    async def close(self) -> None:
+        """Stop delivering and release what the bus holds."""
 
 
 class MemoryEventBus:
@@ -51,6 +54,8 @@ class MemoryEventBus:
         self._queues: dict[str, set[asyncio.Queue[dict]]] = defaultdict(set)
 
     async def publish(self, topic: str, payload: dict) -> None:
+        """Queue `payload` for each subscription of `topic` (dropping its oldest
+        event when full)."""
         for queue in list(self._queues.get(topic, ())):
             if queue.full():
                 queue.get_nowait()
@@ -59,6 +64,7 @@ class MemoryEventBus:
 
     @asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[dict]]:
+        """A queue receiving the events of `topic` until the context exits."""
         queue: asyncio.Queue[dict] = asyncio.Queue(maxsize=QUEUE_SIZE)
         self._queues[topic].add(queue)
         try:
@@ -69,6 +75,7 @@ class MemoryEventBus:
                 del self._queues[topic]
 
     async def close(self) -> None:
+        """Forget every subscription."""
         self._queues.clear()
 
 
@@ -233,6 +240,7 @@ class RedisEventBus:
 
     @asynccontextmanager
     async def subscribe(self, topic: str) -> AsyncIterator[asyncio.Queue[dict]]:
+        """A local queue receiving `topic`'s events, subscribed on Redis while open."""
         async with self._local.subscribe(topic) as queue:
             await self._want(topic)
             try:
@@ -312,6 +320,8 @@ class RedisEventBus:
         await self._local.publish(channel.removeprefix(self.PREFIX), payload)
 
     async def close(self) -> None:
+        """Flush what is queued, stop the publisher and reader, drop what is left
+        (logged) and close the Redis connections."""
         if self._publisher is not None and not self._publisher.done():
             await self.flush()  # a moment for what is queued, unless Redis is unwell
         self._closed = True
@@ -344,10 +354,12 @@ _bus: EventBus = MemoryEventBus()
 
 
 def bus() -> EventBus:
+    """The process's event bus."""
     return _bus
 
 
 def use_bus(new_bus: EventBus) -> None:
+    """Make `new_bus` the process's event bus."""
     global _bus
     _bus = new_bus
 
@@ -362,6 +374,7 @@ def publish_after_commit(tx: Transaction, topic: str, payload: dict) -> None:
 
 
 def member_topic(member_id: int) -> str:
+    """The event-bus topic of one member's events."""
     return f"member:{member_id}"
 
 

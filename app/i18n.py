@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 LOCALES = ("en", "nl", "es")
 DEFAULT_LOCALE = "en"
 
@@ -32,9 +34,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Solo se permite un inicio de sesión, registro o comprobación de contraseña por solicitud. Envíalo por separado.",
     },
     "TOO_MANY_ATTEMPTS": {
-        "en": "Too many attempts. Try again in {retry_after_seconds} seconds.",
-        "nl": "Te veel pogingen. Probeer het over {retry_after_seconds} seconden opnieuw.",
-        "es": "Demasiados intentos. Vuelve a intentarlo en {retry_after_seconds} segundos.",
+        "en": "Too many attempts. Try again in {retry_after_seconds|1 second|# seconds}.",
+        "nl": "Te veel pogingen. Probeer het over {retry_after_seconds|1 seconde|# seconden} opnieuw.",
+        "es": "Demasiados intentos. Vuelve a intentarlo en {retry_after_seconds|1 segundo|# segundos}.",
     },
     "EMAIL_ALREADY_REGISTERED": {
         "en": "An account with this email address already exists. Try signing in.",
@@ -267,9 +269,9 @@ MESSAGES: dict[str, dict[str, str]] = {
     },
     # why points moved (activity explanations)
     "RULE_BASE": {
-        "en": "{rate} points per {currency} spent",
-        "nl": "{rate} punten per besteedde {currency}",
-        "es": "{rate} puntos por cada {currency} gastado",
+        "en": "{rate|1 point|# points} per {currency} spent",
+        "nl": "{rate|1 punt|# punten} per besteedde {currency}",
+        "es": "{rate|1 punto|# puntos} por cada {currency} gastado",
     },
     "RULE_MULTIPLIER": {
         "en": "{multiplier}x points on {target}",
@@ -287,19 +289,19 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Las compras de menos de {minimum} {currency} no suman puntos",
     },
     "RULE_DAILY_CAP": {
-        "en": "Daily limit of {cap} points reached",
-        "nl": "Daglimiet van {cap} punten bereikt",
-        "es": "Límite diario de {cap} puntos alcanzado",
+        "en": "Daily limit of {cap|1 point|# points} reached",
+        "nl": "Daglimiet van {cap|1 punt|# punten} bereikt",
+        "es": "Límite diario de {cap|1 punto|# puntos} alcanzado",
     },
     "RULE_WEEKLY_CAP": {
-        "en": "Weekly limit of {cap} points reached",
-        "nl": "Weeklimiet van {cap} punten bereikt",
-        "es": "Límite semanal de {cap} puntos alcanzado",
+        "en": "Weekly limit of {cap|1 point|# points} reached",
+        "nl": "Weeklimiet van {cap|1 punt|# punten} bereikt",
+        "es": "Límite semanal de {cap|1 punto|# puntos} alcanzado",
     },
     "RULE_MONTHLY_CAP": {
-        "en": "Monthly limit of {cap} points reached",
-        "nl": "Maandlimiet van {cap} punten bereikt",
-        "es": "Límite mensual de {cap} puntos alcanzado",
+        "en": "Monthly limit of {cap|1 point|# points} reached",
+        "nl": "Maandlimiet van {cap|1 punt|# punten} bereikt",
+        "es": "Límite mensual de {cap|1 punto|# puntos} alcanzado",
     },
     "RULE_HOLD": {
         "en": "Available from {availableAt} (return period)",
@@ -427,29 +429,29 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Esta recompensa está agotada (quedan {stock_left}).",
     },
     "LIMIT_REACHED_LIFETIME": {
-        "en": "You have redeemed this reward the maximum of {limit} times.",
-        "nl": "Je hebt deze beloning al het maximum van {limit} keer ingewisseld.",
-        "es": "Ya has canjeado esta recompensa el máximo de {limit} veces.",
+        "en": "You have redeemed this reward the maximum of {limit|once|# times}.",
+        "nl": "Je hebt deze beloning al het maximum van {limit|één keer|# keer} ingewisseld.",
+        "es": "Ya has canjeado esta recompensa el máximo de {limit|una vez|# veces}.",
     },
     "LIMIT_REACHED_DAY": {
-        "en": "You can redeem this reward {limit} times a day.",
-        "nl": "Je kunt deze beloning {limit} keer per dag inwisselen.",
-        "es": "Puedes canjear esta recompensa {limit} veces al día.",
+        "en": "You can redeem this reward {limit|once|# times} a day.",
+        "nl": "Je kunt deze beloning {limit|één keer|# keer} per dag inwisselen.",
+        "es": "Puedes canjear esta recompensa {limit|una vez|# veces} al día.",
     },
     "LIMIT_REACHED_WEEK": {
-        "en": "You can redeem this reward {limit} times a week.",
-        "nl": "Je kunt deze beloning {limit} keer per week inwisselen.",
-        "es": "Puedes canjear esta recompensa {limit} veces por semana.",
+        "en": "You can redeem this reward {limit|once|# times} a week.",
+        "nl": "Je kunt deze beloning {limit|één keer|# keer} per week inwisselen.",
+        "es": "Puedes canjear esta recompensa {limit|una vez|# veces} por semana.",
     },
     "LIMIT_REACHED_MONTH": {
-        "en": "You can redeem this reward {limit} times a month.",
-        "nl": "Je kunt deze beloning {limit} keer per maand inwisselen.",
-        "es": "Puedes canjear esta recompensa {limit} veces al mes.",
+        "en": "You can redeem this reward {limit|once|# times} a month.",
+        "nl": "Je kunt deze beloning {limit|één keer|# keer} per maand inwisselen.",
+        "es": "Puedes canjear esta recompensa {limit|una vez|# veces} al mes.",
     },
     "LIMIT_REACHED_YEAR": {
-        "en": "You can redeem this reward {limit} times a year.",
-        "nl": "Je kunt deze beloning {limit} keer per jaar inwisselen.",
-        "es": "Puedes canjear esta recompensa {limit} veces al año.",
+        "en": "You can redeem this reward {limit|once|# times} a year.",
+        "nl": "Je kunt deze beloning {limit|één keer|# keer} per jaar inwisselen.",
+        "es": "Puedes canjear esta recompensa {limit|una vez|# veces} al año.",
     },
     "REDEMPTION_NOT_FOUND": {
         "en": "There is no such redemption.",
@@ -617,9 +619,9 @@ MESSAGES: dict[str, dict[str, str]] = {
         "es": "Ya no puedes publicar en este grupo.",
     },
     "SLOW_DOWN": {
-        "en": "You are posting a lot: try again in {retry_after_seconds} seconds.",
-        "nl": "Je post erg veel: probeer het over {retry_after_seconds} seconden opnieuw.",
-        "es": "Estás publicando mucho: inténtalo de nuevo en {retry_after_seconds} segundos.",
+        "en": "You are posting a lot: try again in {retry_after_seconds|1 second|# seconds}.",
+        "nl": "Je post erg veel: probeer het over {retry_after_seconds|1 seconde|# seconden} opnieuw.",
+        "es": "Estás publicando mucho: inténtalo de nuevo en {retry_after_seconds|1 segundo|# segundos}.",
     },
     "ALREADY_RSVPED": {
         "en": "You already have a place (or a waitlist spot) for this event.",
@@ -737,16 +739,39 @@ def pick_locale(*candidates: str | None, accept_language: str | None = None) -> 
     return DEFAULT_LOCALE
 
 
+# `{name|one|other}` in a text: `one` when the parameter `name` is 1, else `other`; `#` in
+# either stands for the number ("{limit|once|# times} a day", "{points|# point|# points}").
+_PLURAL = re.compile(r"\{(\w+)\|([^|{}]*)\|([^|{}]*)\}")
+
+
+def plural_forms(text: str, params: dict) -> str:
+    """`text` with every `{name|one|other}` resolved against `params` (see _PLURAL)."""
+    if "|" not in text:
+        return text
+
+    def choose(match: re.Match) -> str:
+        value = params.get(match[1])
+        form = match[2] if str(value) == "1" else match[3]
+        return form.replace("#", str(value))
+
+    return _PLURAL.sub(choose, text)
+
+
+def fill(text: str, params: dict) -> str:
+    """`text` with its plural forms chosen and `{params}` filled in (unknown names left)."""
+    text = plural_forms(text, params)
+    try:
+        return text.format(**params)
+    except (KeyError, IndexError):
+        return text
+
+
 def translate(code: str, locale: str, **params: object) -> str:
     """The message for `code` in `locale` (English if missing), with `{params}` filled in."""
     texts = MESSAGES.get(code)
     if texts is None:
         return code
-    text = texts.get(locale) or texts[DEFAULT_LOCALE]
-    try:
-        return text.format(**params)
-    except (KeyError, IndexError):
-        return text
+    return fill(texts.get(locale) or texts[DEFAULT_LOCALE], params)
 
 
 def localized(texts: dict, locale: str, key: str):

@@ -31,6 +31,9 @@ from typing import TYPE_CHECKING
 from tortoise import connections, fields
 from tortoise.models import Model
 
+from app.clock import now
+from app.sql import CLAIM_JOBS_PG, is_postgres
+
 if TYPE_CHECKING:
     from app.db import Transaction
 
@@ -136,19 +139,27 @@ async def complete_in(tx: Transaction) -> None:
 
 
 Handler = Callable[[dict], Awaitable[None]]
+# Job kind -> handler, filled by `register` (app.wiring does, at start-up), never at import.
 HANDLERS: dict[str, Handler] = {}
 
 
 def handler(kind: str) -> Callable[[Handler], Handler]:
-    def register(fn: Handler) -> Handler:
-        HANDLERS[kind] = fn
+    """Mark `fn` as the handler of job kind `kind` (it registers nothing: app.wiring does)."""
+
+    def mark(fn: Handler) -> Handler:
+        fn.job_kind = kind  # type: ignore[attr-defined]
         return fn
 
-    return register
+    return mark
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
+def register(kind: str, fn: Handler) -> None:
+    """Make `fn` the handler of job kind `kind` (idempotent). A function marked with
+    `@handler` must be registered under the kind it was marked with."""
+    marked = getattr(fn, "job_kind", kind)
+    if marked != kind:
+        raise ValueError(f"{fn.__qualname__} handles {marked!r}, not {kind!r}")
+    HANDLERS[kind] = fn
 
 
 async def enqueue(
@@ -180,15 +191,8 @@ async def enqueue(
 
 
 def worker_name() -> str:
+    """This process's worker name: host and pid."""
     return f"{socket.gethostname()}:{os.getpid()}"
-
-
-_CLAIM_PG = (
-    'UPDATE "job" SET "locked_until" = $1, "locked_by" = $2, "attempts" = "attempts" + 1 '
-    'WHERE "id" IN (SELECT "id" FROM "job" WHERE "status" = \'pending\' AND "run_at" <= $3 '
-    'AND ("locked_until" IS NULL OR "locked_until" < $3) ORDER BY "run_at", "id" LIMIT $4 '
-    "FOR UPDATE SKIP LOCKED) RETURNING *"
-)
 
 
 async def claim(*, worker: str, limit: int = 50, at: dt.datetime | None = None) -> list[Job]:
@@ -196,8 +200,8 @@ async def claim(*, worker: str, limit: int = 50, at: dt.datetime | None = None) 
     at = at or now()
     conn = connections.get("default")
     until = at + lease_length()
-    if conn.capabilities.dialect == "postgres":
-        rows = await conn.execute_query_dict(_CLAIM_PG, [until, worker, at, limit])
+    if is_postgres(conn):  # one statement, rows other workers hold skipped (app.sql)
+        rows = await conn.execute_query_dict(CLAIM_JOBS_PG, [until, worker, at, limit])
         return [Job._init_from_db(**row) for row in rows]
     # SQLite has one writer at a time: select then conditionally lease each row.
     from tortoise.expressions import F, Q
@@ -232,6 +236,8 @@ async def _finish(job: Job, worker: str, **changes) -> None:
 
 
 async def run_job(job: Job, *, worker: str) -> JobStatus:
+    """Run the job's handler and record the outcome; returns the job's status
+    after it."""
     fn = HANDLERS.get(job.kind)
     at = now()
     if fn is None:

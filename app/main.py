@@ -14,7 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
-from app import db, events
+from app import cache, db, events, wiring
 from app.auth.oauth import token_endpoint
 from app.graphql.view import LoyaltyGraphQL
 from app.privacy.routes import download_export
@@ -51,6 +51,7 @@ async def version_endpoint(request: Request) -> JSONResponse:
 def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette:
     """Build the app. `manage_database=False` leaves Tortoise to the caller (tests)."""
     configure(settings)
+    wiring.connect()  # what each change sets off in other domains, and the job handlers
 
     @asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
@@ -70,7 +71,8 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         gc.collect()
         gc.freeze()
         try:
-            yield
+            async with cache.listening():  # staff changes made through other processes
+                yield
         finally:
             if worker is not None:
                 worker.cancel()

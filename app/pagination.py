@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic, TypeVar
 
@@ -11,6 +11,7 @@ from tortoise.queryset import QuerySet
 
 from app.errors import FieldProblem, InvalidInput
 from app.ids import parse_pk
+from app.sql import PAGES_PER_OWNER, placeholders
 
 T = TypeVar("T")
 MAX_PAGE_SIZE = 100
@@ -26,10 +27,12 @@ class Page(Generic[T]):
 
 
 def encode_cursor(key: int) -> str:
+    """An opaque cursor for a key."""
     return base64.urlsafe_b64encode(f"k:{key}".encode()).decode().rstrip("=")
 
 
 def decode_cursor(cursor: str) -> int:
+    """The key in a cursor from `encode_cursor` (InvalidInput if not one)."""
     try:
         padded = cursor + "=" * (-len(cursor) % 4)
         prefix, _, key = base64.urlsafe_b64decode(padded.encode()).decode().partition(":")
@@ -42,6 +45,8 @@ def decode_cursor(cursor: str) -> int:
 
 
 def page_size(first: int | None) -> int:
+    """The page size asked for (the default when None; InvalidInput when out
+    of range)."""
     if first is None:
         return DEFAULT_PAGE_SIZE
     if first < 0 or first > MAX_PAGE_SIZE:
@@ -67,14 +72,6 @@ async def paginate_by_id(
     )
 
 
-_PER_OWNER_SQL = (
-    'SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t."{owner}" '
-    'ORDER BY t."id" DESC) AS "row_number" FROM "{table}" t '
-    'WHERE t."{owner}" IN ({owners}){filters}) ranked WHERE "row_number" <= {limit} '
-    'ORDER BY "{owner}", "id" DESC'
-)
-
-
 async def newest_pages_per_owner(
     model: type,
     owner_ids: Sequence[int],
@@ -89,7 +86,6 @@ async def newest_pages_per_owner(
     from tortoise import connections
 
     conn = connections.get("default")
-    postgres = conn.capabilities.dialect == "postgres"
     params: list = list(owner_ids)
     clauses = []
     for column, value in (where or {}).items():
@@ -98,9 +94,9 @@ async def newest_pages_per_owner(
     if before_id is not None:
         params.append(before_id)
         clauses.append('t."id" < {}')
-    marks = [f"${i}" if postgres else "?" for i in range(1, len(params) + 1)]
+    marks = placeholders(conn, len(params))
     filters = "".join(" AND " + c for c in clauses).format(*marks[len(owner_ids) :])
-    sql = _PER_OWNER_SQL.format(
+    sql = PAGES_PER_OWNER.format(
         owner=owner, table=model._meta.db_table, owners=", ".join(marks[: len(owner_ids)]),
         filters=filters, limit=int(size) + 1,
     )  # fmt: skip
@@ -116,3 +112,24 @@ async def newest_pages_per_owner(
         else:
             pages[key] = (items, True)
     return pages
+
+
+def per_owner_page_loader(
+    fetch: Callable[..., Awaitable[dict[int, tuple[list, bool]]]],
+) -> Callable[[list[tuple]], Awaitable[list[tuple[list, bool]]]]:
+    """A DataLoader `load_fn` for keys `(owner id, page size, before id, *filters)`: one
+    `fetch(owner_ids, size, before, *filters)` per distinct (size, before, *filters), so a
+    list of owners asking for their first page costs one query, not one per owner.
+    `fetch` answers {owner id: (rows, has more)} (see `newest_pages_per_owner`)."""
+
+    async def load(keys: list[tuple]) -> list[tuple[list, bool]]:
+        groups: dict[tuple, list[int]] = {}
+        for owner_id, *rest in keys:
+            groups.setdefault(tuple(rest), []).append(owner_id)
+        found = {}
+        for rest, owner_ids in groups.items():
+            for owner_id, page in (await fetch(owner_ids, *rest)).items():
+                found[(owner_id, *rest)] = page
+        return [found[key] for key in keys]
+
+    return load

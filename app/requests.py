@@ -14,6 +14,7 @@ _VALID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
 
 
 def current_request_id() -> str:
+    """The id of the request being handled."""
     return _request_id.get()
 
 
@@ -111,11 +112,13 @@ class BodyLimitMiddleware:
 
 class RequestIdFilter(logging.Filter):
     def filter(self, record: logging.LogRecord) -> bool:
+        """Add the current request id to the record."""
         record.request_id = current_request_id()
         return True
 
 
 def configure_logging(level: str) -> None:
+    """Log to stderr at `level`, each line with the request id."""
     handler = logging.StreamHandler()
     handler.addFilter(RequestIdFilter())
     handler.setFormatter(

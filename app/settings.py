@@ -232,6 +232,7 @@ class Settings:
 
     @property
     def is_production(self) -> bool:
+        """Whether this runs in production."""
         return self.environment == "production"
 
     @property
@@ -240,15 +241,19 @@ class Settings:
         return self.public_base_url or f"http://{self.host}:{self.port}"
 
     def max_purchase_amount(self, currency: str) -> int:
+        """The largest purchase accepted in `currency` (the `*` entry, else
+        1,000,000, when it has none)."""
         amounts = self.max_purchase_amounts
         return amounts.get(currency.upper(), amounts.get("*", 1_000_000))
 
     @property
     def dialect(self) -> str:
+        """The database's dialect: postgres or sqlite."""
         return "postgres" if self.database_url.startswith(("postgres", "psql")) else "sqlite"
 
     @property
     def signing_secret(self) -> str:
+        """The secret of the active JWT key."""
         return self.jwt_keys[self.jwt_active_kid]
 
     @classmethod
@@ -367,6 +372,7 @@ class Settings:
             )
 
     def sqlite_path(self) -> Path | None:
+        """The SQLite database file (None: in memory, or not SQLite)."""
         if self.dialect != "sqlite":
             return None
         location = self.database_url.removeprefix("sqlite://")

@@ -14,6 +14,9 @@ async def run_maintenance(*, at: dt.datetime | None = None) -> dict[str, int]:
     """One pass: release held points, expire due points, birthday bonuses, forget old
     idempotency keys and sign-in throttle rows that no longer count, re-evaluate tiers due.
     Returns how many of each."""
+    from app import wiring
+
+    wiring.connect()  # the jobs this pass drains, and what its bookings set off
     from app.auth import service as auth
     from app.earning import actions
     from app.earning.service import current_rules
@@ -44,6 +47,8 @@ async def run_maintenance(*, at: dt.datetime | None = None) -> dict[str, int]:
 
 
 async def run_maintenance_forever(*, interval_seconds: float) -> None:
+    """Run a maintenance pass every `interval_seconds`, logging what it did and
+    any failure."""
     while True:
         try:
             done = await run_maintenance()
@@ -56,8 +61,9 @@ async def run_maintenance_forever(*, interval_seconds: float) -> None:
 
 async def run_jobs_forever(*, poll_seconds: float = 1.0) -> None:
     """Run durable jobs as they come due (several processes may do this at once)."""
-    from app import jobs
+    from app import jobs, wiring
 
+    wiring.connect()  # the job handlers
     worker = jobs.worker_name()
     while True:
         try:

@@ -197,6 +197,9 @@ async def seed(url: str) -> str:
     from app.tiers import service as tiers
 
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from app import wiring
+
+    wiring.connect()  # as the API, the worker and the CLI do
     try:
         for code, rank, threshold in (("bronze", 1, 0), ("silver", 2, 10_000),
                                       ("gold", 3, 50_000)):  # fmt: skip

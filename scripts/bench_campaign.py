@@ -131,6 +131,9 @@ async def bench(url: str, fcm: str, n: int) -> dict:
     from app.messaging.models import Device
 
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from app import wiring
+
+    wiring.connect()  # as the API, the worker and the CLI do
     try:
         started = time.perf_counter()
         await seed(n)

@@ -78,6 +78,9 @@ async def seed(url: str, connections: int) -> tuple[list[str], str]:
 
     rng = random.Random(7)
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from app import wiring
+
+    wiring.connect()  # as the API, the worker and the CLI do
     try:
         await tiers.update_policy(basis=Basis.SPEND, window=Window.ROLLING, window_months=12,
                                   grace_days=30, spend_currency="EUR")  # fmt: skip

@@ -286,6 +286,9 @@ async def set_up(url: str, count: int) -> tuple[list[int], str, str]:
     from app.members.service import create_member
 
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from app import wiring
+
+    wiring.connect()  # as the API, the worker and the CLI do
     try:
         members = []
         for i in range(count):

@@ -131,6 +131,9 @@ async def set_up(url: str, count: int):
     from app.rewards.models import RewardKind
 
     await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    from app import wiring
+
+    wiring.connect()  # as the API, the worker and the CLI do
     try:
         member_tokens = []
         for i in range(count):

@@ -96,15 +96,9 @@ async def _clean_database(request):
     yield
     if "app" not in request.fixturenames:
         return
-    from app.earning.service import forget_rules
-    from app.offers.service import forget_offers
-    from app.program.terms import forget_terms
-    from app.tiers.service import forget_tiers
+    from app import cache
 
-    forget_rules()  # the caches must not outlive the rows they were read from
-    forget_tiers()
-    forget_offers()
-    forget_terms()
+    cache.forget_all()  # the caches must not outlive the rows they were read from
     conn = connections.get("default")
     tables = _tables()
     if conn.capabilities.dialect == "postgres":

@@ -29,10 +29,11 @@ import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_EVEN, Decimal
 
-from app.campaigns.models import RecipientStatus
+from app.campaigns.service import RecipientStatus
 from app.db import connection
 from app.errors import FieldProblem, InvalidInput
-from app.ledger.models import Account, Kind
+from app.ledger.service import Account, Kind
+from app.sql import numbered, plus_days, query_params
 
 MAX_RANGE = dt.timedelta(days=3 * 366)
 # Dates the figures can be asked for: nothing before the year 2000 or from 2100 on (a
@@ -96,21 +97,10 @@ def check_range(start: dt.datetime, end: dt.datetime) -> tuple[dt.datetime, dt.d
     return start, end
 
 
-def _sql(template: str) -> str:
-    """`template` with `{1}`, `{2}`... as the connection's parameter placeholders."""
-    conn = connection()
-    if conn.capabilities.dialect == "postgres":
-        return template.format("", *(f"${i}" for i in range(1, 10)))
-    return template.format("", *("?" * 9))
-
-
 async def _rows(template: str, params: list) -> list[dict]:
+    """The rows of `template` (`{1}`, `{2}`... the parameters), in the connection's dialect."""
     conn = connection()
-    if conn.capabilities.dialect == "sqlite":
-        # Stored as ISO text (what tortoise writes); pass the same text, not relying on
-        # sqlite3's default datetime adapter (deprecated since Python 3.12).
-        params = [p.isoformat(" ") if isinstance(p, dt.datetime) else p for p in params]
-    return await conn.execute_query_dict(_sql(template), params)
+    return await conn.execute_query_dict(numbered(conn, template), query_params(conn, params))
 
 
 def _in(values) -> str:
@@ -142,10 +132,12 @@ class PointsFlows:
 
     @property
     def breakage_rate(self) -> float | None:
+        """Share of the points issued that expired (None: none issued)."""
         return self.expired / self.issued if self.issued else None
 
     @property
     def redemption_rate(self) -> float | None:
+        """Share of the points issued that were redeemed (None: none issued)."""
         return self.redeemed / self.issued if self.issued else None
 
 
@@ -361,10 +353,12 @@ class GroupOutcome:
 
     @property
     def spend_per_member(self) -> float | None:
+        """Spend per member of the group (None: no members)."""
         return self.spend / self.members if self.members else None
 
     @property
     def points_per_member(self) -> float | None:
+        """Points per member of the group (None: no members)."""
         return self.points / self.members if self.members else None
 
 
@@ -385,6 +379,8 @@ class Uplift:
 
     @property
     def points_uplift(self) -> float | None:
+        """Points per recipient less points per control member (None: either
+        group empty)."""
         r, c = self.recipients.points_per_member, self.control.points_per_member
         return None if r is None or c is None else r - c
 
@@ -411,10 +407,7 @@ async def campaign_uplifts(*, campaign_ids: list[int], window_days: int = 14) ->
     ids = [int(i) for i in campaign_ids]
     if not ids:
         return []
-    if connection().capabilities.dialect == "postgres":
-        window_end = f"c.\"launched_at\" + INTERVAL '{window_days} days'"
-    else:
-        window_end = f"datetime(c.\"launched_at\", '+{window_days} days')"
+    window_end = plus_days(connection(), 'c."launched_at"', window_days)
     rows = await _rows(
         'SELECT c."id" AS campaign_id, r."status" AS status, '
         'COUNT(DISTINCT r."member_id") AS members, '

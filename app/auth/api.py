@@ -16,10 +16,8 @@ from app.auth.types import (
     PasswordChanged,
     SignUpInput,
 )
-from app.errors import DomainError
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.members.types import Member
 
@@ -65,18 +63,15 @@ class AuthMutation:
     )
     async def sign_up(self, info: Info[Context, None], input: SignUpInput) -> AuthResult:
         ctx = info.context
-        try:
-            ctx.claim_password_check()
-            issued = await service.sign_up(
-                email=input.email,
-                password=input.password,
-                display_name=input.display_name,
-                locale=input.locale,
-                referral_code=input.referral_code,
-                client=ctx.client,
-            )
-        except DomainError as exc:
-            return user_error(exc, ctx.locale_hint)
+        ctx.claim_password_check()
+        issued = await service.sign_up(
+            email=input.email,
+            password=input.password,
+            display_name=input.display_name,
+            locale=input.locale,
+            referral_code=input.referral_code,
+            client=ctx.client,
+        )
         return _session(issued)
 
     @strawberry.mutation(
@@ -86,13 +81,8 @@ class AuthMutation:
     )
     async def log_in(self, info: Info[Context, None], input: LogInInput) -> AuthResult:
         ctx = info.context
-        try:
-            ctx.claim_password_check()
-            issued = await service.log_in(
-                email=input.email, password=input.password, client=ctx.client
-            )
-        except DomainError as exc:
-            return user_error(exc, ctx.locale_hint)
+        ctx.claim_password_check()
+        issued = await service.log_in(email=input.email, password=input.password, client=ctx.client)
         return _session(issued)
 
     @strawberry.mutation(
@@ -114,20 +104,14 @@ class AuthMutation:
     async def change_password(
         self, info: Info[Context, None], input: ChangePasswordInput
     ) -> ChangePasswordResult:
-        try:
-            info.context.claim_password_check()
-        except DomainError as exc:
-            return user_error(exc, info.context.locale_hint)
+        info.context.claim_password_check()
         principal, _ = await info.context.require_member()
-        try:
-            member = await service.change_password(
-                principal=principal,
-                current_password=input.current_password,
-                new_password=input.new_password,
-                client=info.context.client,
-            )
-        except DomainError as exc:
-            return user_error(exc, info.context.locale_hint)
+        member = await service.change_password(
+            principal=principal,
+            current_password=input.current_password,
+            new_password=input.new_password,
+            client=info.context.client,
+        )
         return PasswordChanged(member=Member.from_model(member))
 
     @strawberry.mutation(description="Admin: register a POS/CRM client with scopes.")
@@ -135,12 +119,9 @@ class AuthMutation:
         self, info: Info[Context, None], input: CreateIntegrationClientInput
     ) -> CreateIntegrationClientResult:
         admin = await info.context.require_staff(*CLIENT_ADMINS)
-        try:
-            client, secret = await service.create_integration_client(
-                name=input.name, scopes=input.scopes, created_by=admin.id
-            )
-        except DomainError as exc:
-            return user_error(exc, info.context.locale_hint)
+        client, secret = await service.create_integration_client(
+            name=input.name, scopes=input.scopes, created_by=admin.id
+        )
         return IntegrationClientCreated(client=_client(client), client_secret=secret)
 
     @strawberry.mutation(

@@ -25,7 +25,8 @@ from app.auth.tokens import (
     secret_digest,
     verify_access_token,
 )
-from app.db import connection, placeholders, transaction
+from app.clock import now as _now
+from app.db import connection, transaction
 from app.errors import (
     FieldProblem,
     InvalidCredentials,
@@ -34,8 +35,8 @@ from app.errors import (
     Unauthenticated,
 )
 from app.members import service as members
-from app.members.models import Member, Role
 from app.settings import get_settings
+from app.sql import LIVE_CLIENT, NumberedParams, live_session, placeholders
 
 SCOPES = {
     "purchases:write": "Record purchases and refunds",
@@ -60,7 +61,7 @@ class ClientInfo:
 
 @dataclass(frozen=True)
 class IssuedSession:
-    member: Member
+    member: members.Member
     session_id: uuid.UUID
     access_token: str
     access_token_expires_at: dt.datetime
@@ -68,11 +69,7 @@ class IssuedSession:
     refresh_token_expires_at: dt.datetime
 
 
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-async def _issue(member: Member, session: AuthSession) -> IssuedSession:
+async def _issue(member: members.Member, session: AuthSession) -> IssuedSession:
     """A new access token and a new refresh token for `session` (call inside a transaction)."""
     settings = get_settings()
     refresh = new_secret("rt_")
@@ -97,7 +94,7 @@ async def _issue(member: Member, session: AuthSession) -> IssuedSession:
     )
 
 
-async def _open_session(member: Member, client: ClientInfo) -> IssuedSession:
+async def _open_session(member: members.Member, client: ClientInfo) -> IssuedSession:
     async with transaction():
         session = await AuthSession.create(
             id=uuid.uuid4(),
@@ -125,17 +122,16 @@ async def sign_up(
     `signup_max_per_address` per `signup_window_seconds` (whether the email turns out to be
     taken or not, so addresses cannot be tried in bulk).
     """
-    from app.earning import actions
-    from app.earning.service import current_rules
+    from app.earning import service as earning
 
     members.check_new_member(
         email=email, password=password, display_name=display_name, locale=locale
     )
     await _count_sign_up(client.address)
-    policy = (await current_rules()).policy
+    policy = (await earning.current_rules()).policy
 
-    async def welcome(member: Member) -> None:
-        await actions.welcome(member_id=member.id, referral_code=referral_code, policy=policy)
+    async def welcome(member: members.Member) -> None:
+        await earning.welcome(member_id=member.id, referral_code=referral_code, policy=policy)
 
     member = await members.create_member(
         email=email, password=password, display_name=display_name, locale=locale, then=welcome
@@ -286,22 +282,12 @@ def _col(name: str) -> str:
     return f'{_THROTTLE}."{name}"'
 
 
-class _Params:
-    """Numbered query parameters in the connection's dialect (`$1::type` or `?1`), each
-    usable several times in one statement."""
-
-    _CASTS = {"text": "varchar", "int": "int", "ts": "timestamptz"}
+class _Params(NumberedParams):
+    """The throttle's numbered parameters (app.sql), datetimes as its table stores them."""
 
     def __init__(self, conn: BaseDBAsyncClient):
-        self.pg = conn.capabilities.dialect == "postgres"
-        self.values: list = []
-
-    def __call__(self, value: object, kind: str) -> str:
-        if isinstance(value, dt.datetime):
-            value = LoginThrottle._meta.fields_map["locked_until"].to_db_value(value, None)
-        self.values.append(value)
-        n = len(self.values)
-        return f"${n}::{self._CASTS[kind]}" if self.pg else f"?{n}"
+        field = LoginThrottle._meta.fields_map["locked_until"]
+        super().__init__(conn, lambda value: field.to_db_value(value, None))
 
 
 def _by_key(p: _Params, exprs: dict[str, str]) -> str:
@@ -625,14 +611,14 @@ async def change_password(
     current_password: str,
     new_password: str,
     client: ClientInfo | None = None,
-) -> Member:
+) -> members.Member:
     """Change the password and end every other session of the member, in one transaction.
 
     The current password's check is throttled like a sign-in (`password_check`: the same
     counters, TooManyAttempts); hashing runs off the event loop outside the transaction.
     """
 
-    async def end_other_sessions(member: Member) -> None:
+    async def end_other_sessions(member: members.Member) -> None:
         await (
             AuthSession.filter(member_id=member.id, revoked_at__isnull=True)
             .exclude(id=principal.session_id)
@@ -640,7 +626,7 @@ async def change_password(
         )
         _announce_revocation(member_id=member.id, keep=[principal.session_id])
 
-    account = await Member.get(id=principal.member_id)
+    account = await members.get_member(member_id=principal.member_id)
     async with password_check(email=account.email, client=client or ClientInfo()):
         return await members.change_password(
             member_id=principal.member_id,
@@ -650,7 +636,7 @@ async def change_password(
         )
 
 
-async def authenticate(*, token: str) -> tuple[Principal, Member | None]:
+async def authenticate(*, token: str) -> tuple[Principal, members.Member | None]:
     """Verify an access token; for members also that the session and account are live.
 
     One query loads the session with its member, so a signed-out session or a disabled
@@ -667,27 +653,16 @@ async def authenticate(*, token: str) -> tuple[Principal, Member | None]:
     return principal, member
 
 
-_LIVE_CLIENT_SQL = (
-    'SELECT 1 FROM "auth_integration_client" WHERE "client_id" = {0} AND "revoked_at" IS NULL'
-)
-
-
 async def _client_is_live(client_id: str) -> bool:
     """Whether the client is registered and not revoked; hand-written like the session
     check below, for the same reason (every till request runs it)."""
     conn = connection()
     (mark,) = placeholders(conn, 1)
-    _, rows = await conn.execute_query(_LIVE_CLIENT_SQL.format(mark), [client_id])
+    _, rows = await conn.execute_query(LIVE_CLIENT.format(mark), [client_id])
     return bool(rows)
 
 
-_LIVE_SESSION_SQL = (
-    'SELECT m.* FROM "auth_session" s JOIN "member" m ON m."id" = s."member_id" '
-    'WHERE s."id" = {0} AND s."member_id" = {1} AND s."revoked_at" IS NULL AND m."is_active"'
-)
-
-
-async def _live_session_member(principal: Principal) -> Member | None:
+async def _live_session_member(principal: Principal) -> members.Member | None:
     """The member of a live session, in one hand-written query: this runs on every
     authenticated request, and the ORM's join building costs more than the query itself."""
     try:
@@ -695,12 +670,9 @@ async def _live_session_member(principal: Principal) -> Member | None:
     except ValueError:
         return None
     conn = connection()
-    if conn.capabilities.dialect == "postgres":
-        sql, params = _LIVE_SESSION_SQL.format("$1", "$2"), [session_id, principal.member_id]
-    else:
-        sql, params = _LIVE_SESSION_SQL.format("?", "?"), [str(session_id), principal.member_id]
+    sql, params = live_session(conn, session_id, principal.member_id)
     rows = await conn.execute_query_dict(sql, params)
-    return Member._init_from_db(**rows[0]) if rows else None
+    return members.member_from_row(rows[0]) if rows else None
 
 
 async def create_integration_client(
@@ -741,6 +713,7 @@ async def revoke_integration_client(*, client_id: str) -> bool:
 
 
 async def list_integration_clients() -> list[IntegrationClient]:
+    """Every integration client, oldest first."""
     return await IntegrationClient.all().order_by("id")
 
 
@@ -781,10 +754,10 @@ async def issue_client_token(
 
 
 async def create_staff(
-    *, email: str, password: str, role: Role, display_name: str | None
-) -> Member:
+    *, email: str, password: str, role: members.Role, display_name: str | None
+) -> members.Member:
     """Create a staff account, or give an existing account a staff role."""
-    if role == Role.MEMBER:
+    if role == members.Role.MEMBER:
         raise InvalidInput([FieldProblem("role", "INVALID_VALUE")])
     existing = await members.get_member_by_email(email=email)
     if existing is not None:
@@ -792,3 +765,31 @@ async def create_staff(
     return await members.create_member(
         email=email, password=password, display_name=display_name, role=role
     )
+
+
+# ---- retention and erasure -------------------------------------------------------------------
+
+
+def signed_in_since(*, since: dt.datetime):
+    """Ids of the members with a session used since `since`: a subquery, not awaited."""
+    return AuthSession.filter(last_used_at__gte=since).values("member_id")
+
+
+async def forget_member(*, member_id: int, email: str, at: dt.datetime) -> None:
+    """For an erasure: revoke the sessions, delete refresh tokens and `email`'s throttle rows."""
+    from tortoise.expressions import Subquery
+
+    async with transaction():
+        sessions = Subquery(AuthSession.filter(member_id=member_id).values("id"))
+        await RefreshToken.filter(session_id__in=sessions).delete()
+        await AuthSession.filter(member_id=member_id, revoked_at__isnull=True).update(
+            revoked_at=at, revoked_reason="erased")  # fmt: skip
+        # The throttle counts under the account's key (see "Throttling password checks"):
+        # its own, and its per-address pair and known-address keys.
+        account = _account(email)
+        mine = (
+            Q(key=f"account:{account}")
+            | Q(key__startswith=f"pair:{account}:")
+            | Q(key__startswith=f"known:{account}:")
+        )
+        await LoginThrottle.filter(mine).delete()

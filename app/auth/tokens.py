@@ -31,6 +31,7 @@ class Principal:
 
     @property
     def member_id(self) -> int | None:
+        """The member's id, for a member's token (else None)."""
         return int(self.subject) if self.kind == "member" else None
 
 

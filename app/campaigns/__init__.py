@@ -1,4 +1,2 @@
-"""Campaigns. Importing the package (Tortoise does, through app.campaigns.models) registers
-the campaign delivery job handler."""
-
-from app.campaigns import service as _service  # noqa: F401  (registers the send job)
+"""Campaigns. The campaign delivery job handler is registered by app.wiring, not by importing
+this package."""

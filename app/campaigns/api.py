@@ -6,14 +6,11 @@ from strawberry.types import Info
 
 from app.campaigns import service
 from app.campaigns import types as T
-from app.errors import DomainError
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id
-from app.offers.api import segment_from_input
-from app.segments.rules import validate
+from app.offers.types import segment_from_input
 
 MARKETERS = policy.roles(policy.Access.CAMPAIGNS)
 
@@ -49,15 +46,7 @@ class CampaignsQuery:
     async def campaign_audience(
         self, info: Info[Context, None], segment: T.SegmentInput | None = None
     ) -> T.Audience:
-        from app.errors import InvalidInput
-        from app.tiers.service import current_program
-
-        problems: list = []
-        codes = {t.code for t in (await current_program()).tiers}
-        chosen = validate(segment_from_input(segment), codes, problems, "segment")
-        if problems:
-            raise InvalidInput(problems)
-        found = await service.audience(chosen)
+        found = await service.audience_of(segment=segment_from_input(segment))
         return T.Audience(count=len(found), sample=[relay.GlobalID("Member", str(p.member_id))
                                                     for p in found[:10]])  # fmt: skip
 
@@ -77,11 +66,8 @@ class CampaignsQuery:
     async def preview_campaign(
         self, info: Info[Context, None], id: relay.GlobalID, member: relay.GlobalID
     ) -> T.PreviewResult:
-        try:
-            shown = await service.preview(campaign_id=node_id(id, "Campaign", "id"),
-                                          member_id=node_id(member, "Member", "member"))  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        shown = await service.preview(campaign_id=node_id(id, "Campaign", "id"),
+                                      member_id=node_id(member, "Member", "member"))  # fmt: skip
         return T.CampaignPreview(**shown)
 
 
@@ -94,10 +80,7 @@ class CampaignsMutation:
         self, info: Info[Context, None], input: T.CampaignInput
     ) -> T.CampaignResult:
         _, staff = await info.context.require_member()
-        try:
-            campaign = await service.create_campaign(fields=_fields(input), actor_id=staff.id)
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        campaign = await service.create_campaign(fields=_fields(input), actor_id=staff.id)
         return T.Campaign.from_model(campaign)
 
     @strawberry.mutation(
@@ -108,11 +91,8 @@ class CampaignsMutation:
     async def launch_campaign(
         self, info: Info[Context, None], id: relay.GlobalID, send_at: dt.datetime | None = None
     ) -> T.CampaignResult:
-        try:
-            campaign = await service.launch(campaign_id=node_id(id, "Campaign", "id"),
-                                            send_at=send_at)  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        campaign = await service.launch(campaign_id=node_id(id, "Campaign", "id"),
+                                        send_at=send_at)  # fmt: skip
         return T.Campaign.from_model(campaign)
 
     @strawberry.mutation(
@@ -122,8 +102,5 @@ class CampaignsMutation:
     async def cancel_campaign(
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.CampaignResult:
-        try:
-            campaign = await service.cancel(campaign_id=node_id(id, "Campaign", "id"))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        campaign = await service.cancel(campaign_id=node_id(id, "Campaign", "id"))
         return T.Campaign.from_model(campaign)

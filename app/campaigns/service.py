@@ -17,18 +17,19 @@ from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 from tortoise.expressions import Subquery
-from tortoise.functions import Count, Sum
+from tortoise.functions import Count
 
 from app import jobs
 from app.campaigns.models import Campaign, CampaignRecipient, CampaignStatus, RecipientStatus
-from app.db import insert_rows, transaction
+from app.clock import now
+from app.db import transaction
 from app.errors import CampaignNotFound, FieldProblem, InvalidInput, MemberNotFound
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
-from app.members.models import Channel, ChannelPreference, Member, Role
-from app.messaging.models import InboxMessage, MessageCategory
-from app.messaging.service import PUSH_JOB, push_allowed
-from app.segments import rules as S
+from app.members import service as members
+from app.messaging import service as messaging
+from app.messaging.service import PUSH_JOB, MessageCategory, push_allowed
+from app.segments import service as S
 from app.segments.service import profiles
 from app.tiers import service as tiers
 
@@ -36,10 +37,6 @@ BATCH = 500
 DAILY_CAP, WEEKLY_CAP = 1, 3  # marketing pushes per member, across campaigns
 FIELDS = ("first_name", "points_available", "tier", "points_to_next_tier")
 SEND_JOB = "campaign.send"
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # ---- templates ------------------------------------------------------------------------------
@@ -73,11 +70,7 @@ async def audience(
 ) -> list[S.Profile]:
     """Members the segment selects who consented to marketing pushes (in id order)."""
     at = at or now()
-    consenting = Subquery(
-        ChannelPreference.filter(channel=Channel.PUSH, opted_in=True).values("member_id")
-    )
-    ids = await Member.filter(id__in=consenting, is_active=True, role=Role.MEMBER).order_by(
-        "id").values_list("id", flat=True)  # fmt: skip
+    ids = await members.opted_in_member_ids(channel=members.Channel.PUSH)
     chosen: list[S.Profile] = []
     for start in range(0, len(ids), 1000):
         batch = ids[start : start + 1000]
@@ -86,6 +79,16 @@ async def audience(
         if limit is not None and len(chosen) >= limit:
             return chosen[:limit]
     return chosen
+
+
+async def audience_of(*, segment: S.Segment) -> list[S.Profile]:
+    """`audience` of a segment staff are trying out: validated first (InvalidInput)."""
+    problems: list[FieldProblem] = []
+    codes = {t.code for t in (await tiers.current_program()).tiers}
+    chosen = S.validate(segment, codes, problems, "segment")
+    if problems:
+        raise InvalidInput(problems)
+    return await audience(chosen)
 
 
 # ---- campaigns ------------------------------------------------------------------------------
@@ -139,6 +142,7 @@ async def _validate(f: CampaignFields) -> dict:
 
 
 async def create_campaign(*, fields: CampaignFields, actor_id: int | None) -> Campaign:
+    """Create a validated campaign, by `actor_id`; returns it."""
     return await Campaign.create(**await _validate(fields), created_by_id=actor_id)
 
 
@@ -149,13 +153,13 @@ async def _get(campaign_id: int) -> Campaign:
     return campaign
 
 
-async def _values_for(
-    found: list[S.Profile], members: list[Member]
-) -> dict[int, dict[str, object]]:
-    """Personalization fields of each member (one tier lookup for all of them)."""
+async def _values_for(found: list[S.Profile], accounts: list) -> dict[int, dict[str, object]]:
+    """Personalization fields of each member (`accounts`: members.service's records; one
+    tier lookup for all of them)."""
     by_id = {p.member_id: p for p in found}
     result = {}
-    for member, status in zip(members, await tiers.statuses([m.id for m in members]), strict=True):
+    for member, status in zip(accounts, await tiers.statuses([m.id for m in accounts]),
+                              strict=True):  # fmt: skip
         remaining = max(status.target - status.value, 0) if status.target is not None else 0
         result[member.id] = {
             "first_name": (member.display_name or "").split(" ")[0] or "there",
@@ -169,7 +173,7 @@ async def _values_for(
 async def preview(*, campaign_id: int, member_id: int) -> dict:
     """What one member would receive: their language's variant, personalized."""
     campaign = await _get(campaign_id)
-    member = await Member.get_or_none(id=member_id)
+    member = await members.get_member(member_id=member_id)
     if member is None:
         raise MemberNotFound()
     variant = campaign.variants.get(member.locale)
@@ -233,6 +237,8 @@ async def launch(
 
 
 async def cancel(*, campaign_id: int) -> Campaign:
+    """Cancel a draft or scheduled campaign, skipping its pending recipients;
+    returns it."""
     campaign = await _get(campaign_id)
     async with transaction() as tx:
         await Campaign.filter(id=campaign.id, status__in=[CampaignStatus.DRAFT,
@@ -323,20 +329,19 @@ async def _send_batch(campaign: Campaign, at: dt.datetime) -> int:
         if not due:
             return 0
         ids = [r.member_id for r in due]
-        members = {m.id: m for m in await Member.filter(id__in=ids).using_db(conn)}
-        consenting = set(await ChannelPreference.filter(
-            member_id__in=ids, channel=Channel.PUSH, opted_in=True,
-        ).using_db(conn).values_list("member_id", flat=True))  # fmt: skip
+        accounts = await members.members_by_id(member_ids=ids, conn=conn)
+        consenting = await members.opted_in(member_ids=ids, channel=members.Channel.PUSH,
+                                            conn=conn)  # fmt: skip
         capped = await _capped(ids, at, conn)
         found = await profiles(ids, at=at)
         values = await _values_for([found[m] for m in ids if m in found],
-                                   [members[m] for m in ids if m in found and m in members])  # fmt: skip
+                                   [accounts[m] for m in ids if m in found and m in accounts])  # fmt: skip
         pushable = await push_allowed([(m, MessageCategory.MARKETING) for m in ids], conn)
         skipped: dict[str, list[int]] = {}
         later: dict[dt.datetime, list[int]] = {}
-        to_send: list[tuple[CampaignRecipient, Member]] = []
+        to_send: list[tuple[CampaignRecipient, object]] = []  # (recipient, member's account)
         for recipient in due:
-            member = members.get(recipient.member_id)
+            member = accounts.get(recipient.member_id)
             if (member is None or not member.is_active or member.id not in consenting
                     or member.id not in values):  # fmt: skip
                 skipped.setdefault("no_consent", []).append(recipient.id)
@@ -358,8 +363,7 @@ async def _send_batch(campaign: Campaign, at: dt.datetime) -> int:
                 "deep_link": variant.get("deep_link"), "image_url": None,
                 "data": {"campaign": str(campaign.id)}, "created_at": at,
             })  # fmt: skip
-        written = await insert_rows(conn, InboxMessage, rows, returning=("id", "member_id"))
-        message_of = {r["member_id"]: r["id"] for r in written}
+        message_of = await messaging.write_messages(rows=rows, conn=conn)
         for reason, recipient_ids in skipped.items():
             await CampaignRecipient.filter(id__in=recipient_ids).using_db(conn).update(
                 status=RecipientStatus.SKIPPED, reason=reason)  # fmt: skip
@@ -384,7 +388,8 @@ async def _send_batch(campaign: Campaign, at: dt.datetime) -> int:
 
 
 @jobs.handler(SEND_JOB)
-async def _send_job(payload: dict) -> None:
+async def send_job(payload: dict) -> None:
+    """The `campaign.send` job: send what is due, then come back when more is."""
     wake = await send_due(campaign_id=payload["campaign"], run_for=RUN_FOR)
     if wake is not None:
         raise jobs.RetryLater("more to send later",
@@ -397,7 +402,7 @@ async def _send_job(payload: dict) -> None:
 async def stats(*, campaign_id: int, window_days: int = 14) -> dict:
     """Counts by status and reason, opens, and spend and points earned per member by
     recipients vs the control group in the window after the launch (all in SQL)."""
-    from app.earning.models import Purchase
+    from app.earning import service as earning
 
     campaign = await _get(campaign_id)
     by_status = await CampaignRecipient.filter(campaign_id=campaign.id).group_by(
@@ -410,38 +415,29 @@ async def stats(*, campaign_id: int, window_days: int = 14) -> dict:
             skipped[row["reason"] or "unknown"] = row["n"]
     sent_messages = Subquery(CampaignRecipient.filter(
         campaign_id=campaign.id, status=RecipientStatus.SENT).values("message_id"))  # fmt: skip
-    opened = await InboxMessage.filter(id__in=sent_messages, opened_at__isnull=False).count()
-    from app.messaging.models import DeliveryStatus, PushDelivery
-
-    failed = {
-        row["error_code"] or "unknown": row["n"]
-        for row in await PushDelivery.filter(message_id__in=sent_messages,
-                                             status=DeliveryStatus.FAILED).group_by(
-            "error_code").annotate(n=Count("id")).values("error_code", "n")
-    }  # fmt: skip
-    # Pushes whose worker died with the request in flight: FCM may well have delivered them.
-    unconfirmed = await PushDelivery.filter(message_id__in=sent_messages,
-                                            status=DeliveryStatus.SENDING).count()  # fmt: skip
+    deliveries = await messaging.delivery_counts(message_ids=sent_messages)
+    opened, failed = deliveries["opened"], deliveries["failed"]
+    unconfirmed = deliveries["unconfirmed"]  # in flight when a worker died: maybe delivered
     start = campaign.launched_at
     outcome = {}
     for group, status in (("recipients", RecipientStatus.SENT),
                           ("control", RecipientStatus.CONTROL)):  # fmt: skip
-        members = Subquery(CampaignRecipient.filter(campaign_id=campaign.id,
-                                                     status=status).values("member_id"))  # fmt: skip
+        group_members = Subquery(CampaignRecipient.filter(campaign_id=campaign.id,
+                                                           status=status).values("member_id"))  # fmt: skip
         size = counts[str(status)]
         totals = {"spend": 0, "points": 0}
         if start is not None and size:
-            rows = await Purchase.filter(
-                member_id__in=members, occurred_at__gte=start,
-                occurred_at__lt=start + dt.timedelta(days=window_days),
-            ).annotate(spend=Sum("amount"), points=Sum("points_earned")).values("spend", "points")  # fmt: skip
-            if rows:
-                totals = {
-                    "spend": int(rows[0]["spend"] or 0),
-                    "points": int(rows[0]["points"] or 0),
-                }
+            totals = await earning.purchase_totals(
+                member_ids=group_members, since=start, until=start + dt.timedelta(days=window_days)
+            )
         outcome[group] = {"members": size, **totals}
     return {"targeted": counts["pending"] + counts["sent"] + counts["skipped"],
             "control": counts["control"], "sent": counts["sent"], "pending": counts["pending"],
             "skipped": skipped, "failed": failed, "unconfirmed": unconfirmed, "opened": opened,
             "outcome": outcome}  # fmt: skip
+
+
+async def forget_member(*, member_id: int) -> None:
+    """For an erasure: the member's recipient rows keep their status but lose their message."""
+    await CampaignRecipient.filter(member_id=member_id, message_id__isnull=False).update(
+        message_id=None)  # fmt: skip

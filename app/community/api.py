@@ -8,21 +8,19 @@ from strawberry.types import Info
 from app.community import models as M
 from app.community import service
 from app.community import types as T
-from app.errors import DomainError, FieldProblem, InvalidInput
+from app.errors import FieldProblem, InvalidInput
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id, to_connection
 from app.graphql.subscriptions import topic_events
-from app.pagination import paginate_by_id
 
 MODERATORS = policy.roles(policy.Access.MODERATE_COMMUNITY)
 ORGANIZERS = policy.roles(policy.Access.ORGANIZE_COMMUNITY)
 
 
 async def _rsvp(place: M.Rsvp) -> T.Rsvp:
-    event = await M.Event.get(id=place.event_id)
+    event = await service.event_by_id(event_id=place.event_id)
     position = None
     if place.status == M.RsvpStatus.WAITLISTED:
         position = await service.waitlist_position(place.event_id, place.id)
@@ -37,8 +35,7 @@ class CommunityQuery:
         self, info: Info[Context, None], first: int | None = 20, after: str | None = None
     ) -> T.GroupConnection:
         await info.context.require_member()
-        page = await paginate_by_id(M.Group.filter(archived_at__isnull=True), first=first,
-                                    after=after)  # fmt: skip
+        page = await service.group_page(first=first, after=after)
         return to_connection(T.GroupConnection, page, T.Group.from_model)
 
     @strawberry.field(
@@ -53,12 +50,8 @@ class CommunityQuery:
         after: str | None = None,
     ) -> T.FeedResult:
         _, member = await info.context.require_member()
-        try:
-            group = await service.readable_group(node_id(group_id, "Group", "groupId"), member.id)
-            query = M.Post.filter(group_id=group.id, hidden_at__isnull=True)
-            page = await paginate_by_id(query, first=first, after=after, newest_first=True)
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        group = await service.readable_group(node_id(group_id, "Group", "groupId"), member.id)
+        page = await service.post_page(group_id=group.id, first=first, after=after)
         built = dict(zip(page.items, await T.Post.build(info, page.items), strict=True))
         return to_connection(T.PostConnection, page, built.__getitem__)
 
@@ -67,8 +60,7 @@ class CommunityQuery:
         self, info: Info[Context, None], first: int | None = 20, after: str | None = None
     ) -> T.EventConnection:
         await info.context.require_member()
-        query = M.Event.filter(cancelled_at__isnull=True, ends_at__gt=service.now())
-        page = await paginate_by_id(query, first=first, after=after)
+        page = await service.upcoming_event_page(first=first, after=after)
         return to_connection(T.EventConnection, page, T.Event.from_model)
 
 
@@ -77,12 +69,9 @@ class CommunityMutation:
     @strawberry.mutation(description="Join a group (your tier must open it).")
     async def join_group(self, info: Info[Context, None], id: relay.GlobalID) -> T.GroupResult:
         _, member = await info.context.require_member()
-        try:
-            group_id = node_id(id, "Group", "id")
-            await service.join(group_id=group_id, member_id=member.id)
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
-        return T.Group.from_model(await M.Group.get(id=group_id))
+        group_id = node_id(id, "Group", "id")
+        await service.join(group_id=group_id, member_id=member.id)
+        return T.Group.from_model(await service.group_by_id(group_id=group_id))
 
     @strawberry.mutation(description="Leave a group.")
     async def leave_group(self, info: Info[Context, None], id: relay.GlobalID) -> T.Done:
@@ -99,13 +88,10 @@ class CommunityMutation:
         image_urls: list[str] | None = None,
     ) -> T.PostResult:
         _, member = await info.context.require_member()
-        try:
-            post = await service.create_post(
-                group_id=node_id(group_id, "Group", "groupId"), member_id=member.id,
-                text=text, image_urls=image_urls or [],
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        post = await service.create_post(
+            group_id=node_id(group_id, "Group", "groupId"), member_id=member.id,
+            text=text, image_urls=image_urls or [],
+        )  # fmt: skip
         (built,) = await T.Post.build(info, [post])
         return built
 
@@ -114,11 +100,8 @@ class CommunityMutation:
         self, info: Info[Context, None], post_id: relay.GlobalID, text: str
     ) -> T.CommentResult:
         _, member = await info.context.require_member()
-        try:
-            made = await service.comment(post_id=node_id(post_id, "Post", "postId"),
-                                         member_id=member.id, text=text)  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        made = await service.comment(post_id=node_id(post_id, "Post", "postId"),
+                                     member_id=member.id, text=text)  # fmt: skip
         return T.Comment.from_model(made)
 
     @strawberry.mutation(description="React to a post; without a kind, take your reaction back.")
@@ -126,13 +109,10 @@ class CommunityMutation:
         self, info: Info[Context, None], post_id: relay.GlobalID, kind: T.ReactionKind | None = None
     ) -> T.PostResult:
         _, member = await info.context.require_member()
-        try:
-            post = await service.react(
-                post_id=node_id(post_id, "Post", "postId"), member_id=member.id,
-                kind=M.ReactionKind(kind.value) if kind else None,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        post = await service.react(
+            post_id=node_id(post_id, "Post", "postId"), member_id=member.id,
+            kind=M.ReactionKind(kind.value) if kind else None,
+        )  # fmt: skip
         (built,) = await T.Post.build(info, [post])
         return built
 
@@ -145,13 +125,10 @@ class CommunityMutation:
         comment_id: relay.GlobalID | None = None,
     ) -> T.ModerationResult:
         _, member = await info.context.require_member()
-        try:
-            await service.report(
-                member_id=member.id, post_id=node_id(post_id, "Post", "postId"),
-                comment_id=node_id(comment_id, "Comment", "commentId"), reason=reason,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        await service.report(
+            member_id=member.id, post_id=node_id(post_id, "Post", "postId"),
+            comment_id=node_id(comment_id, "Comment", "commentId"), reason=reason,
+        )  # fmt: skip
         return T.Done()
 
     @strawberry.mutation(
@@ -166,13 +143,10 @@ class CommunityMutation:
         comment_id: relay.GlobalID | None = None,
     ) -> T.ModerationResult:
         _, staff = await info.context.require_member()
-        try:
-            await service.hide(
-                actor_id=staff.id, post_id=node_id(post_id, "Post", "postId"),
-                comment_id=node_id(comment_id, "Comment", "commentId"), reason=reason,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        await service.hide(
+            actor_id=staff.id, post_id=node_id(post_id, "Post", "postId"),
+            comment_id=node_id(comment_id, "Comment", "commentId"), reason=reason,
+        )  # fmt: skip
         return T.Done()
 
     @strawberry.mutation(
@@ -190,18 +164,15 @@ class CommunityMutation:
         until: dt.datetime | None = None,
     ) -> T.ModerationResult:
         _, staff = await info.context.require_member()
-        try:
-            chosen = M.ModerationAction(action.value)
-            if chosen not in (M.ModerationAction.MUTE, M.ModerationAction.BAN,
-                              M.ModerationAction.UNBAN):  # fmt: skip
-                raise InvalidInput([FieldProblem("action", "INVALID_VALUE")])
-            await service.restrict(
-                actor_id=staff.id, group_id=node_id(group_id, "Group", "groupId"),
-                member_id=node_id(member, "Member", "member"), action=chosen, reason=reason,
-                until=until,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        chosen = M.ModerationAction(action.value)
+        if chosen not in (M.ModerationAction.MUTE, M.ModerationAction.BAN,
+                          M.ModerationAction.UNBAN):  # fmt: skip
+            raise InvalidInput([FieldProblem("action", "INVALID_VALUE")])
+        await service.restrict(
+            actor_id=staff.id, group_id=node_id(group_id, "Group", "groupId"),
+            member_id=node_id(member, "Member", "member"), action=chosen, reason=reason,
+            until=until,
+        )  # fmt: skip
         return T.Done()
 
     @strawberry.mutation(
@@ -211,13 +182,10 @@ class CommunityMutation:
     async def create_group(
         self, info: Info[Context, None], texts: list[T.GroupTextInput], min_tier: str | None = None
     ) -> T.GroupResult:
-        try:
-            group = await service.create_group(
-                texts={t.locale: {"name": t.name, "description": t.description} for t in texts},
-                min_tier_code=min_tier,
-            )
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        group = await service.create_group(
+            texts={t.locale: {"name": t.name, "description": t.description} for t in texts},
+            min_tier_code=min_tier,
+        )
         return T.Group.from_model(group)
 
     @strawberry.mutation(
@@ -225,25 +193,19 @@ class CommunityMutation:
         extensions=allow(IsStaff(*ORGANIZERS)),
     )
     async def create_event(self, info: Info[Context, None], input: T.EventInput) -> T.EventResult:
-        try:
-            event = await service.create_event(
-                texts={t.locale: {"title": t.title, "description": t.description}
-                       for t in input.texts},
-                starts_at=input.starts_at, ends_at=input.ends_at, capacity=input.capacity,
-                location=input.location, min_tier_code=input.min_tier,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        event = await service.create_event(
+            texts={t.locale: {"title": t.title, "description": t.description}
+                   for t in input.texts},
+            starts_at=input.starts_at, ends_at=input.ends_at, capacity=input.capacity,
+            location=input.location, min_tier_code=input.min_tier,
+        )  # fmt: skip
         return T.Event.from_model(event)
 
     @strawberry.mutation(description="Take a place at an event, or the end of its waitlist.")
     async def rsvp(self, info: Info[Context, None], event_id: relay.GlobalID) -> T.RsvpResult:
         _, member = await info.context.require_member()
-        try:
-            place = await service.rsvp(event_id=node_id(event_id, "Event", "eventId"),
-                                       member_id=member.id)  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        place = await service.rsvp(event_id=node_id(event_id, "Event", "eventId"),
+                                   member_id=member.id)  # fmt: skip
         return await _rsvp(place)
 
     @strawberry.mutation(description="Give up your place (the first on the waitlist gets it).")
@@ -251,11 +213,8 @@ class CommunityMutation:
         self, info: Info[Context, None], event_id: relay.GlobalID
     ) -> T.RsvpResult:
         _, member = await info.context.require_member()
-        try:
-            place = await service.cancel_rsvp(event_id=node_id(event_id, "Event", "eventId"),
-                                              member_id=member.id)  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        place = await service.cancel_rsvp(event_id=node_id(event_id, "Event", "eventId"),
+                                          member_id=member.id)  # fmt: skip
         return await _rsvp(place)
 
 
@@ -268,7 +227,7 @@ class CommunitySubscription:
         _, member = await info.context.require_member()
         group = await service.readable_group(node_id(group_id, "Group", "groupId"), member.id)
         async for event in topic_events(info, service.group_topic(group.id)):
-            post = await M.Post.get_or_none(id=event.get("post"), hidden_at__isnull=True)
-            if post is not None and post.group_id == group.id:
+            post = await service.shown_post(post_id=event.get("post"), group_id=group.id)
+            if post is not None:
                 (built,) = await T.Post.build(info, [post])
                 yield built

@@ -10,6 +10,7 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 from tortoise.functions import Count
 
+from app.clock import now
 from app.community.models import (
     Comment,
     Event,
@@ -24,7 +25,7 @@ from app.community.models import (
     Rsvp,
     RsvpStatus,
 )
-from app.db import Transaction, transaction
+from app.db import transaction
 from app.errors import (
     AlreadyRsvped,
     EventNotFound,
@@ -40,6 +41,7 @@ from app.errors import (
 )
 from app.events import publish_after_commit
 from app.i18n import LOCALES
+from app.members import service as members
 from app.offers.service import clean_url
 from app.tiers.service import current_program, rank_of
 
@@ -49,11 +51,8 @@ RATE_WINDOW = dt.timedelta(minutes=10)
 POSTS_PER_WINDOW, COMMENTS_PER_WINDOW = 5, 20
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def group_topic(group_id: int) -> str:
+    """The event-bus topic of a group's feed."""
     return f"group:{group_id}"
 
 
@@ -78,6 +77,7 @@ async def readable_group(group_id: int | None, member_id: int) -> Group:
 
 
 async def join(*, group_id: int, member_id: int) -> GroupMembership:
+    """Join the group (or rejoin after leaving); returns the membership."""
     await readable_group(group_id, member_id)
     membership = await GroupMembership.get_or_none(group_id=group_id, member_id=member_id)
     if membership is None:
@@ -92,6 +92,7 @@ async def join(*, group_id: int, member_id: int) -> GroupMembership:
 
 
 async def leave(*, group_id: int, member_id: int) -> None:
+    """Leave the group, if the member is in it."""
     await GroupMembership.filter(group_id=group_id, member_id=member_id,
                                  left_at__isnull=True).update(left_at=now())  # fmt: skip
 
@@ -131,6 +132,8 @@ def _text(value: str, limit: int, problems: list) -> str:
 async def create_post(
     *, group_id: int, member_id: int, text: str, image_urls: Sequence[str] = ()
 ) -> Post:
+    """Post to a group the member is in (validated and rate-limited); announce it
+    on the group's topic once committed."""
     problems: list[FieldProblem] = []
     text = _text(text, POST_LIMIT, problems)
     if len(image_urls) > MAX_IMAGES:
@@ -152,6 +155,7 @@ async def create_post(
 
 
 async def visible_post(post_id: int | None, member_id: int) -> Post:
+    """The post, unless hidden or in a group the member cannot read (PostNotFound)."""
     post = await Post.get_or_none(id=post_id, hidden_at__isnull=True) if post_id else None
     if post is None:
         raise PostNotFound()
@@ -160,6 +164,7 @@ async def visible_post(post_id: int | None, member_id: int) -> Post:
 
 
 async def comment(*, post_id: int, member_id: int, text: str) -> Comment:
+    """Comment on a visible post, as a group member (validated and rate-limited)."""
     problems: list[FieldProblem] = []
     text = _text(text, COMMENT_LIMIT, problems)
     if problems:
@@ -190,6 +195,7 @@ async def react(*, post_id: int, member_id: int, kind: ReactionKind | None) -> P
 
 
 async def comment_counts(post_ids: list[int]) -> list[int]:
+    """Per post, in the order asked: how many comments are not hidden."""
     rows = await Comment.filter(post_id__in=post_ids, hidden_at__isnull=True).group_by(
         "post_id"
     ).annotate(n=Count("id")).values("post_id", "n")  # fmt: skip
@@ -198,6 +204,7 @@ async def comment_counts(post_ids: list[int]) -> list[int]:
 
 
 async def reaction_counts(post_ids: list[int]) -> list[dict[str, int]]:
+    """Per post, in the order asked: reactions counted by kind."""
     rows = await Reaction.filter(post_id__in=post_ids).group_by("post_id", "kind").annotate(
         n=Count("id")
     ).values("post_id", "kind", "n")  # fmt: skip
@@ -208,6 +215,8 @@ async def reaction_counts(post_ids: list[int]) -> list[dict[str, int]]:
 
 
 def own_reactions(member_id: int) -> Callable[[list[int]], Awaitable[list[str | None]]]:
+    """A loader: per post, the member's own reaction kind (None: none)."""
+
     async def load(post_ids: list[int]) -> list[str | None]:
         rows = await Reaction.filter(post_id__in=post_ids, member_id=member_id).values_list(
             "post_id", "kind"
@@ -233,6 +242,7 @@ def _reason(reason: str) -> str:
 async def report(
     *, member_id: int, post_id: int | None, comment_id: int | None, reason: str
 ) -> Report:
+    """Report one visible post or comment (exactly one of them) to the moderators."""
     reason = _reason(reason)
     if (post_id is None) == (comment_id is None):
         raise InvalidInput([FieldProblem("postId", "ONE_REFERENCE")])
@@ -280,9 +290,7 @@ async def restrict(
         raise InvalidInput([FieldProblem("until", "INVALID_DATE")])
     if not await Group.filter(id=group_id).exists():
         raise GroupNotFound()
-    from app.members.models import Member
-
-    if not await Member.filter(id=member_id).exists():
+    if not await members.member_exists(member_id=member_id):
         raise MemberNotFound()
     async with transaction() as tx:
         conn = tx.connection
@@ -305,9 +313,10 @@ async def restrict(
 
 # ---- events ---------------------------------------------------------------------------------
 
-# Called with (transaction, member id, event, status) when a place is confirmed, e.g. by
-# messaging to send the confirmation and schedule reminders once that domain exists.
-RSVP_HOOKS: list[Callable[[Transaction, int, Event, RsvpStatus], Awaitable[None]]] = []
+# Called in the RSVP's transaction with (transaction, member id, event, status, promoted=)
+# whenever a member gets a place or a waitlist spot; `promoted` is True for the first on the
+# waitlist taking a place given up (messaging tells them; app.wiring subscribes).
+RSVP_HOOKS: list[Callable[..., Awaitable[None]]] = []
 
 
 async def _event_for(event_id: int | None, member_id: int, conn) -> Event:
@@ -342,7 +351,7 @@ async def rsvp(*, event_id: int, member_id: int) -> Rsvp:
         place = await Rsvp.create(event_id=event.id, member_id=member_id, status=status,
                                   using_db=conn)  # fmt: skip
         for hook in RSVP_HOOKS:
-            await hook(tx, member_id, event, status)
+            await hook(tx, member_id, event, status, promoted=False)
     return place
 
 
@@ -370,13 +379,14 @@ async def cancel_rsvp(*, event_id: int, member_id: int) -> Rsvp:
                 first.status = RsvpStatus.CONFIRMED
                 await first.save(using_db=conn, update_fields=["status", "updated_at"])
                 for hook in RSVP_HOOKS:
-                    await hook(tx, first.member_id, event, RsvpStatus.CONFIRMED)
+                    await hook(tx, first.member_id, event, RsvpStatus.CONFIRMED, promoted=True)
             else:
                 await Event.filter(id=event_id).using_db(conn).update(confirmed=F("confirmed") - 1)
     return place
 
 
 async def waitlist_position(event_id: int, rsvp_id: int) -> int:
+    """The RSVP's place on the event's waiting list (1: next in)."""
     return await Rsvp.filter(event_id=event_id, status=RsvpStatus.WAITLISTED,
                              id__lte=rsvp_id).count()  # fmt: skip
 
@@ -412,6 +422,7 @@ async def _tier_id(code: str | None, problems: list) -> int | None:
 
 
 async def create_group(*, texts: dict, min_tier_code: str | None) -> Group:
+    """Create a group from validated texts, optionally open only from a tier."""
     problems: list[FieldProblem] = []
     clean = _texts(texts, ("name", "description"), problems)
     tier_id = await _tier_id(min_tier_code, problems)
@@ -424,6 +435,8 @@ async def create_event(
     *, texts: dict, starts_at: dt.datetime, ends_at: dt.datetime, capacity: int,
     location: str | None, min_tier_code: str | None,
 ) -> Event:  # fmt: skip
+    """Create an event from validated texts, times, capacity and location,
+    optionally open only from a tier."""
     problems: list[FieldProblem] = []
     clean = _texts(texts, ("title", "description"), problems)
     if ends_at <= starts_at:
@@ -438,3 +451,74 @@ async def create_event(
         raise InvalidInput(problems)
     return await Event.create(texts=clean, starts_at=starts_at, ends_at=ends_at,
                               capacity=capacity, location=location, min_tier_id=tier_id)  # fmt: skip
+
+
+# ---- lists and reads for the API ------------------------------------------------------------
+
+
+async def group_page(*, first: int | None, after: str | None):
+    """One page of the groups not archived, oldest first."""
+    from app.pagination import paginate_by_id
+
+    return await paginate_by_id(Group.filter(archived_at__isnull=True), first=first, after=after)
+
+
+async def post_page(*, group_id: int, first: int | None, after: str | None):
+    """One page of a group's posts that are not hidden, newest first."""
+    from app.pagination import paginate_by_id
+
+    query = Post.filter(group_id=group_id, hidden_at__isnull=True)
+    return await paginate_by_id(query, first=first, after=after, newest_first=True)
+
+
+async def comment_page(*, post_id: int, first: int | None, after: str | None):
+    """One page of a post's comments that are not hidden, oldest first."""
+    from app.pagination import paginate_by_id
+
+    query = Comment.filter(post_id=post_id, hidden_at__isnull=True)
+    return await paginate_by_id(query, first=first, after=after)
+
+
+async def upcoming_event_page(*, first: int | None, after: str | None):
+    """One page of the events neither cancelled nor over, by id."""
+    from app.pagination import paginate_by_id
+
+    query = Event.filter(cancelled_at__isnull=True, ends_at__gt=now())
+    return await paginate_by_id(query, first=first, after=after)
+
+
+async def group_by_id(*, group_id: int) -> Group:
+    """The group `group_id` (it exists: the caller has just used it)."""
+    return await Group.get(id=group_id)
+
+
+async def event_by_id(*, event_id: int) -> Event:
+    """The event `event_id` (it exists: the caller holds an RSVP to it)."""
+    return await Event.get(id=event_id)
+
+
+async def shown_post(*, post_id: int | None, group_id: int) -> Post | None:
+    """Post `post_id` when it is in `group_id` and not hidden; None otherwise."""
+    if post_id is None:
+        return None
+    return await Post.get_or_none(id=post_id, group_id=group_id, hidden_at__isnull=True)
+
+
+# ---- retention and erasure -------------------------------------------------------------------
+
+REMOVED = "[removed]"  # what an erasure leaves of a member's text
+
+
+def posted_since(*, since: dt.datetime) -> list:
+    """Ids of the members who posted, then who commented, since `since`: subqueries."""
+    return [Post.filter(created_at__gte=since).values("author_id"),
+            Comment.filter(created_at__gte=since).values("author_id")]  # fmt: skip
+
+
+async def forget_member(*, member_id: int) -> None:
+    """For an erasure: the member's posts, comments, reports and moderation log lose their text."""
+    async with transaction():
+        await Post.filter(author_id=member_id).update(text=REMOVED, image_urls=[])
+        await Comment.filter(author_id=member_id).update(text=REMOVED)
+        await Report.filter(reporter_id=member_id).update(reason=REMOVED)
+        await ModerationLog.filter(member_id=member_id).update(reason=REMOVED)

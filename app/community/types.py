@@ -134,11 +134,10 @@ class Post:
     async def comments(
         self, info: Info[Context, None], first: int | None = 20, after: str | None = None
     ) -> "CommentConnection":
+        from app.community import service
         from app.graphql.relay import to_connection
-        from app.pagination import paginate_by_id
 
-        query = models.Comment.filter(post_id=self.pk, hidden_at__isnull=True)
-        page = await paginate_by_id(query, first=first, after=after)
+        page = await service.comment_page(post_id=self.pk, first=first, after=after)
         return to_connection(CommentConnection, page, Comment.from_model)
 
     @classmethod

@@ -5,13 +5,10 @@ from strawberry.types import Info
 from app.content import models as M
 from app.content import service
 from app.content import types as T
-from app.errors import DomainError
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id, to_connection
-from app.pagination import paginate_by_id
 
 CONTENT_EDITORS = policy.roles(policy.Access.EDIT_CONTENT)
 
@@ -26,8 +23,7 @@ class ContentQuery:
         self, info: Info[Context, None], first: int | None = 20, after: str | None = None
     ) -> T.ContentConnection:
         _, member = await info.context.require_member()
-        query = M.ContentItem.filter(service.published(service.now()))
-        page = await paginate_by_id(query, first=first, after=after, newest_first=True)
+        page = await service.published_page(first=first, after=after)
         seen = {s.item.id: s for s in await service.visible(page.items, member_id=member.id)}
         return to_connection(T.ContentConnection, page, lambda i: T.Content.from_seen(seen[i.id]))
 
@@ -41,19 +37,16 @@ class ContentMutation:
     async def save_content(
         self, info: Info[Context, None], input: T.ContentInput, id: relay.GlobalID | None = None
     ) -> T.SaveContentResult:
-        try:
-            item = await service.save_content(
-                item_id=node_id(id, "Content", "id"),
-                fields=service.ContentFields(
-                    kind=M.ContentKind(input.kind.value),
-                    texts={t.locale: {"title": t.title, "body": t.body} for t in input.texts},
-                    publish_at=input.publish_at, unpublish_at=input.unpublish_at,
-                    video_url=input.video_url, image_url=input.image_url,
-                    min_tier_code=input.min_tier,
-                ),
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        item = await service.save_content(
+            item_id=node_id(id, "Content", "id"),
+            fields=service.ContentFields(
+                kind=M.ContentKind(input.kind.value),
+                texts={t.locale: {"title": t.title, "body": t.body} for t in input.texts},
+                publish_at=input.publish_at, unpublish_at=input.unpublish_at,
+                video_url=input.video_url, image_url=input.image_url,
+                min_tier_code=input.min_tier,
+            ),
+        )  # fmt: skip
         return T.ContentSaved(id=relay.GlobalID("Content", str(item.id)))
 
     @strawberry.mutation(
@@ -63,8 +56,5 @@ class ContentMutation:
     async def unpublish_content(
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.SaveContentResult:
-        try:
-            item = await service.unpublish(item_id=node_id(id, "Content", "id"))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        item = await service.unpublish(item_id=node_id(id, "Content", "id"))
         return T.ContentSaved(id=relay.GlobalID("Content", str(item.id)))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from tortoise.expressions import Q
 
+from app.clock import now
 from app.content.models import ContentItem, ContentKind
 from app.errors import ContentNotFound, FieldProblem, InvalidInput
 from app.i18n import LOCALES
@@ -15,11 +16,8 @@ from app.offers.service import clean_url
 from app.tiers.service import current_program, rank_of
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def published(at: dt.datetime) -> Q:
+    """A filter for items published at `at`."""
     return Q(publish_at__lte=at) & (Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=at))
 
 
@@ -33,6 +31,8 @@ class Seen:
 
 
 async def visible(items: list[ContentItem], *, member_id: int) -> list[Seen]:
+    """The items as the member sees them: locked when their tier is below the
+    item's."""
     program = await current_program()
     rank = await rank_of(member_id) if any(i.min_tier_id for i in items) else -1
     result = []
@@ -104,6 +104,8 @@ async def save_content(*, item_id: int | None, fields: ContentFields) -> Content
 
 
 async def unpublish(*, item_id: int) -> ContentItem:
+    """Unpublish an item now, unless already unpublished (ContentNotFound if
+    none); returns it."""
     item = await ContentItem.get_or_none(id=item_id)
     if item is None:
         raise ContentNotFound()
@@ -111,3 +113,16 @@ async def unpublish(*, item_id: int) -> ContentItem:
     if item.unpublish_at is None or item.unpublish_at > at:
         await ContentItem.filter(id=item_id).update(unpublish_at=max(at, item.publish_at))
     return await ContentItem.get(id=item_id)
+
+
+async def published_page(*, first: int | None, after: str | None):
+    """One page of the items published now, newest first (locked ones included)."""
+    from app.pagination import paginate_by_id
+
+    query = ContentItem.filter(published(now()))
+    return await paginate_by_id(query, first=first, after=after, newest_first=True)
+
+
+async def published_items(*, ids: list[int]) -> list[ContentItem]:
+    """The items of `ids` that are published now, in no particular order."""
+    return await ContentItem.filter(published(now()), id__in=ids)

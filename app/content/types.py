@@ -61,11 +61,10 @@ class Content(relay.Node):
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["Content | None"]:
         """Published items, for signed-in members (locked ones as teasers)."""
-        from app.content.models import ContentItem
-        from app.content.service import now, published, visible
+        from app.content.service import published_items, visible
 
         async def load(viewer, ids: list[int]) -> list:
-            items = await ContentItem.filter(published(now()), id__in=ids)
+            items = await published_items(ids=ids)
             seen = {s.item.id: s for s in await visible(items, member_id=viewer.id)}
             return [seen.get(i) for i in ids]
 

@@ -1,5 +1,6 @@
-"""Points for actions: custom events integrations report, welcome and birthday bonuses,
-and referrals (the referee's first qualifying purchase rewards both)."""
+"""Points for actions: welcome and birthday bonuses, referrals (the referee's first
+qualifying purchase rewards both), and the custom event types integrations report (recorded
+by app.earning.service.record_event). Other domains reach these through app.earning.service."""
 
 from __future__ import annotations
 
@@ -10,23 +11,17 @@ from tortoise.exceptions import IntegrityError
 from app.db import transaction
 from app.earning import rules as R
 from app.earning.models import ActionEarning, EventType, Purchase, Referral
-from app.errors import (
-    EventLimitReached,
-    FieldProblem,
-    InvalidInput,
-    UnknownEventType,
-)
-from app.ledger import idempotency
+from app.errors import FieldProblem, InvalidInput
 from app.ledger import service as ledger
-from app.ledger.models import Kind
-from app.members.models import Member, Role
-from app.program import terms
+from app.ledger.service import Kind
+from app.members import service as members
 
 
-async def _earn_once(
+async def earn_once(
     book: ledger.MemberBook, *, action: str, external_id: str, points: int, kind: Kind,
     rule: str, params: dict, policy: R.Policy, at: dt.datetime,
 ) -> ActionEarning:  # fmt: skip
+    """Credit an action's points once (ActionEarning is unique per member, action and id)."""
     txn = await book.earn(
         points=points, kind=kind, explanation=[{"rule": rule, "points": points, "params": params}],
         reference=f"{action}:{external_id}"[:120], expires_at=R.expiry_for(policy, at), at=at,
@@ -37,62 +32,7 @@ async def _earn_once(
     )  # fmt: skip
 
 
-# ---- custom events ------------------------------------------------------------------------
-
-
-async def record_event(
-    *, scope: str, idempotency_key: str, member_id: int | None, event_type: str,
-    external_id: str, occurred_at: dt.datetime,
-) -> tuple[ActionEarning, bool]:  # fmt: skip
-    """Earn an event type's points for a member, within the type's daily and total limits;
-    one event (type, external id) earns once per member. Refused (TermsNotAccepted) until
-    the member accepted the terms in force."""
-    from app.earning.service import _check_key, _check_time, _text, current_rules
-
-    problems: list[FieldProblem] = []
-    _check_key(idempotency_key, problems)
-    external_id = _text(external_id, "externalId", 100, problems)
-    occurred_at = _check_time(occurred_at, "occurredAt", problems)
-    if problems:
-        raise InvalidInput(problems)
-    kind = await EventType.get_or_none(code=event_type.strip().lower(), active=True)
-    if kind is None:
-        raise UnknownEventType()
-    await ledger.require_member_account(member_id)  # staff accounts earn nothing
-    policy = (await current_rules()).policy
-    action = f"event:{kind.code}"
-
-    async def work(tx) -> dict:
-        async with ledger.member_book(member_id=member_id) as book:
-            await terms.require_accepted(member_id, tx.connection)
-            done = ActionEarning.filter(member_id=member_id, action=action).using_db(tx.connection)
-            if kind.total_limit is not None and await done.count() >= kind.total_limit:
-                raise EventLimitReached()
-            day = occurred_at.replace(hour=0, minute=0, second=0, microsecond=0)
-            if (
-                kind.daily_limit is not None
-                and await done.filter(
-                    occurred_at__gte=day, occurred_at__lt=day + dt.timedelta(days=1)
-                ).count()
-                >= kind.daily_limit
-            ):
-                raise EventLimitReached()
-            earning = await _earn_once(
-                book, action=action, external_id=external_id, points=kind.points,
-                kind=Kind.ACTION, rule="RULE_EVENT", params={"name": kind.name},
-                policy=policy, at=occurred_at,
-            )  # fmt: skip
-        return {"earning": earning.id}
-
-    try:
-        result, replayed = await idempotency.run_once(
-            scope=scope, key=idempotency_key, operation="recordEvent",
-            payload={"member": member_id, "type": kind.code, "externalId": external_id,
-                     "occurredAt": occurred_at.isoformat()}, work=work,
-        )  # fmt: skip
-    except IntegrityError:  # this event earned already, under another key
-        raise EventLimitReached("EVENT_ALREADY_RECORDED") from None
-    return await ActionEarning.get(id=result["earning"]), replayed
+# ---- custom events (recorded by app.earning.service.record_event) ----------------------------
 
 
 async def active_event_types() -> list[EventType]:
@@ -110,7 +50,7 @@ async def welcome(*, member_id: int, referral_code: str | None, policy: R.Policy
         await apply_referral_code(member_id=member_id, code=referral_code)
     if policy.signup_bonus > 0:
         async with ledger.member_book(member_id=member_id) as book:
-            await _earn_once(
+            await earn_once(
                 book, action="signup", external_id="signup", points=policy.signup_bonus,
                 kind=Kind.BONUS, rule="RULE_SIGNUP_BONUS", params={}, policy=policy,
                 at=ledger.now(),
@@ -130,7 +70,7 @@ async def award_birthday_bonuses(*, today: dt.date, policy: R.Policy) -> int:
     for member_id in await _born_on(days):
         try:
             async with ledger.member_book(member_id=member_id) as book:
-                await _earn_once(
+                await earn_once(
                     book, action="birthday", external_id=str(today.year),
                     points=policy.birthday_bonus, kind=Kind.BONUS, rule="RULE_BIRTHDAY_BONUS",
                     params={}, policy=policy, at=at,
@@ -145,18 +85,10 @@ async def _born_on(days: list[str]) -> list[int]:
     """Active members (staff accounts earn nothing) whose birthday (month-day, "MM-DD") is one of `days`. Date-part
     lookups differ per database (SQLite has no EXTRACT), so this is written per dialect."""
     from app.db import connection
+    from app.sql import born_on
 
     conn = connection()
-    if conn.capabilities.dialect == "postgres":
-        expr, marks = "to_char(\"birthday\", 'MM-DD')", [f"${i + 1}" for i in range(len(days))]
-    else:
-        expr, marks = "strftime('%m-%d', \"birthday\")", ["?"] * len(days)
-    rows = await conn.execute_query_dict(
-        f'SELECT "id" FROM "member" WHERE "is_active" AND "role" = \'member\' '
-        f'AND "birthday" IS NOT NULL '
-        f'AND {expr} IN ({", ".join(marks)}) ORDER BY "id"',
-        days,
-    )
+    rows = await conn.execute_query_dict(born_on(conn, len(days)), days)
     return [row["id"] for row in rows]
 
 
@@ -173,23 +105,23 @@ async def apply_referral_code(*, member_id: int, code: str) -> Referral:
     code = (code or "").strip().upper()
     owner = None
     if code:  # a staff account's code refers nobody: staff earn nothing
-        owner = await Member.get_or_none(referral_code=code, is_active=True, role=Role.MEMBER)
+        owner = await members.referrer_id_for_code(code=code)
     problem = None
     if owner is None:
         problem = "UNKNOWN_REFERRAL_CODE"
-    elif owner.id == member_id:
+    elif owner == member_id:
         problem = "SELF_REFERRAL"
     elif await Referral.exists(referee_id=member_id):
         problem = "ALREADY_REFERRED"
     elif await Purchase.exists(member_id=member_id):
         problem = "NOT_A_NEW_MEMBER"
-    elif await _refers_up_to(owner.id, member_id):
+    elif await _refers_up_to(owner, member_id):
         problem = "REFERRAL_LOOP"
     if problem:
         raise InvalidInput([FieldProblem("referralCode", problem)])
     try:
         async with transaction():
-            return await Referral.create(referrer_id=owner.id, referee_id=member_id)
+            return await Referral.create(referrer_id=owner, referee_id=member_id)
     except IntegrityError:
         raise InvalidInput([FieldProblem("referralCode", "ALREADY_REFERRED")]) from None
 
@@ -232,7 +164,7 @@ async def reward_referral(book: ledger.MemberBook, purchase: Purchase, policy: R
     await referral.save(update_fields=["rewarded_at"], using_db=conn)
     ref = str(referral.id)
     if policy.referee_points > 0:
-        await _earn_once(
+        await earn_once(
             book, action="referred", external_id=ref, points=policy.referee_points,
             kind=Kind.REFERRAL, rule="RULE_REFERRED", params={}, policy=policy, at=at,
         )  # fmt: skip
@@ -240,7 +172,7 @@ async def reward_referral(book: ledger.MemberBook, purchase: Purchase, policy: R
         async with ledger.member_book(member_id=referral.referrer_id) as referrer:
             if referrer.closed:  # the referrer's account was erased: the referee keeps theirs
                 return
-            await _earn_once(
+            await earn_once(
                 referrer, action="referral", external_id=ref, points=policy.referrer_points,
                 kind=Kind.REFERRAL, rule="RULE_REFERRAL", params={}, policy=policy, at=at,
             )  # fmt: skip

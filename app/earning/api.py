@@ -7,24 +7,15 @@ from strawberry.types import Info
 from app.earning import actions, config, models, service
 from app.earning import rules as R
 from app.earning import types as T
-from app.errors import DomainError, FieldProblem, InvalidInput
+from app.errors import FieldProblem, InvalidInput
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import HasScope, IsStaff, allow
-from app.graphql.relay import node_id, to_connection
-from app.ledger import adjustments
+from app.graphql.relay import node_id
 from app.ledger import service as ledger
-from app.ledger.types import (
-    AdjustmentApproval,
-    AdjustmentApprovalConnection,
-    AdjustmentStatus,
-    PointsTransaction,
-)
+from app.ledger.types import PointsTransaction
 
 RULE_EDITORS = policy.roles(policy.Access.EDIT_EARNING_RULES)
-ADJUSTERS = policy.roles(policy.Access.ADJUST_POINTS)
-APPROVERS = policy.roles(policy.Access.APPROVE_ADJUSTMENTS)
 
 
 _node_id = node_id
@@ -65,18 +56,15 @@ class EarningMutation:
         self, info: Info[Context, None], input: T.PurchaseInput
     ) -> T.RecordPurchaseResult:
         client = await info.context.principal()
-        try:
-            recorded = await service.record_purchase(
-                scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
-                member=_member_ref(input.member), source=input.source,
-                external_id=input.external_id, amount=input.amount, currency=input.currency,
-                occurred_at=input.occurred_at, store=input.store,
-                lines=[R.Line(line.amount, line.sku, line.category, line.quantity)
-                       for line in input.lines or []],
-                recorded_by=client.subject,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, "en")
+        recorded = await service.record_purchase(
+            scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
+            member=_member_ref(input.member), source=input.source,
+            external_id=input.external_id, amount=input.amount, currency=input.currency,
+            occurred_at=input.occurred_at, store=input.store,
+            lines=[R.Line(line.amount, line.sku, line.category, line.quantity)
+                   for line in input.lines or []],
+            recorded_by=client.subject,
+        )  # fmt: skip
         if recorded.written:  # a fresh write: the rows it wrote, not read again
             purchase, txn = recorded.written
             transaction = PointsTransaction.from_model(txn)
@@ -97,16 +85,13 @@ class EarningMutation:
         self, info: Info[Context, None], input: T.RefundInput
     ) -> T.RecordRefundResult:
         client = await info.context.principal()
-        try:
-            recorded = await service.record_refund(
-                scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
-                source=input.source, purchase_external_id=input.purchase_external_id,
-                external_id=input.external_id, amount=input.amount,
-                occurred_at=input.occurred_at,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, "en")
-        refund = await models.Refund.get(id=recorded.id)
+        recorded = await service.record_refund(
+            scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
+            source=input.source, purchase_external_id=input.purchase_external_id,
+            external_id=input.external_id, amount=input.amount,
+            occurred_at=input.occurred_at,
+        )  # fmt: skip
+        refund = await service.refund(refund_id=recorded.id)
         (purchase,) = await service.purchases_by_ids([refund.purchase_id])
         return T.RefundRecorded(
             refund_id=relay.GlobalID("Refund", str(refund.id)),
@@ -123,91 +108,20 @@ class EarningMutation:
         self, info: Info[Context, None], input: T.EventInput
     ) -> T.RecordEventResult:
         client = await info.context.principal()
-        try:
-            ref = _member_ref(input.member)
-            member_id = None
-            if sum(v is not None for v in dataclasses.astuple(ref)) != 1:
-                raise InvalidInput([FieldProblem("member", "ONE_REFERENCE")])
-            member_id = await service.member_id_for(ref)
-            earning, replayed = await actions.record_event(
-                scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
-                member_id=member_id, event_type=input.event_type,
-                external_id=input.external_id, occurred_at=input.occurred_at,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, "en")
+        ref = _member_ref(input.member)
+        member_id = None
+        if sum(v is not None for v in dataclasses.astuple(ref)) != 1:
+            raise InvalidInput([FieldProblem("member", "ONE_REFERENCE")])
+        member_id = await service.member_id_for(ref)
+        earning, replayed = await service.record_event(
+            scope=f"client:{client.subject}", idempotency_key=input.idempotency_key,
+            member_id=member_id, event_type=input.event_type,
+            external_id=input.external_id, occurred_at=input.occurred_at,
+        )  # fmt: skip
         return T.EventRecorded(
             points=earning.points, transaction=await _transaction(earning.transaction_id),
             replayed=replayed,
         )  # fmt: skip
-
-    @strawberry.mutation(
-        description="Staff (admin, support): correct a member's points; the reason and your "
-        "name are kept with the movement. Never your own account, nor a staff account. A "
-        "correction of more than ADJUSTMENT_APPROVAL_POINTS points (either sign) waits for "
-        "another admin's approval (AdjustmentPendingApproval); nothing is posted until then. "
-        "With an idempotencyKey a retry posts (or asks) nothing more.",
-        extensions=allow(IsStaff(*ADJUSTERS)),
-    )
-    async def adjust_points(
-        self, info: Info[Context, None], input: T.AdjustPointsInput
-    ) -> T.AdjustPointsResult:
-        staff = await info.context.require_staff(*ADJUSTERS)
-        locale = await info.context.locale()
-        try:
-            member_id = _node_id(input.member, "Member", "member")
-            requested = await adjustments.request_adjustment(
-                member_id=member_id, points=input.points, reason=input.reason,
-                staff_id=staff.id, expires_at=await _adjustment_expiry(),
-                idempotency_key=input.idempotency_key,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, locale)
-        if requested.pending is not None:
-            return T.AdjustmentPendingApproval(
-                approval=AdjustmentApproval.from_model(requested.pending),
-                replayed=requested.replayed,
-            )
-        return PointsTransaction.from_model(requested.transaction)
-
-    @strawberry.mutation(
-        description="Admins: approve a correction waiting for approval; it is posted once, "
-        "as its requester asked. Not your own request, nor one on your own account.",
-        extensions=allow(IsStaff(*APPROVERS)),
-    )
-    async def approve_adjustment(
-        self, info: Info[Context, None], id: relay.GlobalID
-    ) -> T.ApproveAdjustmentResult:
-        staff = await info.context.require_staff(*APPROVERS)
-        locale = await info.context.locale()
-        try:
-            row, _ = await adjustments.approve_adjustment(
-                adjustment_id=_node_id(id, "AdjustmentApproval", "id"), approver_id=staff.id,
-                expires_at=await _adjustment_expiry(),
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, locale)
-        return AdjustmentApproval.from_model(row)
-
-    @strawberry.mutation(
-        description="Refuse a correction waiting for approval, with a note kept with the "
-        "decision; nothing is posted. Any admin may; so may its requester (support or "
-        "admin), to withdraw their own request. Anyone else: FORBIDDEN.",
-        extensions=allow(IsStaff(*ADJUSTERS)),
-    )
-    async def reject_adjustment(
-        self, info: Info[Context, None], id: relay.GlobalID, note: str
-    ) -> T.RejectAdjustmentResult:
-        staff = await info.context.require_staff(*ADJUSTERS)
-        locale = await info.context.locale()
-        try:
-            row = await adjustments.reject_adjustment(
-                adjustment_id=_node_id(id, "AdjustmentApproval", "id"), approver_id=staff.id,
-                note=note,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, locale)
-        return AdjustmentApproval.from_model(row)
 
     @strawberry.mutation(
         description="Use a friend's referral code (before your first purchase): you both "
@@ -217,10 +131,7 @@ class EarningMutation:
         self, info: Info[Context, None], code: str
     ) -> T.ApplyReferralCodeResult:
         _, member = await info.context.require_member()
-        try:
-            await actions.apply_referral_code(member_id=member.id, code=code)
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        await actions.apply_referral_code(member_id=member.id, code=code)
         return T.ReferralApplied()
 
     # ---- staff configuration -----------------------------------------------------------
@@ -242,9 +153,8 @@ class EarningMutation:
                      "signup_bonus", "birthday_bonus", "referrer_points", "referee_points",
                      "referral_minimum_spend", "referral_monthly_cap"):  # fmt: skip
             if name in changes and changes[name] is None:
-                return user_error(InvalidInput([FieldProblem(name, "REQUIRED")]),
-                                  await info.context.locale())  # fmt: skip
-        return await _rules_or_error(info, config.update_policy(changes=changes,
+                raise InvalidInput([FieldProblem(name, "REQUIRED")])
+        return await _rules_after(config.update_policy(changes=changes,
                                                                 actor_id=staff.id))  # fmt: skip
 
     @strawberry.mutation(
@@ -254,7 +164,7 @@ class EarningMutation:
     async def set_currency_rate(
         self, info: Info[Context, None], input: T.CurrencyRateInput
     ) -> T.EarningRulesResult:
-        return await _rules_or_error(info, config.set_currency_rate(
+        return await _rules_after(config.set_currency_rate(
             currency=input.currency, points_per_unit=input.points_per_unit,
             minor_digits=input.minor_digits, minimum_spend=input.minimum_spend,
         ))  # fmt: skip
@@ -266,18 +176,21 @@ class EarningMutation:
     async def set_earning_multiplier(
         self, info: Info[Context, None], input: T.EarningMultiplierInput
     ) -> T.EarningRulesResult:
-        return await _rules_or_error(info, config.set_multiplier(
+        return await _rules_after(config.set_multiplier(
             target=models.MultiplierTarget(input.target), value=input.value,
             multiplier=input.multiplier,
         ))  # fmt: skip
 
     @strawberry.mutation(
-        description="Staff (admin, marketer): remove a multiplier.",
+        description="Staff (admin, marketer): remove a multiplier (its `id` from "
+        "`earningRules`); a malformed id is InvalidInput, an unknown one changes nothing.",
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
-    async def remove_earning_multiplier(self, info: Info[Context, None], id: int) -> T.EarningRules:
-        await config.remove_multiplier(multiplier_id=id)
-        return await earning_rules()
+    async def remove_earning_multiplier(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.EarningRulesResult:
+        multiplier_id = _node_id(id, "EarningMultiplier", "id")
+        return await _rules_after(config.remove_multiplier(multiplier_id=multiplier_id))
 
     @strawberry.mutation(
         description="Staff (admin, marketer): a bonus window (e.g. double points weekend).",
@@ -286,18 +199,21 @@ class EarningMutation:
     async def add_bonus_window(
         self, info: Info[Context, None], input: T.BonusWindowInput
     ) -> T.EarningRulesResult:
-        return await _rules_or_error(info, config.add_bonus_window(
+        return await _rules_after(config.add_bonus_window(
             name=input.name, starts_at=input.starts_at, ends_at=input.ends_at,
             multiplier=input.multiplier,
         ))  # fmt: skip
 
     @strawberry.mutation(
-        description="Staff (admin, marketer): remove a bonus window.",
+        description="Staff (admin, marketer): remove a bonus window (its `id` from "
+        "`earningRules`); a malformed id is InvalidInput, an unknown one changes nothing.",
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
-    async def remove_bonus_window(self, info: Info[Context, None], id: int) -> T.EarningRules:
-        await config.remove_bonus_window(window_id=id)
-        return await earning_rules()
+    async def remove_bonus_window(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> T.EarningRulesResult:
+        window_id = _node_id(id, "BonusWindow", "id")
+        return await _rules_after(config.remove_bonus_window(window_id=window_id))
 
     @strawberry.mutation(
         description="Staff (admin, marketer): create or change an event type integrations "
@@ -307,23 +223,15 @@ class EarningMutation:
     async def save_event_type(
         self, info: Info[Context, None], input: T.EventTypeInput
     ) -> T.EarningRulesResult:
-        return await _rules_or_error(info, config.save_event_type(
+        return await _rules_after(config.save_event_type(
             code=input.code, name=input.name, points=input.points,
             daily_limit=input.daily_limit, total_limit=input.total_limit, active=input.active,
         ))  # fmt: skip
 
 
-async def _adjustment_expiry():
-    """When points a correction credits now expire, under the earning policy in force."""
-    rules = await service.current_rules()
-    return R.expiry_for(rules.policy, ledger.now())
-
-
-async def _rules_or_error(info: Info[Context, None], change) -> T.EarningRulesResult:
-    try:
-        await change
-    except DomainError as exc:
-        return user_error(exc, await info.context.locale())
+async def _rules_after(change) -> T.EarningRules:
+    """The earning rules once `change` (a configuration coroutine) has run."""
+    await change
     return await earning_rules()
 
 
@@ -337,18 +245,19 @@ async def earning_rules() -> T.EarningRules:
             for r in await config.currency_rates()
         ],
         multipliers=[
-            T.EarningMultiplier(id=m.id, target=m.target, value=m.value, multiplier=m.multiplier)
-            for m in await models.EarningMultiplier.all().order_by("target", "value")
+            T.EarningMultiplier(id=relay.GlobalID("EarningMultiplier", str(m.id)),
+                                target=m.target, value=m.value, multiplier=m.multiplier)
+            for m in await config.multipliers()
         ],
         bonus_windows=[
-            T.BonusWindow(id=w.id, name=w.name, starts_at=w.starts_at, ends_at=w.ends_at,
-                          multiplier=w.multiplier)
-            for w in await models.BonusWindow.all().order_by("starts_at")
+            T.BonusWindow(id=relay.GlobalID("BonusWindow", str(w.id)), name=w.name,
+                          starts_at=w.starts_at, ends_at=w.ends_at, multiplier=w.multiplier)
+            for w in await config.bonus_windows()
         ],
         event_types=[
             T.EventType(code=e.code, name=e.name, points=e.points, daily_limit=e.daily_limit,
                         total_limit=e.total_limit, active=e.active)
-            for e in await models.EventType.all().order_by("code")
+            for e in await config.event_types()
         ],
     )  # fmt: skip
 
@@ -361,19 +270,3 @@ class EarningQuery:
     )
     async def earning_rules(self, info: Info[Context, None]) -> T.EarningRules:
         return await earning_rules()
-
-    @strawberry.field(
-        description="Admins: corrections above ADJUSTMENT_APPROVAL_POINTS, oldest first; by "
-        "default those still waiting for approval (`status: null` for all, decided ones "
-        "with who decided and when).",
-        extensions=allow(IsStaff(*APPROVERS)),
-    )
-    async def pending_adjustments(
-        self,
-        info: Info[Context, None],
-        first: int | None = 20,
-        after: str | None = None,
-        status: AdjustmentStatus | None = AdjustmentStatus.PENDING,
-    ) -> AdjustmentApprovalConnection:
-        page = await adjustments.adjustments(status=status, first=first, after=after)
-        return to_connection(AdjustmentApprovalConnection, page, AdjustmentApproval.from_model)

@@ -18,7 +18,7 @@ from app.earning.models import (
     MultiplierTarget,
 )
 from app.earning.rules import DEFAULT_RATES, Policy
-from app.earning.service import forget_rules
+from app.earning.service import RULES
 from app.errors import FieldProblem, InvalidInput
 
 MAX_POINTS = 1_000_000
@@ -52,6 +52,8 @@ async def policy() -> EarningPolicy:
 
 
 async def update_policy(*, changes: dict, actor_id: int) -> EarningPolicy:
+    """Validate and apply changes to the earning policy, by `actor_id`;
+    returns it."""
     problems: list[FieldProblem] = []
     for name, value in changes.items():
         camel = re.sub(r"_(\w)", lambda m: m.group(1).upper(), name)
@@ -67,11 +69,12 @@ async def update_policy(*, changes: dict, actor_id: int) -> EarningPolicy:
             setattr(row, name, value)
         row.updated_by_id = actor_id
         await row.save(using_db=tx.connection)
-    forget_rules()
+    await RULES.changed()
     return row
 
 
 async def currency_rates() -> list[CurrencyRate]:
+    """The earning rates per currency, by code (the defaults when none are saved)."""
     rows = await CurrencyRate.all().order_by("currency")
     if rows:
         return rows
@@ -102,13 +105,15 @@ async def set_currency_rate(
             defaults={"points_per_unit": points_per_unit, "minor_digits": minor_digits,
                       "minimum_spend": minimum_spend},
         )  # fmt: skip
-    forget_rules()
+    await RULES.changed()
     return row
 
 
 async def set_multiplier(
     *, target: MultiplierTarget, value: str, multiplier: Decimal
 ) -> EarningMultiplier:
+    """Set (create or update) the earning multiplier of a category or other
+    target; returns it."""
     value = (value or "").strip()
     if target == MultiplierTarget.CATEGORY:
         value = value.lower()  # purchases' categories are compared lower-case
@@ -123,19 +128,21 @@ async def set_multiplier(
         row, _ = await EarningMultiplier.update_or_create(
             target=target, value=value, defaults={"multiplier": multiplier}
         )
-    forget_rules()
+    await RULES.changed()
     return row
 
 
 async def remove_multiplier(*, multiplier_id: int) -> bool:
+    """Remove an earning multiplier; returns whether there was one."""
     removed = await EarningMultiplier.filter(id=multiplier_id).delete()
-    forget_rules()
+    await RULES.changed()
     return removed > 0
 
 
 async def add_bonus_window(
     *, name: str, starts_at: dt.datetime, ends_at: dt.datetime, multiplier: Decimal
 ) -> BonusWindow:
+    """Add a validated bonus window (a multiplier for a period); returns it."""
     name = " ".join((name or "").split())
     problems: list[FieldProblem] = []
     if not name or len(name) > 80:
@@ -149,13 +156,14 @@ async def add_bonus_window(
     row = await BonusWindow.create(
         name=name, starts_at=starts_at, ends_at=ends_at, multiplier=multiplier
     )
-    forget_rules()
+    await RULES.changed()
     return row
 
 
 async def remove_bonus_window(*, window_id: int) -> bool:
+    """Remove a bonus window; returns whether there was one."""
     removed = await BonusWindow.filter(id=window_id).delete()
-    forget_rules()
+    await RULES.changed()
     return removed > 0
 
 
@@ -163,6 +171,7 @@ async def save_event_type(
     *, code: str, name: str, points: int, daily_limit: int | None, total_limit: int | None,
     active: bool,
 ) -> EventType:  # fmt: skip
+    """Create or update a validated event type by its code; returns it."""
     code = (code or "").strip().lower()
     name = " ".join((name or "").split())
     problems: list[FieldProblem] = []
@@ -182,3 +191,18 @@ async def save_event_type(
                       "total_limit": total_limit, "active": active},
         )  # fmt: skip
     return row
+
+
+async def multipliers() -> list[EarningMultiplier]:
+    """Every points multiplier, by target and value."""
+    return await EarningMultiplier.all().order_by("target", "value")
+
+
+async def bonus_windows() -> list[BonusWindow]:
+    """Every bonus window, the earliest first."""
+    return await BonusWindow.all().order_by("starts_at")
+
+
+async def event_types() -> list[EventType]:
+    """Every event type (active or not), by code."""
+    return await EventType.all().order_by("code")

@@ -75,10 +75,12 @@ class Line:
 
 
 def money(amount: int, digits: int) -> str:
+    """An amount in minor units as a decimal string (e.g. 1234, 2 -> "12.34")."""
     return f"{Decimal(amount).scaleb(-digits):.{digits}f}"
 
 
 def number(value: Decimal) -> str:
+    """The decimal without trailing zeros or exponent."""
     return f"{value.normalize():f}"
 
 
@@ -155,6 +157,7 @@ def purchase_points(
 
 
 def add_months(at: dt.datetime, months: int) -> dt.datetime:
+    """`at` moved by `months` months, the day clamped to the month's last."""
     month = at.month - 1 + months
     year, month = at.year + month // 12, month % 12 + 1
     days = [31, 29 if year % 4 == 0 and (year % 100 or year % 400 == 0) else 28, 31, 30, 31,
@@ -187,6 +190,8 @@ def period_starts(at: dt.datetime) -> dict[str, dt.datetime]:
 
 
 def period_end(rule: str, start: dt.datetime) -> dt.datetime:
+    """When the cap period of `rule` starting at `start` ends (a day, a week or
+    a month)."""
     if rule == "RULE_DAILY_CAP":
         return start + dt.timedelta(days=1)
     if rule == "RULE_WEEKLY_CAP":

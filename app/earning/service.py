@@ -1,28 +1,52 @@
-"""Earning from purchases, and taking points back on refunds."""
+"""Earning from purchases and reported events, and taking points back on refunds. The
+earning domain's public face: other domains call this module (the purchase facts they read
+are app.earning.stats), never its models or the other modules."""
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Sum
 
+from app.cache import Cache
+from app.clock import now
 from app.db import Transaction
+from app.earning import actions
 from app.earning import rules as R
+from app.earning.actions import active_event_types as active_event_types  # re-exported
+from app.earning.actions import apply_referral_code as apply_referral_code
+from app.earning.actions import award_birthday_bonuses as award_birthday_bonuses
+from app.earning.actions import welcome as welcome
 from app.earning.models import (
+    ActionEarning,
     BonusWindow,
     CurrencyRate,
     EarningMultiplier,
     EarningPolicy,
+    EventType,
     Purchase,
     Refund,
 )
+from app.earning.models import ExpiryMode as ExpiryMode  # re-exported: the rules' vocabulary
+from app.earning.models import ExpiryPeriod as ExpiryPeriod
+from app.earning.models import MultiplierTarget as MultiplierTarget
+from app.earning.models import Rounding as Rounding
+from app.earning.rules import Line as Line  # re-exported: what purchases and texts compute with
+from app.earning.rules import Policy as Policy
+from app.earning.rules import Rules as Rules
+from app.earning.rules import money as money
+from app.earning.rules import number as number
+from app.earning.stats import add_months as add_months  # re-exported (also by the package)
+from app.earning.stats import categories_bought as categories_bought
+from app.earning.stats import last_purchases as last_purchases
+from app.earning.stats import net_spend as net_spend
+from app.earning.stats import purchase_totals as purchase_totals
 from app.errors import (
+    EventLimitReached,
     FieldProblem,
     InvalidInput,
     MemberNotFound,
@@ -30,13 +54,13 @@ from app.errors import (
     PurchaseNotFound,
     RefundAlreadyRecorded,
     RefundExceedsPurchase,
+    UnknownEventType,
 )
-from app.ledger import idempotency
 from app.ledger import service as ledger
-from app.ledger.models import Kind, PointsLot, PointsTransaction
+from app.ledger.service import Kind
 from app.members import service as members
 from app.offers import service as offers
-from app.program import terms
+from app.program import service as program
 from app.settings import get_settings
 from app.tiers import service as tiers
 
@@ -47,20 +71,15 @@ MAX_FUTURE = dt.timedelta(minutes=5)  # till clocks drift
 # ---- the rules in force, cached briefly: they are read by every purchase ------------------
 
 RULES_TTL_SECONDS = 5.0
-_cache: tuple[float, R.Rules] | None = None
-
-
-def forget_rules() -> None:
-    """Drop the cached rules (after staff change them in this process; other processes
-    see the change within RULES_TTL_SECONDS)."""
-    global _cache
-    _cache = None
+RULES: Cache[R.Rules] = Cache("earning-rules", ttl=RULES_TTL_SECONDS)  # see earning.config
 
 
 async def current_rules() -> R.Rules:
-    global _cache
-    if _cache is not None and time.monotonic() - _cache[0] < RULES_TTL_SECONDS:
-        return _cache[1]
+    """The earning rules in force (cached: every purchase asks)."""
+    return await RULES.get(_load_rules)
+
+
+async def _load_rules() -> R.Rules:
     row = await EarningPolicy.get_or_none(id=1)
     policy = R.Policy()
     if row is not None:
@@ -72,11 +91,9 @@ async def current_rules() -> R.Rules:
     multipliers = {(m.target, m.value): m.multiplier for m in await EarningMultiplier.all()}
     windows = [
         R.Window(w.name, w.starts_at, w.ends_at, w.multiplier)
-        for w in await BonusWindow.filter(ends_at__gt=dt.datetime.now(dt.UTC))
+        for w in await BonusWindow.filter(ends_at__gt=now())
     ]
-    rules = R.Rules(policy, rates, multipliers, windows)
-    _cache = (time.monotonic(), rules)
-    return rules
+    return R.Rules(policy, rates, multipliers, windows)
 
 
 # ---- input --------------------------------------------------------------------------------
@@ -99,7 +116,7 @@ def _text(value: str | None, name: str, limit: int, problems: list, *, required=
 
 
 def _check_key(key: str, problems: list) -> None:
-    if not idempotency.valid_key(key or ""):
+    if not ledger.valid_key(key or ""):
         problems.append(FieldProblem("idempotencyKey", "INVALID_KEY"))
 
 
@@ -123,7 +140,7 @@ def _check_time(at: dt.datetime, name: str, problems: list) -> dt.datetime:
     except OverflowError:  # no UTC time for it, e.g. 0001-01-01T00:00:00+01:00
         problems.append(FieldProblem(name, "INVALID_DATE"))
         return at
-    if utc > dt.datetime.now(dt.UTC) + MAX_FUTURE:
+    if utc > now() + MAX_FUTURE:
         problems.append(FieldProblem(name, "IN_THE_FUTURE"))
     return utc
 
@@ -204,7 +221,7 @@ async def record_purchase(
 
     async def work(tx: Transaction) -> dict:
         async with ledger.member_book(member_id=member_id) as book:
-            awaiting = await terms.version_to_accept(member_id, tx.connection)
+            awaiting = await program.version_to_accept(member_id, tx.connection)
             tier = await tiers.multiplier_for(member_id, tx.connection)
             bonuses = await offers.bonuses_for_purchase(member_id, occurred_at, tx.connection)
             points, steps = R.purchase_points(
@@ -213,7 +230,7 @@ async def record_purchase(
             )  # fmt: skip
             points = await _apply_caps(rules.policy, member_id, occurred_at, points, steps)
             available_at = occurred_at + dt.timedelta(days=rules.policy.hold_days)
-            if points and available_at > ledger.now():
+            if points and available_at > now():
                 steps.append({"rule": "RULE_HOLD", "points": 0,
                               "params": {"availableAt": available_at.date().isoformat()}})  # fmt: skip
             held = 0
@@ -245,7 +262,7 @@ async def record_purchase(
         return {"purchase": purchase.id, "transaction": txn.id}
 
     try:
-        result, replayed = await idempotency.run_once(
+        result, replayed = await ledger.run_once(
             scope=scope, key=idempotency_key, operation="recordPurchase", payload=payload,
             work=work,
         )  # fmt: skip
@@ -314,8 +331,6 @@ async def _apply_caps(
 
 async def _after_purchase(book: ledger.MemberBook, purchase: Purchase, rules: R.Rules) -> None:
     # Referral rewards hook in here (app.earning.actions), in the same transaction.
-    from app.earning import actions
-
     await actions.reward_referral(book, purchase, rules.policy)
 
 
@@ -333,12 +348,7 @@ async def credit_awaiting_terms(book: ledger.MemberBook) -> int:
     if not held:
         return 0
     rules = await current_rules()
-    recorded = {
-        t.id: t
-        for t in await PointsTransaction.filter(id__in=[p.transaction_id for p in held]).using_db(
-            conn
-        )
-    }
+    recorded = await book.transactions([p.transaction_id for p in held])
     total = 0
     for purchase in held:
         steps = [s for s in recorded[purchase.transaction_id].explanation
@@ -351,7 +361,7 @@ async def credit_awaiting_terms(book: ledger.MemberBook) -> int:
         txn_id = purchase.transaction_id
         if points > 0:
             available_at = purchase.occurred_at + dt.timedelta(days=rules.policy.hold_days)
-            if available_at > ledger.now():
+            if available_at > now():
                 steps.append({"rule": "RULE_HOLD", "points": 0,
                               "params": {"availableAt": available_at.date().isoformat()}})  # fmt: skip
             reference = f"purchase:{purchase.source}:{purchase.external_id}"
@@ -359,13 +369,12 @@ async def credit_awaiting_terms(book: ledger.MemberBook) -> int:
                 points=held_points, kind=Kind.PURCHASE, explanation=steps,
                 reference=reference[:120], available_at=available_at,
                 # Valid from when they are credited: a member who accepts late loses nothing.
-                expires_at=R.expiry_for(rules.policy, max(purchase.occurred_at, ledger.now())),
+                expires_at=R.expiry_for(rules.policy, max(purchase.occurred_at, now())),
             )  # fmt: skip
             if clawed:
-                lot = await PointsLot.filter(transaction_id=txn.id).using_db(conn).first()
                 rate = rules.rates.get(purchase.currency)
                 await book.claw_back(
-                    points=clawed, lot_id=lot.id if lot else None,
+                    points=clawed, lot_id=await book.lot_id_of(txn.id),
                     explanation=[{"rule": "RULE_REFUND", "points": -clawed, "params": {
                         "amount": R.money(purchase.refunded_amount,
                                           rate.minor_digits if rate else 2),
@@ -386,6 +395,62 @@ async def credit_awaiting_terms(book: ledger.MemberBook) -> int:
         await _after_purchase(book, purchase, rules)
         total += points
     return total
+
+
+# ---- custom events (the other actions that earn are in app.earning.actions) -----------------
+
+
+async def record_event(
+    *, scope: str, idempotency_key: str, member_id: int | None, event_type: str,
+    external_id: str, occurred_at: dt.datetime,
+) -> tuple[ActionEarning, bool]:  # fmt: skip
+    """Earn an event type's points for a member, within the type's daily and total limits;
+    one event (type, external id) earns once per member. Refused (TermsNotAccepted) until
+    the member accepted the terms in force."""
+    problems: list[FieldProblem] = []
+    _check_key(idempotency_key, problems)
+    external_id = _text(external_id, "externalId", 100, problems)
+    occurred_at = _check_time(occurred_at, "occurredAt", problems)
+    if problems:
+        raise InvalidInput(problems)
+    kind = await EventType.get_or_none(code=event_type.strip().lower(), active=True)
+    if kind is None:
+        raise UnknownEventType()
+    await ledger.require_member_account(member_id)  # staff accounts earn nothing
+    policy = (await current_rules()).policy
+    action = f"event:{kind.code}"
+
+    async def work(tx) -> dict:
+        async with ledger.member_book(member_id=member_id) as book:
+            await program.require_accepted(member_id, tx.connection)
+            done = ActionEarning.filter(member_id=member_id, action=action).using_db(tx.connection)
+            if kind.total_limit is not None and await done.count() >= kind.total_limit:
+                raise EventLimitReached()
+            day = occurred_at.replace(hour=0, minute=0, second=0, microsecond=0)
+            if (
+                kind.daily_limit is not None
+                and await done.filter(
+                    occurred_at__gte=day, occurred_at__lt=day + dt.timedelta(days=1)
+                ).count()
+                >= kind.daily_limit
+            ):
+                raise EventLimitReached()
+            earning = await actions.earn_once(
+                book, action=action, external_id=external_id, points=kind.points,
+                kind=Kind.ACTION, rule="RULE_EVENT", params={"name": kind.name},
+                policy=policy, at=occurred_at,
+            )  # fmt: skip
+        return {"earning": earning.id}
+
+    try:
+        result, replayed = await ledger.run_once(
+            scope=scope, key=idempotency_key, operation="recordEvent",
+            payload={"member": member_id, "type": kind.code, "externalId": external_id,
+                     "occurredAt": occurred_at.isoformat()}, work=work,
+        )  # fmt: skip
+    except IntegrityError:  # this event earned already, under another key
+        raise EventLimitReached("EVENT_ALREADY_RECORDED") from None
+    return await ActionEarning.get(id=result["earning"]), replayed
 
 
 # ---- refunds ------------------------------------------------------------------------------
@@ -435,13 +500,8 @@ async def record_refund(
                 owed, points = 0, 0
             rate = (await current_rules()).rates.get(purchase.currency)
             digits = rate.minor_digits if rate else 2
-            lot = (
-                await PointsLot.filter(transaction_id=purchase.transaction_id)
-                .using_db(tx.connection)
-                .first()
-            )
             txn = await book.claw_back(
-                points=points, lot_id=lot.id if lot else None,
+                points=points, lot_id=await book.lot_id_of(purchase.transaction_id),
                 explanation=[{"rule": "RULE_REFUND", "points": -points, "params": {
                     "amount": R.money(amount, digits), "currency": purchase.currency}}],
                 reference=f"refund:{source}:{external_id}"[:120],
@@ -459,7 +519,7 @@ async def record_refund(
         return {"refund": refund.id, "transaction": txn.id if txn else None}
 
     try:
-        result, replayed = await idempotency.run_once(
+        result, replayed = await ledger.run_once(
             scope=scope, key=idempotency_key, operation="recordRefund", payload=payload,
             work=work,
         )  # fmt: skip
@@ -469,9 +529,16 @@ async def record_refund(
 
 
 async def purchases_by_ids(ids: Sequence[int]) -> list[Purchase | None]:
+    """Purchases in the order asked (None where there is none)."""
     found = {p.id: p for p in await Purchase.filter(id__in=list(ids))}
     return [found.get(i) for i in ids]
 
 
-def decimal_text(value: Decimal) -> str:
-    return R.number(value)
+async def refund(*, refund_id: int) -> Refund:
+    """The refund `refund_id` (one recordRefund answered with)."""
+    return await Refund.get(id=refund_id)
+
+
+async def expiry_for_points_credited_now() -> dt.datetime | None:
+    """When points credited now (e.g. a staff correction) expire, under the policy in force."""
+    return R.expiry_for((await current_rules()).policy, now())

@@ -17,15 +17,16 @@ from app.graphql.errors import (
     RefundExceedsPurchaseError,
     UnknownEventTypeError,
 )
-from app.ledger.errors import (
+from app.ledger.types import (
     AdjustmentAlreadyDecidedError,
+    AdjustmentApproval,
     AdjustmentNotFoundError,
     NotAMemberAccountError,
+    PointsTransaction,
     SelfAdjustmentForbiddenError,
     SelfApprovalForbiddenError,
 )
-from app.ledger.types import AdjustmentApproval, PointsTransaction
-from app.program.errors import TermsNotAcceptedError
+from app.program.types import TermsNotAcceptedError
 
 Rounding = strawberry.enum(models.Rounding, name="Rounding")
 ExpiryMode = strawberry.enum(models.ExpiryMode, name="ExpiryMode")
@@ -294,7 +295,7 @@ class CurrencyRateInput:
 
 @strawberry.type
 class EarningMultiplier:
-    id: int
+    id: relay.GlobalID = strawberry.field(description="Pass to removeEarningMultiplier.")
     target: MultiplierTarget
     value: str
     multiplier: Decimal
@@ -309,7 +310,7 @@ class EarningMultiplierInput:
 
 @strawberry.type
 class BonusWindow:
-    id: int
+    id: relay.GlobalID = strawberry.field(description="Pass to removeBonusWindow.")
     name: str
     starts_at: dt.datetime
     ends_at: dt.datetime

@@ -24,6 +24,7 @@ IPNetwork = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 def bearer_token(value: str | None) -> str | None:
+    """The token of a `Bearer` Authorization header, or None."""
     if not value:
         return None
     scheme, _, token = value.strip().partition(" ")
@@ -102,6 +103,7 @@ class Context:
 
     @property
     def client(self) -> ClientInfo:
+        """The caller's address and user agent."""
         return ClientInfo(
             address=client_address(self.request, self.settings),
             user_agent=self.request.headers.get("user-agent", ""),
@@ -166,6 +168,7 @@ class Context:
         return member
 
     async def require_member(self) -> tuple[Principal, Member]:
+        """The signed-in principal and account (Unauthenticated if none)."""
         principal = await self.principal()
         member = await self.viewer()
         if principal is None or member is None:
@@ -173,6 +176,8 @@ class Context:
         return principal, member
 
     async def require_staff(self, *roles: Role) -> Member:
+        """The signed-in staff account, with one of `roles` if given (Forbidden
+        otherwise, and for integration clients)."""
         principal = await self.principal()
         if principal is not None and principal.kind == "client":
             raise Forbidden()  # signed in, as an integration: nobody's staff

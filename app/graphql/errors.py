@@ -135,6 +135,11 @@ class UnknownEventTypeError(UserError):
     pass
 
 
+def declared_error_types() -> dict[type[errors.DomainError], type]:
+    """Each domain error with a union member (InvalidInput's included) and that member."""
+    return {errors.InvalidInput: InvalidInputError, **_ERROR_TYPES}
+
+
 def user_error(exc: errors.DomainError, locale: str) -> UserError:
     """The union member for an expected domain error; auth failures are raised instead."""
     if isinstance(exc, errors.Unauthenticated | errors.Forbidden):
@@ -272,6 +277,7 @@ class ErrorCodes(SchemaExtension):
     that runs past `settings.execution_timeout_seconds`."""
 
     def on_operation(self) -> Iterator[None]:
+        """Give the operation's errors, raised or in its result, their codes."""
         try:
             yield
         except _STRAWBERRY_HTTP_ERRORS:

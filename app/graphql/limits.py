@@ -188,6 +188,8 @@ def _selection_sets(root: SelectionSetNode):
 
 
 def shape_of(document: DocumentNode) -> Shape:
+    """The document's fragments, counts of fragments and spreads, what each
+    fragment spreads and the variables used as page sizes."""
     fragments: dict[str, FragmentDefinitionNode] = {}
     fragment_count = spread_count = 0
     spreads: dict[str, list[str]] = {}

@@ -22,6 +22,7 @@ class Can(BasePermission):
         self.access = access
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        """True when the policy grants the access (otherwise it raises)."""
         await policy.require(info.context, self.access)
         return True
 
@@ -33,6 +34,7 @@ class IsStaff(BasePermission):
         self.roles = roles
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        """True for staff with one of the roles (otherwise it raises)."""
         await info.context.require_staff(*self.roles)
         return True
 
@@ -44,6 +46,7 @@ class HasScope(BasePermission):
         self.scope = scope
 
     async def has_permission(self, source: Any, info: Info, **kwargs: Any) -> bool:
+        """True for an integration client with the scope (otherwise it raises)."""
         await info.context.require_client(self.scope)
         return True
 

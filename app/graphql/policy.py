@@ -160,6 +160,7 @@ def roles(access: Access) -> tuple[Role, ...]:
 
 
 def is_staff(account: Member | None) -> bool:
+    """Whether the account is staff (any role but member)."""
     return account is not None and account.role != Role.MEMBER
 
 

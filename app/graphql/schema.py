@@ -19,8 +19,9 @@ from app.content.api import ContentMutation, ContentQuery
 from app.earning.api import EarningMutation, EarningQuery
 from app.graphql.errors import ErrorCodes
 from app.graphql.extensions import operation_limits
+from app.graphql.results import error_handlers
 from app.integrations.api import IntegrationsMutation, IntegrationsQuery
-from app.ledger.api import LedgerSubscription
+from app.ledger.api import LedgerMutation, LedgerQuery, LedgerSubscription
 from app.members.api import MemberMutation, MemberQuery, MemberSubscription
 from app.messaging.api import MessagingMutation, MessagingSubscription
 from app.offers.api import OffersMutation, OffersQuery
@@ -68,6 +69,7 @@ def _query_type() -> type:
         MemberQuery,
         AuthQuery,
         EarningQuery,
+        LedgerQuery,
         RewardsQuery,
         TiersQuery,
         OffersQuery,
@@ -93,6 +95,7 @@ class Mutation(
     AuthMutation,
     MemberMutation,
     EarningMutation,
+    LedgerMutation,
     RewardsMutation,
     TiersMutation,
     OffersMutation,
@@ -127,6 +130,7 @@ def build_schema(settings: Settings) -> strawberry.Schema:
         subscription=Subscription,
         extensions=extensions,
         config=StrawberryConfig(disable_field_suggestions=not settings.field_suggestions),
+        exception_handlers=error_handlers(),
     )
 
 

@@ -72,6 +72,7 @@ def graphql_error_response(status: int, message: str, code: str) -> JSONResponse
 
 
 def body_too_large() -> JSONResponse:
+    """A 413 GraphQL error response that closes the connection."""
     response = graphql_error_response(413, "Request body too large.", "BAD_REQUEST")
     response.headers["Connection"] = "close"  # the rest of the body is never read
     return response
@@ -283,6 +284,8 @@ class LoyaltyGraphQL(GraphQL):
         response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse],
         sub_response: Response,
     ) -> Response:
+        """The response, with 503 and Retry-After when the database is unavailable
+        and 504 on a timeout."""
         response = super().create_response(response_data, sub_response)
         if isinstance(response_data, dict) and response_data.get("errors"):
             codes = {
@@ -297,6 +300,7 @@ class LoyaltyGraphQL(GraphQL):
         return response
 
     async def get_context(self, request: Request | WebSocket, response: Any) -> Context:
+        """The request's context: settings, request id, bearer token and locale."""
         return Context(
             request=request,
             response=response,

@@ -2,10 +2,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from app.errors import DomainError
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import HasScope, IsStaff, allow
 from app.graphql.relay import node_id, to_connection
 from app.integrations import endpoints, sync
@@ -64,13 +62,10 @@ class IntegrationsMutation:
         self, info: Info[Context, None], input: T.CreateWebhookEndpointInput
     ) -> T.CreateWebhookEndpointResult:
         _, staff = await info.context.require_member()
-        try:
-            endpoint, secret = await endpoints.create_endpoint(
-                url=input.url, event_types=input.event_types, description=input.description,
-                actor_id=staff.id,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        endpoint, secret = await endpoints.create_endpoint(
+            url=input.url, event_types=input.event_types, description=input.description,
+            actor_id=staff.id,
+        )  # fmt: skip
         return T.WebhookEndpointCreated(endpoint=T.WebhookEndpoint.from_model(endpoint),
                                         secret=secret)  # fmt: skip
 
@@ -81,16 +76,13 @@ class IntegrationsMutation:
     async def update_webhook_endpoint(
         self, info: Info[Context, None], input: T.UpdateWebhookEndpointInput
     ) -> T.UpdateWebhookEndpointResult:
-        try:
-            endpoint = await endpoints.update_endpoint(
-                endpoint_id=node_id(input.id, "WebhookEndpoint", "id"),
-                url=_given(input.url) if input.url is not None else UNSET,
-                event_types=_given(input.event_types) if input.event_types is not None else UNSET,
-                description=_given(input.description),
-                active=_given(input.active) if input.active is not None else UNSET,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        endpoint = await endpoints.update_endpoint(
+            endpoint_id=node_id(input.id, "WebhookEndpoint", "id"),
+            url=_given(input.url) if input.url is not None else UNSET,
+            event_types=_given(input.event_types) if input.event_types is not None else UNSET,
+            description=_given(input.description),
+            active=_given(input.active) if input.active is not None else UNSET,
+        )  # fmt: skip
         return T.WebhookEndpoint.from_model(endpoint)
 
     @strawberry.mutation(
@@ -100,10 +92,7 @@ class IntegrationsMutation:
     async def delete_webhook_endpoint(
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.DeleteWebhookEndpointResult:
-        try:
-            await endpoints.delete_endpoint(endpoint_id=node_id(id, "WebhookEndpoint", "id"))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        await endpoints.delete_endpoint(endpoint_id=node_id(id, "WebhookEndpoint", "id"))
         return T.WebhookEndpointDeleted(id=id)
 
     @strawberry.mutation(
@@ -114,10 +103,7 @@ class IntegrationsMutation:
     async def replay_webhook_delivery(
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.ReplayWebhookDeliveryResult:
-        try:
-            delivery = await endpoints.replay(delivery_id=node_id(id, "WebhookDelivery", "id"))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        delivery = await endpoints.replay(delivery_id=node_id(id, "WebhookDelivery", "id"))
         return T.WebhookDelivery.from_model(delivery)
 
     @strawberry.mutation(
@@ -134,9 +120,6 @@ class IntegrationsMutation:
             value = getattr(input, name)
             if value is not strawberry.UNSET:
                 values[name] = value
-        try:
-            member, created, changed = await sync.upsert_member(values=values)
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        member, created, changed = await sync.upsert_member(values=values)
         return T.MemberUpserted(member=Member.from_model(member), created=created,
                                 changed_fields=[_camel(c) for c in changed])  # fmt: skip

@@ -23,7 +23,7 @@ from typing import IO
 
 from app.errors import FieldProblem, InvalidInput
 from app.integrations.sync import PROFILE_COLUMNS, MemberRecord, check_record, sync_records
-from app.members.models import Member, Role
+from app.members import service as members
 
 COLUMNS = ("external_ref", *PROFILE_COLUMNS)
 BATCH_SIZE = 2000
@@ -42,6 +42,7 @@ class ImportReport:
     rejected: list[tuple[int, str, str]] = field(default_factory=list)  # line, ref, reason
 
     def summary(self) -> str:
+        """One line: how many rows were created, updated, unchanged and rejected."""
         return (
             f"created {self.created}, updated {self.updated}, unchanged {self.unchanged}, "
             f"rejected {len(self.rejected)}"
@@ -49,6 +50,7 @@ class ImportReport:
 
 
 def detect_format(path: Path, override: str | None = None) -> str:
+    """The import file's format, csv or jsonl: `override`, else by its suffix."""
     if override:
         return override
     suffix = path.suffix.lower()
@@ -158,6 +160,7 @@ class ProgressBar:
         self._last_tenth = -1
 
     def show(self, done: int) -> None:
+        """Draw the bar for `done` rows (on a non-terminal, a line per tenth only)."""
         if self.stream is None:
             return
         share = min(done / self.total, 1.0)
@@ -174,6 +177,7 @@ class ProgressBar:
         self.stream.flush()
 
     def close(self) -> None:
+        """End the bar's line on a terminal."""
         if self.stream is not None and self.tty:
             self.stream.write("\n")
 
@@ -282,9 +286,7 @@ async def export_members(path: Path, *, fmt: str | None = None, page: int = 5000
         if writer is not None:
             writer.writerow(COLUMNS)
         while True:
-            rows = await Member.filter(id__gt=after, role=Role.MEMBER, is_active=True).order_by(
-                "id"
-            ).limit(page).values("id", *COLUMNS)  # fmt: skip
+            rows = await members.member_rows(after=after, limit=page, columns=COLUMNS)
             if not rows:
                 break
             for row in rows:

@@ -53,6 +53,7 @@ def _check_description(description: str | None, problems: list[FieldProblem]) ->
 
 
 def new_secret() -> str:
+    """A new random webhook signing secret."""
     return "whsec_" + secrets.token_urlsafe(32)
 
 

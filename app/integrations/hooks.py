@@ -1,16 +1,13 @@
-"""Where webhook events come from: the other domains' hooks, each called inside the
-transaction of the change, so an event is recorded exactly when its change commits."""
+"""Where webhook events come from: the other domains' hooks (app.wiring subscribes them),
+each called inside the transaction of the change, so an event is recorded exactly when its
+change commits."""
 
 from __future__ import annotations
-
-import logging
 
 from app.db import Transaction
 from app.integrations.webhooks import emit_event, emit_events, forget_member, jsonable
 from app.ledger import service as ledger
-from app.ledger.models import Kind
-
-log = logging.getLogger(__name__)
+from app.ledger.service import Kind
 
 _EARNING = {Kind.PURCHASE, Kind.ACTION, Kind.BONUS, Kind.REFERRAL}
 
@@ -28,7 +25,8 @@ def points_event(kind: Kind, points: int) -> str | None:
     return "points.adjusted"  # refund claw-backs, staff adjustments, cancelled redemptions
 
 
-async def _on_book_close(book: ledger.MemberBook) -> None:
+async def on_book_close(book: ledger.MemberBook) -> None:
+    """A member's book closed: one points.* event per movement that changed a total."""
     events = []  # recorded together: one look at the endpoints per book, not per movement
     for txn in book.written:
         event = points_event(txn.kind, txn.points)
@@ -46,27 +44,31 @@ async def _on_book_close(book: ledger.MemberBook) -> None:
         await emit_events(events)
 
 
-async def _on_tier_change(tx: Transaction, member_id: int, before, after, reason) -> None:
+async def on_tier_change(tx: Transaction, member_id: int, before, after, reason) -> None:
+    """tier.changed, with the tier codes before and after and the reason."""
     await emit_event(type="tier.changed", member_id=member_id, data={
         "from": before.code if before is not None else None,
         "to": after.code if after is not None else None, "reason": str(reason),
     })  # fmt: skip
 
 
-async def _on_redemption(tx: Transaction, redemption, change: str) -> None:
+async def on_redemption(tx: Transaction, redemption, change: str) -> None:
+    """redemption.created / redemption.cancelled."""
     await emit_event(type=f"redemption.{change}", member_id=redemption.member_id, data={
         "redemption_id": redemption.id, "reward_id": redemption.reward_id,
         "quantity": redemption.quantity, "points": redemption.points,
     })  # fmt: skip
 
 
-async def _on_profile(tx: Transaction, member_id: int, change: str, fields: dict) -> None:
+async def on_profile(tx: Transaction, member_id: int, change: str, fields: dict) -> None:
+    """member.created (the profile) / member.updated (the changed fields)."""
     data = jsonable(fields)
     await emit_event(type=f"member.{change}", member_id=member_id,
                      data=data if change == "created" else {"changed": data})  # fmt: skip
 
 
-async def _on_consent(*, member_id: int, purpose: str, granted: bool, **_: object) -> None:
+async def on_consent(*, member_id: int, purpose: str, granted: bool, **_: object) -> None:
+    """consent.changed, with the purpose and the choice."""
     await emit_event(type="consent.changed", member_id=member_id,
                      data={"purpose": purpose, "granted": granted})  # fmt: skip
 
@@ -76,40 +78,3 @@ async def on_member_erased(*, member_id: int, **_: object) -> None:
     personal data; the CRM recognises the member by id and its own reference)."""
     await forget_member(member_id=member_id)
     await emit_event(type="member.erased", member_id=member_id, data={})
-
-
-def register() -> None:
-    from app.members.service import PROFILE_HOOKS
-    from app.rewards.service import REDEMPTION_HOOKS
-    from app.tiers.service import TIER_CHANGE_HOOKS
-
-    for hooks, hook in (
-        (ledger.BOOK_CLOSE_HOOKS, _on_book_close),
-        (TIER_CHANGE_HOOKS, _on_tier_change),
-        (REDEMPTION_HOOKS, _on_redemption),
-        (PROFILE_HOOKS, _on_profile),
-    ):
-        if hook not in hooks:
-            hooks.append(hook)
-    _register_privacy()
-
-
-def _register_privacy() -> None:
-    # Privacy is built alongside; register on whichever of its hook lists exist.
-    try:
-        from app.privacy import service as privacy
-    except ImportError:
-        log.warning("app.privacy not available: consent and erasure webhooks are off")
-        return
-    consent = getattr(privacy, "CONSENT_HOOKS", None)
-    if consent is not None and _on_consent not in consent:
-        consent.append(_on_consent)
-    erasure = getattr(privacy, "ERASURE_HOOKS", None)
-    if erasure is None:
-        try:
-            from app.privacy import erasure as privacy_erasure
-        except ImportError:
-            privacy_erasure = None
-        erasure = getattr(privacy_erasure, "ERASURE_HOOKS", None)
-    if erasure is not None and on_member_erased not in erasure:
-        erasure.append(on_member_erased)

@@ -11,17 +11,16 @@ password-reset flow (an emailed link proves they own the address).
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
 
-from app.db import Transaction, insert_rows, transaction
+from app import clock
+from app.db import Transaction, transaction
 from app.errors import FieldProblem, InvalidInput
 from app.integrations.webhooks import emit_events, jsonable, subscribed_types
 from app.members import service as members
-from app.members.models import Member, Role
 
 MAX_EXTERNAL_REF = 64
 PROFILE_COLUMNS = ("email", "display_name", "locale", "time_zone", "birthday", "card_number",
@@ -81,14 +80,14 @@ def _changes(current: Mapping[str, object], wanted: Mapping[str, object]) -> dic
     return {k: v for k, v in wanted.items() if current.get(k) != v}
 
 
-async def upsert_member(*, values: Mapping[str, object]) -> tuple[Member, bool, list[str]]:
+async def upsert_member(*, values: Mapping[str, object]) -> tuple[object, bool, list[str]]:
     """Create or update the member with this external reference.
     Returns (member, created, the columns that changed); repeating a call changes nothing."""
     record = check_record(values)
     result = await sync_records([record])
     if result.refused:
         raise InvalidInput(result.refused[0][1])
-    member = await Member.get(external_ref=record.external_ref)
+    member = await members.member_by_external_ref(external_ref=record.external_ref)
     return member, bool(result.created), result.changed.get(record.external_ref, [])
 
 
@@ -123,20 +122,17 @@ async def _sync(tx: Transaction, records: Sequence[MemberRecord], events: bool) 
     refs = [r.external_ref for r in records]
     # Lock the rows (in id order, like any batch) as a profile update does: a purchase's
     # webhook event and ours then take their per-member sequence numbers one after the other.
-    await Member.filter(external_ref__in=refs).select_for_update().using_db(conn).order_by(
-        "id").only("id")  # fmt: skip
-    existing = {
-        row["external_ref"]: row
-        for row in await Member.filter(external_ref__in=refs).using_db(conn).values(*columns)
-    }  # fmt: skip
+    existing = await members.lock_by_external_refs(external_refs=refs, columns=columns, conn=conn)
     owners = await _owners(conn, records, existing)
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     creates: list[tuple[MemberRecord, dict]] = []
     updates: list[tuple[dict, dict]] = []
     for position, record in enumerate(records):
         current = existing.get(record.external_ref)
         problems = _clashes(record, owners)
-        if current is not None and (current["role"] != Role.MEMBER or not current["is_active"]):
+        if current is not None and (
+            current["role"] != members.Role.MEMBER or not current["is_active"]
+        ):
             problems.append(FieldProblem("externalRef", "TAKEN"))
         if current is None and "email" not in record.fields:
             problems.append(FieldProblem("email", "REQUIRED"))
@@ -158,15 +154,17 @@ async def _sync(tx: Transaction, records: Sequence[MemberRecord], events: bool) 
         rows = [{
             **profile, "external_ref": record.external_ref, "password_hash": UNUSABLE_PASSWORD,
             "card_number": profile.get("card_number") or members.new_card_number(),
-            "referral_code": members.new_referral_code(), "role": Role.MEMBER,
+            "referral_code": members.new_referral_code(), "role": members.Role.MEMBER,
             "is_active": True, "created_at": now, "updated_at": now,
         } for record, profile in creates]  # fmt: skip
-        made = await insert_rows(conn, Member, rows, returning=("id", "external_ref"))
+        made = await members.insert_members(rows=rows, conn=conn)
         ids = {row["external_ref"]: row["id"] for row in made}
         emitted += [("created", ids[row["external_ref"]], row) for row in rows]
         result.created = len(rows)
     if updates:
-        await _update(conn, updates, now)
+        await members.update_members(
+            changes=[(current["id"], changed) for current, changed in updates], at=now, conn=conn
+        )
         emitted += [("updated", current["id"], changed) for current, changed in updates]
         result.updated = len(updates)
     wanted = await subscribed_types() if events and emitted else set()
@@ -193,9 +191,7 @@ async def _owners(
             and value != existing.get(r.external_ref, {}).get(column)
         }  # fmt: skip
         if wanted:
-            held = await Member.filter(**{f"{column}__in": list(wanted)}).using_db(conn).values_list(
-                column, "external_ref"
-            )  # fmt: skip
+            held = await members.holders_of(column=column, values=list(wanted), conn=conn)
             owners.update({(column, value): ref for value, ref in held})
     return owners
 
@@ -208,14 +204,3 @@ def _clashes(record: MemberRecord, owners: dict) -> list[FieldProblem]:
         if value is not None and key in owners and owners[key] != record.external_ref:
             problems.append(FieldProblem(name, "TAKEN"))
     return problems
-
-
-async def _update(conn, updates: list[tuple[dict, dict]], now: dt.datetime) -> None:
-    # One UPDATE ... CASE per group of rows changing the same columns.
-    groups: dict[tuple[str, ...], list[Member]] = {}
-    for current, changed in updates:
-        member = Member(id=current["id"], updated_at=now, **changed)
-        groups.setdefault(tuple(sorted(changed)), []).append(member)
-    for columns, group in groups.items():
-        await Member.bulk_update(group, fields=[*columns, "updated_at"], batch_size=500,
-                                 using_db=conn)  # fmt: skip

@@ -99,6 +99,7 @@ def _networks(allowed: tuple[str, ...]) -> tuple[Network, ...]:
 
 
 def allowed_networks(settings: Settings) -> tuple[Network, ...]:
+    """The networks webhook targets may be in, from the settings."""
     return _networks(tuple(settings.webhook_allowed_networks))
 
 
@@ -161,6 +162,7 @@ def ip_literal(host: str) -> IPAddress | None:
 
 
 def refused_name(host: str) -> bool:
+    """Whether the host name is one refused outright (e.g. localhost)."""
     name = host.rstrip(".").lower()
     return name in REFUSED_NAMES or name.endswith(".localhost")
 
@@ -274,6 +276,8 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         local_address: str | None = None,
         socket_options: typing.Iterable[typing.Any] | None = None,
     ) -> httpcore.AsyncNetworkStream:  # fmt: skip
+        """Connect to the first of `host`'s addresses that answers (TargetRefused
+        when any is not allowed)."""
         try:
             addresses = await checked_addresses(host, port, allowed=self._allowed,
                                                 wait=timeout)  # fmt: skip
@@ -295,9 +299,11 @@ class GuardedBackend(httpcore.AsyncNetworkBackend):
         self, path: str, timeout: float | None = None,  # noqa: ASYNC109 (httpcore's)
         socket_options: typing.Any = None,
     ) -> httpcore.AsyncNetworkStream:  # fmt: skip
+        """Refuse (TargetRefused): a unix socket is not a network address."""
         raise TargetRefused("unix socket", "not a network address")
 
     async def sleep(self, seconds: float) -> None:
+        """Sleep, as the wrapped backend does."""
         await self._inner.sleep(seconds)
 
 

@@ -24,11 +24,13 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Max
 
 from app import jobs
+from app.clock import now
 from app.db import Transaction, connection, current_transaction, transaction
 from app.integrations import targets as guard
 from app.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
 from app.integrations.signatures import sign
 from app.settings import get_settings
+from app.sql import ACTIVE_WEBHOOKS
 
 EVENT_TYPES = (
     "member.created",
@@ -50,10 +52,6 @@ MAX_DELIVERY_ATTEMPTS = 20
 _JOB_ATTEMPTS = 100_000
 _WAIT_MAX = dt.timedelta(hours=1)
 JOB_KIND = "webhook.deliver"
-
-
-def now() -> dt.datetime:
-    return jobs.now()  # one clock with the job queue (tests move it)
 
 
 # ---- recording events (inside the business transaction) ------------------------------------
@@ -93,13 +91,10 @@ async def subscribed_types() -> set[str]:
     return {t for _, types in endpoints for t in types}
 
 
-_ACTIVE_SQL = 'SELECT "id", "event_types" FROM "webhook_endpoint" WHERE "active"'
-
-
 async def _active_endpoints(conn) -> list[tuple[int, list[str]]]:
     """(id, event types) of the active endpoints. Hand-written: every points movement asks,
     and building it with the ORM costs more than the query itself."""
-    _, rows = await conn.execute_query(_ACTIVE_SQL)
+    _, rows = await conn.execute_query(ACTIVE_WEBHOOKS)
     if not rows:
         return []
     types = WebhookEndpoint._meta.fields_map["event_types"]
@@ -116,10 +111,10 @@ async def _record(tx: Transaction, events: Sequence[tuple[str, int | None, dict]
     wanted = [(e, targets) for e, targets in wanted if targets]
     if not wanted:
         return 0
-    from app.members.models import Member  # only to name the member the way the CRM does
+    from app.members import service as members  # to name the member the way the CRM does
 
     member_ids = sorted({e[1] for e, _ in wanted if e[1] is not None})
-    refs = dict(await Member.filter(id__in=member_ids).using_db(conn).values_list("id", "external_ref"))  # fmt: skip
+    refs = await members.external_refs(member_ids=member_ids, conn=conn)
     last = dict(
         await WebhookDelivery.filter(member_id__in=member_ids).using_db(conn)
         .group_by("member_id").annotate(last=Max("sequence")).values_list("member_id", "last")
@@ -201,7 +196,7 @@ async def _earlier_pending(delivery: WebhookDelivery) -> WebhookDelivery | None:
 
 
 @jobs.handler(JOB_KIND)
-async def _deliver(payload: dict) -> None:
+async def deliver_job(payload: dict) -> None:
     """Send one delivery once its turn has come; record the outcome; schedule the retry."""
     delivery = await WebhookDelivery.get_or_none(
         endpoint_id=payload["endpoint"], event_id=payload["event"]

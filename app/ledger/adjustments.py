@@ -18,7 +18,8 @@
   same key and the same correction gets the first answer back (the posted transaction or
   the pending request), with another correction IdempotencyKeyReused.
 - Erasing a member rejects their pending requests (decided by nobody, note "member
-  erased") and removes the free text (reason, note) of all requests about them.
+  erased") and removes the free text (reason, note) of all requests about them
+  (`service.forget_member`).
 """
 
 from __future__ import annotations
@@ -41,13 +42,11 @@ from app.ledger import idempotency
 from app.ledger import service as ledger
 from app.ledger.models import AdjustmentStatus, PendingAdjustment, PointsTransaction
 from app.members import service as members
-from app.members.models import Role
+from app.members.service import Role
 from app.pagination import Page, paginate_by_id
 from app.settings import get_settings
 
 APPROVAL_REFERENCE = "approval:"
-ERASED_NOTE = "member erased"  # the decision note of requests rejected by an erasure
-REMOVED = "[removed]"  # what an erasure leaves of a request's free text
 # Who may ask for a correction (and so withdraw their own request).
 REQUESTERS = (Role.ADMIN, Role.SUPPORT)
 
@@ -208,27 +207,6 @@ async def reject_adjustment(
     return await PendingAdjustment.get(id=row.id)
 
 
-async def forget_member_adjustments(*, member_id: int) -> int:
-    """For an erasure (inside its transaction): the member's pending requests are rejected
-    (decided by nobody, note "member erased"; nothing is posted), and the free text of every
-    request about them (reason, decision note), which may name them, becomes "[removed]".
-    Amounts, requesters, deciders and times stay for the audit. Returns how many were
-    rejected. A concurrent approval waits for the member's lock the erasure holds, then
-    finds the request decided."""
-    async with transaction() as tx:
-        conn = tx.connection
-        await PendingAdjustment.filter(member_id=member_id).using_db(conn).update(reason=REMOVED)
-        await PendingAdjustment.filter(
-            member_id=member_id, decision_note__isnull=False
-        ).using_db(conn).update(decision_note=REMOVED)  # fmt: skip
-        return await PendingAdjustment.filter(
-            member_id=member_id, status=AdjustmentStatus.PENDING
-        ).using_db(conn).update(
-            status=AdjustmentStatus.REJECTED, decided_by_id=None, decided_at=ledger.now(),
-            decision_note=ERASED_NOTE,
-        )  # fmt: skip
-
-
 async def adjustments(
     *, status: AdjustmentStatus | None, first: int | None, after: str | None
 ) -> Page:
@@ -240,6 +218,7 @@ async def adjustments(
 
 
 async def adjustments_by_ids(ids: list[int]) -> list[PendingAdjustment | None]:
+    """Pending adjustments in the order asked (None where there is none)."""
     found = {a.id: a for a in await PendingAdjustment.filter(id__in=list(ids))}
     return [found.get(i) for i in ids]
 

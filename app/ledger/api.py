@@ -1,12 +1,108 @@
 from collections.abc import AsyncGenerator
 
 import strawberry
+from strawberry import relay
 from strawberry.types import Info
 
+from app.earning import service as earning
+from app.earning import types as earning_types
+from app.graphql import policy
 from app.graphql.context import Context
+from app.graphql.permissions import IsStaff, allow
+from app.graphql.relay import node_id, to_connection
 from app.graphql.subscriptions import member_events
-from app.ledger import service
-from app.ledger.types import Balance, PointsChange, PointsTransaction
+from app.ledger import adjustments, service
+from app.ledger.types import (
+    AdjustmentApproval,
+    AdjustmentApprovalConnection,
+    AdjustmentStatus,
+    Balance,
+    PointsChange,
+    PointsTransaction,
+)
+
+ADJUSTERS = policy.roles(policy.Access.ADJUST_POINTS)
+APPROVERS = policy.roles(policy.Access.APPROVE_ADJUSTMENTS)
+_node_id = node_id
+
+
+# Staff corrections (app.ledger.adjustments); their inputs and unions are in app.earning.types.
+@strawberry.type
+class LedgerMutation:
+    @strawberry.mutation(
+        description="Staff (admin, support): correct a member's points; the reason and your "
+        "name are kept with the movement. Never your own account, nor a staff account. A "
+        "correction of more than ADJUSTMENT_APPROVAL_POINTS points (either sign) waits for "
+        "another admin's approval (AdjustmentPendingApproval); nothing is posted until then. "
+        "With an idempotencyKey a retry posts (or asks) nothing more.",
+        extensions=allow(IsStaff(*ADJUSTERS)),
+    )
+    async def adjust_points(
+        self, info: Info[Context, None], input: earning_types.AdjustPointsInput
+    ) -> earning_types.AdjustPointsResult:
+        staff = await info.context.require_staff(*ADJUSTERS)
+        member_id = _node_id(input.member, "Member", "member")
+        requested = await adjustments.request_adjustment(
+            member_id=member_id, points=input.points, reason=input.reason,
+            staff_id=staff.id, expires_at=await earning.expiry_for_points_credited_now(),
+            idempotency_key=input.idempotency_key,
+        )  # fmt: skip
+        if requested.pending is not None:
+            return earning_types.AdjustmentPendingApproval(
+                approval=AdjustmentApproval.from_model(requested.pending),
+                replayed=requested.replayed,
+            )
+        return PointsTransaction.from_model(requested.transaction)
+
+    @strawberry.mutation(
+        description="Admins: approve a correction waiting for approval; it is posted once, "
+        "as its requester asked. Not your own request, nor one on your own account.",
+        extensions=allow(IsStaff(*APPROVERS)),
+    )
+    async def approve_adjustment(
+        self, info: Info[Context, None], id: relay.GlobalID
+    ) -> earning_types.ApproveAdjustmentResult:
+        staff = await info.context.require_staff(*APPROVERS)
+        row, _ = await adjustments.approve_adjustment(
+            adjustment_id=_node_id(id, "AdjustmentApproval", "id"), approver_id=staff.id,
+            expires_at=await earning.expiry_for_points_credited_now(),
+        )  # fmt: skip
+        return AdjustmentApproval.from_model(row)
+
+    @strawberry.mutation(
+        description="Refuse a correction waiting for approval, with a note kept with the "
+        "decision; nothing is posted. Any admin may; so may its requester (support or "
+        "admin), to withdraw their own request. Anyone else: FORBIDDEN.",
+        extensions=allow(IsStaff(*ADJUSTERS)),
+    )
+    async def reject_adjustment(
+        self, info: Info[Context, None], id: relay.GlobalID, note: str
+    ) -> earning_types.RejectAdjustmentResult:
+        staff = await info.context.require_staff(*ADJUSTERS)
+        row = await adjustments.reject_adjustment(
+            adjustment_id=_node_id(id, "AdjustmentApproval", "id"), approver_id=staff.id,
+            note=note,
+        )  # fmt: skip
+        return AdjustmentApproval.from_model(row)
+
+
+@strawberry.type
+class LedgerQuery:
+    @strawberry.field(
+        description="Admins: corrections above ADJUSTMENT_APPROVAL_POINTS, oldest first; by "
+        "default those still waiting for approval (`status: null` for all, decided ones "
+        "with who decided and when).",
+        extensions=allow(IsStaff(*APPROVERS)),
+    )
+    async def pending_adjustments(
+        self,
+        info: Info[Context, None],
+        first: int | None = 20,
+        after: str | None = None,
+        status: AdjustmentStatus | None = AdjustmentStatus.PENDING,
+    ) -> AdjustmentApprovalConnection:
+        page = await adjustments.adjustments(status=status, first=first, after=after)
+        return to_connection(AdjustmentApprovalConnection, page, AdjustmentApproval.from_model)
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from collections.abc import Awaitable, Callable
 
 from tortoise.exceptions import IntegrityError
 
+from app import clock
 from app.db import Transaction, transaction
 from app.errors import DomainError, IdempotencyKeyReused
 from app.ledger.models import IdempotencyRecord
@@ -20,10 +21,12 @@ _KEY = re.compile(r"^[A-Za-z0-9._:-]{8,128}$")
 
 
 def valid_key(key: str) -> bool:
+    """Whether `key` is a well-formed idempotency key."""
     return bool(_KEY.match(key))
 
 
 def request_hash(operation: str, payload: dict) -> str:
+    """A SHA-256 hex digest of the operation and its payload, canonically encoded."""
     canonical = json.dumps([operation, payload], sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -62,7 +65,7 @@ async def run_once(
 
 async def purge_expired(*, now: dt.datetime | None = None) -> int:
     """Forget keys older than KEEP_DAYS (run by the worker)."""
-    now = now or dt.datetime.now(dt.UTC)
+    now = now or clock.now()
     return await IdempotencyRecord.filter(
         created_at__lt=now - dt.timedelta(days=KEEP_DAYS, hours=1)
     ).delete()

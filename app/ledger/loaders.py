@@ -6,23 +6,16 @@ from strawberry.dataloader import DataLoader
 
 from app.ledger import service
 from app.ledger.models import Kind, PointsTransaction
+from app.pagination import per_owner_page_loader
 
 # (member id, page size, before id, kind)
 ActivityKey = tuple[int, int, int | None, Kind | None]
 
-
-async def _activity(keys: list[ActivityKey]) -> list[tuple[list[PointsTransaction], bool]]:
-    # One query per distinct (size, cursor, kind): a list of members asking for their first
-    # page of activity costs one query, not one per member.
-    groups: dict[tuple, list[int]] = {}
-    for member_id, size, before, kind in keys:
-        groups.setdefault((size, before, kind), []).append(member_id)
-    found = {}
-    for (size, before, kind), member_ids in groups.items():
-        pages = await service.activity_pages(member_ids, size=size, before_id=before, kind=kind)
-        for member_id, page in pages.items():
-            found[(member_id, size, before, kind)] = page
-    return [found[key] for key in keys]
+_activity = per_owner_page_loader(
+    lambda member_ids, size, before, kind: service.activity_pages(
+        member_ids, size=size, before_id=before, kind=kind
+    )
+)
 
 
 class LedgerLoaders:

@@ -17,9 +17,12 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 
-from app.db import Transaction, current_transaction, placeholders, transaction
+from app.clock import now
+from app.db import Transaction, current_transaction, transaction
 from app.errors import InsufficientPoints, MemberNotFound
 from app.events import member_topic, publish_after_commit
+from app.ledger.idempotency import run_once as run_once  # re-exported: idempotent writes
+from app.ledger.idempotency import valid_key as valid_key
 from app.ledger.models import (
     Account,
     Kind,
@@ -28,32 +31,9 @@ from app.ledger.models import (
     PointsLot,
     PointsTransaction,
 )
+from app.sql import FLUSH_BALANCE, INSERT_POSTINGS, LOCK_MEMBER, placeholders
 
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-# The member's lock. It waits at most LOCK_TIMEOUT_MS (`lock_timeout`, a server setting of
-# every pool connection: app.db.tortoise_config, nothing per statement), then fails with
-# 55P03, which the API answers as BUSY (retryable: the transaction rolled back).
-_LOCK_SQL = (
-    'INSERT INTO "member_balance" ("member_id", "available", "pending", "lifetime", '
-    '"closed", "updated_at") VALUES ({0}, 0, 0, 0, FALSE, CURRENT_TIMESTAMP) '
-    'ON CONFLICT ("member_id") DO UPDATE SET "member_id" = excluded."member_id" '
-    'RETURNING "available", "pending", "lifetime", "closed"'
-)
-
-
-# Hand-written, as the lock above: every movement ends with it.
-_FLUSH_SQL = (
-    'UPDATE "member_balance" SET "available" = {0}, "pending" = {1}, "lifetime" = {2}, '
-    '"updated_at" = {3} WHERE "member_id" = {4}'
-)
-
-_POSTINGS_SQL = (
-    'INSERT INTO "points_posting" ("transaction_id", "member_id", "account", "amount") VALUES '
-)
+# The member's lock, the balance write-back and the postings are hand-written (app.sql).
 
 
 def _expiry_order(lot: PointsLot) -> tuple:
@@ -272,6 +252,27 @@ class MemberBook:
         self.available -= points
         return txn
 
+    # ---- reads under the lock (for other domains' refunds, credits and cancellations) ----
+
+    async def transactions(self, ids: Sequence[int]) -> dict[int, PointsTransaction]:
+        """Transactions by id, read in this book's transaction."""
+        rows = await PointsTransaction.filter(id__in=list(ids)).using_db(self.tx.connection)
+        return {row.id: row for row in rows}
+
+    async def transaction(self, transaction_id: int) -> PointsTransaction:
+        """One transaction, read in this book's transaction."""
+        return await PointsTransaction.get(id=transaction_id).using_db(self.tx.connection)
+
+    async def lot_id_of(self, transaction_id: int) -> int | None:
+        """The lot a transaction credited (None: it credited none), e.g. for a refund's
+        claw-back to take from first."""
+        lot = (
+            await PointsLot.filter(transaction_id=transaction_id)
+            .using_db(self.tx.connection)
+            .first()
+        )
+        return lot.id if lot else None
+
     # ---- internals -----------------------------------------------------------------------
 
     def _lots(self):
@@ -335,7 +336,7 @@ class MemberBook:
             rows = ", ".join(f"({', '.join(marks[i : i + 4])})" for i in range(0, len(marks), 4))
             values = [v for account, amount in legs
                       for v in (txn.id, self.member_id, account.value, amount)]  # fmt: skip
-            await conn.execute_query(_POSTINGS_SQL + rows, values)
+            await conn.execute_query(INSERT_POSTINGS + rows, values)
         self.written.append(txn)
         publish_after_commit(
             self.tx, member_topic(self.member_id), {"type": "POINTS_CHANGED", "transaction": txn.id}
@@ -346,14 +347,14 @@ class MemberBook:
         if self.written:
             conn = self.tx.connection
             await conn.execute_query(
-                _FLUSH_SQL.format(*placeholders(conn, 5)),
+                FLUSH_BALANCE.format(*placeholders(conn, 5)),
                 [self.available, self.pending, self.lifetime, now(), self.member_id],
             )
 
 
 # Called with each book that moved points, before its balance is written back, inside the
 # same transaction and under the member's lock (e.g. tiers re-evaluate the member here).
-# Other domains register themselves; the ledger knows nothing about them.
+# app.wiring subscribes the other domains; the ledger knows nothing about them.
 BOOK_CLOSE_HOOKS: list[Callable[[MemberBook], Awaitable[None]]] = []
 
 
@@ -391,7 +392,7 @@ async def member_book(*, member_id: int) -> AsyncIterator[MemberBook]:
 
 async def _open_book(tx: Transaction, member_id: int) -> MemberBook:
     conn = tx.connection
-    rows = await conn.execute_query_dict(_LOCK_SQL.format(*placeholders(conn, 1)), [member_id])
+    rows = await conn.execute_query_dict(LOCK_MEMBER.format(*placeholders(conn, 1)), [member_id])
     row = rows[0]
     return MemberBook(tx, member_id, row["available"], row["pending"], row["lifetime"],
                       bool(row["closed"]))  # fmt: skip
@@ -488,6 +489,7 @@ async def expiring_points(member_ids: Sequence[int], *, limit: int = 5) -> list[
 
 
 async def transactions_by_ids(ids: Sequence[int]) -> list[PointsTransaction | None]:
+    """Points transactions in the order asked (None where there is none)."""
     found = {t.id: t for t in await PointsTransaction.filter(id__in=list(ids))}
     return [found.get(i) for i in ids]
 
@@ -501,7 +503,7 @@ def refuse_staff_account(role: str) -> None:
     """Separation of duties: points belong to program members. A staff account (any role
     but member) earns nothing, spends nothing and receives no corrections."""
     from app.errors import NotAMemberAccount
-    from app.members.models import Role
+    from app.members.service import Role
 
     if role != Role.MEMBER:
         raise NotAMemberAccount()
@@ -550,10 +552,10 @@ async def adjust_points(
     """A staff correction, either way, with its reason and author kept on the transaction.
     A negative correction may leave a debt that later earnings repay. This posts at once:
     who may ask for it, and whether it waits for approval, is `app.ledger.adjustments`."""
-    from app.members.models import Member
+    from app.members import service as members
 
     reason = check_adjustment(points=points, reason=reason)
-    if not await Member.exists(id=member_id):
+    if not await members.member_exists(member_id=member_id):
         raise MemberNotFound()
     why = [{"rule": "RULE_ADJUSTMENT", "points": points, "params": {"reason": reason}}]
     async with member_book(member_id=member_id) as book:
@@ -583,3 +585,104 @@ async def activity_pages(
         PointsTransaction, member_ids, size=size, before_id=before_id,
         where={"kind": kind.value} if kind is not None else None,
     )  # fmt: skip
+
+
+# ---- the ledger for other domains (tiers, reminders): one aggregate query each -------------
+
+
+async def points_by_member(
+    *, member_ids: Sequence[int], kinds: Sequence[Kind], since: dt.datetime,
+    until: dt.datetime, conn=None,
+) -> dict[int, int]:  # fmt: skip
+    """Net points of transactions of `kinds` created in [since, until], per member with any."""
+    from tortoise.functions import Sum
+
+    query = PointsTransaction.filter(member_id__in=member_ids, kind__in=kinds,
+                                     created_at__gte=since, created_at__lte=until)  # fmt: skip
+    query = query.annotate(spent=Sum("points"))
+    if conn is not None:
+        query = query.using_db(conn)
+    return {row["member_id"]: int(row["spent"] or 0)
+            for row in await query.group_by("member_id").values("member_id", "spent")}  # fmt: skip
+
+
+async def points_expiring_between(
+    *, after: dt.datetime, until: dt.datetime
+) -> list[tuple[int, dt.datetime, int]]:
+    """(member, expiry, points) of the available points expiring in (after, until]."""
+    from tortoise.functions import Sum
+
+    rows = await PointsLot.filter(
+        pending=False, remaining__gt=0, expires_at__gt=after, expires_at__lte=until
+    ).group_by("member_id", "expires_at").annotate(points=Sum("remaining")).values(
+        "member_id", "expires_at", "points"
+    )  # fmt: skip
+    result = []
+    for row in rows:
+        expires = row["expires_at"]
+        if isinstance(expires, str):  # SQLite
+            expires = dt.datetime.fromisoformat(expires)
+        result.append((row["member_id"], expires, int(row["points"])))
+    return result
+
+
+# ---- retention and erasure ------------------------------------------------------------------
+
+# Transactions a member causes (earning by buying or acting, spending): expiry, releases and
+# automatic bonuses happen without them and do not count as activity.
+ACTIVE_KINDS = [Kind.PURCHASE, Kind.ACTION, Kind.REFERRAL, Kind.REDEMPTION, Kind.REFUND]
+FORFEIT_REFERENCE = "erasure"  # the reference of the transaction forfeiting an erased balance
+ERASED_NOTE = "member erased"  # the decision note of correction requests an erasure rejects
+REMOVED = "[removed]"  # what an erasure leaves of a correction request's free text
+
+
+def active_since(*, since: dt.datetime):
+    """Ids of the members with a transaction of ACTIVE_KINDS since `since`: a subquery."""
+    return PointsTransaction.filter(created_at__gte=since, kind__in=ACTIVE_KINDS).values(
+        "member_id")  # fmt: skip
+
+
+async def forget_member(*, member_id: int, at: dt.datetime) -> tuple[int, int | None]:
+    """For an erasure: forfeit the points, close the book, reject and blank the corrections."""
+    async with transaction() as tx:
+        forfeited = await _forfeit_points(member_id, at)
+        # A purchase waiting for the member's lock finds the book closed: nothing lands.
+        await close_book(tx, member_id)
+        await _forget_adjustments(member_id)
+        return forfeited
+
+
+async def _forfeit_points(member_id: int, at: dt.datetime) -> tuple[int, int | None]:
+    """Release what is pending, then debit the whole available balance to `expired` (rule
+    RULE_FORFEIT). A negative balance (a refund's debt) stays: there is nothing to forfeit."""
+    async with member_book(member_id=member_id) as book:
+        pending = await PointsLot.filter(
+            member_id=member_id, pending=True, remaining__gt=0
+        ).using_db(book.tx.connection).order_by("id")  # fmt: skip
+        for lot in pending:
+            await book.release(lot, at=at)
+        points = max(book.available, 0)
+        if not points:
+            return 0, None
+        txn = await book.debit(
+            points=points, kind=Kind.EXPIRY, account=Account.EXPIRED, reference=FORFEIT_REFERENCE,
+            explanation=[{"rule": "RULE_FORFEIT", "points": -points, "params": {}}],
+        )  # fmt: skip
+        return points, txn.id
+
+
+async def _forget_adjustments(member_id: int) -> int:
+    """The member's pending correction requests are rejected (decided by nobody, note "member
+    erased"; nothing is posted), and the free text of every request about them (reason,
+    decision note), which may name them, becomes "[removed]". Amounts, requesters, deciders
+    and times stay for the audit. Returns how many were rejected. A concurrent approval waits
+    for the member's lock the erasure holds, then finds the request decided."""
+    from app.ledger.models import AdjustmentStatus, PendingAdjustment
+
+    await PendingAdjustment.filter(member_id=member_id).update(reason=REMOVED)
+    await PendingAdjustment.filter(member_id=member_id, decision_note__isnull=False).update(
+        decision_note=REMOVED)  # fmt: skip
+    return await PendingAdjustment.filter(
+        member_id=member_id, status=AdjustmentStatus.PENDING
+    ).update(status=AdjustmentStatus.REJECTED, decided_by_id=None, decided_at=now(),
+             decision_note=ERASED_NOTE)  # fmt: skip

@@ -6,13 +6,18 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from app import errors
 from app.graphql import policy
 from app.graphql.context import Context
+from app.graphql.errors import UserError, error_type
 from app.i18n import translate
 from app.ledger import models
 
 if TYPE_CHECKING:
     from app.members.types import Member
+
+# Resolved when first used, not imported: the members' types show balances and transactions.
+_MEMBER = strawberry.LazyType("Member", "app.members.types")
 
 PointsTransactionKind = strawberry.enum(
     models.Kind, name="PointsTransactionKind", description="What moved the points."
@@ -74,15 +79,13 @@ class PointsTransaction(relay.Node):
     async def made_by(
         self, info: Info[Context, None]
     ) -> Annotated["Member", strawberry.lazy("app.members.types")] | None:
-        from app.members.types import Member
-
         viewer = await info.context.viewer()
         if self.actor_id is None or not policy.is_staff(viewer):
             return None
         if not policy.allows(viewer, policy.Access.TRANSACTIONS, self.member_id):
             return None
         staff = await info.context.loaders.members.by_id.load(self.actor_id)
-        return Member.from_model(staff) if staff else None
+        return _MEMBER.resolve_type().from_model(staff) if staff else None
 
     @strawberry.field(
         description="Staff only: the approved request this correction was posted from, with "
@@ -239,14 +242,55 @@ class AdjustmentApproval(relay.Node):
 
 
 async def _staff_account(info: Info[Context, None], member_id: int | None):
-    from app.members.types import Member
-
     if member_id is None:
         return None
     found = await info.context.loaders.members.by_id.load(member_id)
-    return Member.from_model(found) if found else None
+    return _MEMBER.resolve_type().from_model(found) if found else None
 
 
 @strawberry.type
 class AdjustmentApprovalConnection(relay.Connection[AdjustmentApproval]):
     pass
+
+
+# ---- errors (in the earning and rewards unions too: they import them from here) -----------
+
+
+@error_type(
+    errors.NotAMemberAccount,
+    description="The account named is a staff account: staff accounts earn no points, "
+    "redeem nothing and receive no corrections. Nothing was recorded.",
+)
+class NotAMemberAccountError(UserError):
+    pass
+
+
+@error_type(
+    errors.SelfAdjustmentForbidden,
+    description="Staff cannot correct, or approve a correction of, their own account.",
+)
+class SelfAdjustmentForbiddenError(UserError):
+    pass
+
+
+@error_type(
+    errors.SelfApprovalForbidden,
+    description="A correction waiting for approval needs an admin other than the one who "
+    "asked for it.",
+)
+class SelfApprovalForbiddenError(UserError):
+    pass
+
+
+@error_type(errors.AdjustmentNotFound, description="No correction waits under this id.")
+class AdjustmentNotFoundError(UserError):
+    pass
+
+
+@error_type(
+    errors.AdjustmentAlreadyDecided,
+    description="The correction was approved or rejected already (by another admin, or by "
+    "an earlier request); nothing was changed.",
+)
+class AdjustmentAlreadyDecidedError(UserError):
+    status: AdjustmentStatus = strawberry.field(description="What was decided.")

@@ -4,9 +4,8 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from app.errors import DomainError, FieldProblem, InvalidInput
+from app.errors import FieldProblem, InvalidInput
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import Can, allow
 from app.graphql.policy import Access
 from app.graphql.relay import node_pk, to_connection
@@ -67,27 +66,21 @@ class MemberMutation:
         self, info: Info[Context, None], input: UpdateProfileInput
     ) -> UpdateProfileResult:
         _, viewer = await info.context.require_member()
-        locale = await info.context.locale()
         changes: dict = {}
-        try:
-            for name in ("display_name", "time_zone", "birthday", "interests", "locale"):
-                value = getattr(input, name)
-                if _given(value):
-                    changes[name] = value
-            for name in ("locale", "time_zone", "interests"):
-                if name in changes and changes[name] is None:
-                    field = {"time_zone": "timeZone"}.get(name, name)
-                    raise InvalidInput([FieldProblem(field, "REQUIRED")])
-            if _given(input.communication_preferences):
-                changes["channels"] = [
-                    service.ChannelChoice(
-                        channel=models.Channel(c.channel.value), opted_in=c.opted_in
-                    )
-                    for c in input.communication_preferences or []
-                ]
-            member = await service.update_profile(member_id=viewer.id, **changes)
-        except DomainError as exc:
-            return user_error(exc, locale)
+        for name in ("display_name", "time_zone", "birthday", "interests", "locale"):
+            value = getattr(input, name)
+            if _given(value):
+                changes[name] = value
+        for name in ("locale", "time_zone", "interests"):
+            if name in changes and changes[name] is None:
+                field = {"time_zone": "timeZone"}.get(name, name)
+                raise InvalidInput([FieldProblem(field, "REQUIRED")])
+        if _given(input.communication_preferences):
+            changes["channels"] = [
+                service.ChannelChoice(channel=models.Channel(c.channel.value), opted_in=c.opted_in)
+                for c in input.communication_preferences or []
+            ]
+        member = await service.update_profile(member_id=viewer.id, **changes)
         return Member.from_model(member)
 
 

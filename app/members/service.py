@@ -13,13 +13,15 @@ from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 from tortoise.queryset import QuerySet
 
-from app.auth import passwords
-from app.db import Transaction, connection, placeholders, transaction
+from app import clock
+from app.db import Transaction, connection, transaction
 from app.errors import EmailAlreadyRegistered, FieldProblem, InvalidCredentials, InvalidInput
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
+from app.members import passwords
 from app.members.models import Channel, ChannelPreference, Member, Role
 from app.pagination import Page, paginate_by_id
+from app.sql import MEMBER_ACCOUNT, placeholders
 
 EMAIL_RE = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
@@ -56,6 +58,7 @@ CHANNEL_HOOKS: list[Callable[[Transaction, int, Channel, bool], Awaitable[None]]
 
 
 def normalize_email(email: str) -> str:
+    """The email address trimmed and lower-cased, as stored."""
     return email.strip().lower()
 
 
@@ -107,6 +110,7 @@ def new_card_number() -> str:
 
 
 def valid_card_number(value: str) -> bool:
+    """Whether `value` is a 16-digit card number with a valid Luhn check digit."""
     return len(value) == 16 and value.isdigit() and _luhn_digit(value[:-1]) == value[-1]
 
 
@@ -114,6 +118,7 @@ _CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: codes are 
 
 
 def new_referral_code() -> str:
+    """A random 8-letter referral code."""
     # 256 is a multiple of the alphabet's 32 letters, so `byte % 32` picks each one evenly.
     return "".join(_CODE_ALPHABET[b % len(_CODE_ALPHABET)] for b in secrets.token_bytes(8))
 
@@ -161,7 +166,7 @@ async def create_member(
                 display_name=display_name,
                 locale=locale,
                 role=role,
-                password_changed_at=dt.datetime.now(dt.UTC),
+                password_changed_at=clock.now(),
                 card_number=new_card_number(),
                 referral_code=new_referral_code(),
             )
@@ -223,7 +228,7 @@ async def change_password(
     if problems:
         raise InvalidInput(problems)
     member.password_hash = await passwords.hash_password_async(new_password)
-    member.password_changed_at = dt.datetime.now(dt.UTC)
+    member.password_changed_at = clock.now()
     async with transaction():
         await member.save(update_fields=["password_hash", "password_changed_at", "updated_at"])
         if then is not None:
@@ -300,7 +305,7 @@ async def update_profile(
     if problems:
         raise InvalidInput(problems)
 
-    now = dt.datetime.now(dt.UTC)
+    now = clock.now()
     async with transaction() as tx:
         member = await Member.select_for_update().get(id=member_id)
         if changes:
@@ -340,10 +345,12 @@ async def _set_channel(*, member_id: int, choice: ChannelChoice, now: dt.datetim
 
 
 async def get_member(*, member_id: int) -> Member | None:
+    """The member with this id, or None."""
     return await Member.get_or_none(id=member_id)
 
 
 async def get_member_by_email(*, email: str) -> Member | None:
+    """The member with this email address (normalized), or None."""
     return await Member.get_or_none(email=normalize_email(email))
 
 
@@ -353,10 +360,16 @@ async def members_by_ids(ids: list[int]) -> list[Member | None]:
     return [found.get(i) for i in ids]
 
 
-async def channel_preferences_by_member(member_ids: list[int]) -> list[list[ChannelPreference]]:
-    """Each member's channel preferences, for the DataLoader (one query for a whole page)."""
+async def channel_preferences_by_member(
+    member_ids: list[int], *, channels: Iterable[Channel] | None = None
+) -> list[list[ChannelPreference]]:
+    """Each member's channel preferences (only `channels`, when given), for the DataLoader
+    (one query for a whole page)."""
     grouped: dict[int, list[ChannelPreference]] = {i: [] for i in member_ids}
-    for pref in await ChannelPreference.filter(member_id__in=member_ids).order_by("channel"):
+    query = ChannelPreference.filter(member_id__in=member_ids)
+    if channels is not None:
+        query = query.filter(channel__in=list(channels))
+    for pref in await query.order_by("channel"):
         grouped[pref.member_id].append(pref)
     return [grouped[i] for i in member_ids]
 
@@ -420,8 +433,181 @@ async def find_account(
     column, value = ref
     conn = connection()
     (mark,) = placeholders(conn, 1)
-    _, rows = await conn.execute_query(
-        f'SELECT "id", "role" FROM "member" WHERE "{column}" = {mark} AND "is_active" LIMIT 1',
-        [value],
-    )
+    _, rows = await conn.execute_query(MEMBER_ACCOUNT.format(column, mark), [value])
     return (rows[0]["id"], Role(rows[0]["role"])) if rows else None
+
+
+# ---- the member table for other domains (set-based: one query whatever the number) ----------
+
+
+async def member_exists(*, member_id: int) -> bool:
+    """Whether an account (member or staff, active or not) has this id."""
+    return await Member.filter(id=member_id).exists()
+
+
+async def members_by_id(*, member_ids: Iterable[int], conn=None) -> dict[int, Member]:
+    """The accounts with these ids, by id (missing ones left out), in one query."""
+    return {m.id: m for m in await Member.filter(id__in=member_ids).using_db(conn)}
+
+
+async def opted_in(*, member_ids: Iterable[int], channel: Channel, conn=None) -> set[int]:
+    """Which of these members opted in to messages on `channel`, in one query."""
+    return set(await ChannelPreference.filter(
+        member_id__in=member_ids, channel=channel, opted_in=True,
+    ).using_db(conn).values_list("member_id", flat=True))  # fmt: skip
+
+
+async def opted_in_member_ids(*, channel: Channel) -> list[int]:
+    """Ids of the active program members (not staff) opted in to `channel`, in id order."""
+    from tortoise.expressions import Subquery
+
+    consenting = Subquery(
+        ChannelPreference.filter(channel=channel, opted_in=True).values("member_id")
+    )
+    return await Member.filter(id__in=consenting, is_active=True, role=Role.MEMBER).order_by(
+        "id").values_list("id", flat=True)  # fmt: skip
+
+
+async def locale_of(*, member_id: int, conn=None) -> str:
+    """The member's language ("en" for an id nobody has), reading that one column."""
+    found = await Member.filter(id=member_id).using_db(conn).values_list("locale", flat=True)
+    return found[0] if found else "en"
+
+
+async def external_refs(*, member_ids: Iterable[int], conn=None) -> dict[int, str | None]:
+    """Each of these members' CRM reference, by id, in one query."""
+    return dict(
+        await Member.filter(id__in=member_ids).using_db(conn).values_list("id", "external_ref")
+    )
+
+
+async def member_rows(*, after: int, limit: int, columns: tuple[str, ...]) -> list[dict]:
+    """`id` and `columns` of the next `limit` active program members after id `after`."""
+    return await Member.filter(id__gt=after, role=Role.MEMBER, is_active=True).order_by(
+        "id").limit(limit).values("id", *columns)  # fmt: skip
+
+
+# ---- CRM sync's writes (app.integrations.sync): a batch in a few statements -----------------
+
+
+async def member_by_external_ref(*, external_ref: str) -> Member:
+    """The account with this CRM reference (active or not); DoesNotExist without one."""
+    return await Member.get(external_ref=external_ref)
+
+
+async def lock_by_external_refs(
+    *, external_refs: list[str], columns: tuple[str, ...], conn
+) -> dict[str, dict]:
+    """Lock the accounts with these CRM references (in id order, like any batch) and read
+    their `columns`, by reference."""
+    await Member.filter(external_ref__in=external_refs).select_for_update().using_db(
+        conn).order_by("id").only("id")  # fmt: skip
+    rows = await Member.filter(external_ref__in=external_refs).using_db(conn).values(*columns)
+    return {row["external_ref"]: row for row in rows}
+
+
+async def holders_of(*, column: str, values: list, conn) -> list[tuple[object, str | None]]:
+    """(value, CRM reference) of the accounts holding any of `values` in `column`."""
+    return await Member.filter(**{f"{column}__in": values}).using_db(conn).values_list(
+        column, "external_ref")  # fmt: skip
+
+
+async def insert_members(*, rows: list[dict], conn) -> list[dict]:
+    """Insert whole member rows in one statement; returns each one's id and external_ref."""
+    from app.db import insert_rows
+
+    return await insert_rows(conn, Member, rows, returning=("id", "external_ref"))
+
+
+async def update_members(*, changes: list[tuple[int, dict]], at: dt.datetime, conn) -> None:
+    """Write each (id, changed columns) with `updated_at` = `at`: one UPDATE ... CASE per
+    set of columns changing together."""
+    groups: dict[tuple[str, ...], list[Member]] = {}
+    for member_id, changed in changes:
+        member = Member(id=member_id, updated_at=at, **changed)
+        groups.setdefault(tuple(sorted(changed)), []).append(member)
+    for columns, group in groups.items():
+        await Member.bulk_update(group, fields=[*columns, "updated_at"], batch_size=500,
+                                 using_db=conn)  # fmt: skip
+
+
+async def referrer_id_for_code(*, code: str) -> int | None:
+    """The active member account (never staff) whose referral code `code` is, or None."""
+    ids = await Member.filter(referral_code=code, is_active=True, role=Role.MEMBER).values_list(
+        "id", flat=True
+    )
+    return ids[0] if ids else None
+
+
+# ---- for other domains: locks, hand-written reads, consent, retention and erasure -----------
+
+ERASED_PASSWORD = "!erased"  # not an argon2 hash: no password ever verifies against it
+
+
+def member_from_row(row: dict) -> Member:
+    """The account built from a whole `member` row another domain read by hand (no query)."""
+    return Member._init_from_db(**row)
+
+
+async def lock_member(*, member_id: int, active_only: bool = False) -> Member | None:
+    """The account with its row locked until the caller's open transaction ends (None when
+    there is none, or it is inactive and `active_only`)."""
+    if active_only:
+        return await Member.select_for_update().get_or_none(id=member_id, is_active=True)
+    return await Member.select_for_update().get_or_none(id=member_id)
+
+
+async def password_matches(*, member: Member, password: str) -> bool:
+    """Whether `password` is the account's, verified off the event loop (callers throttle)."""
+    return await passwords.verify_password_async(member.password_hash, password)
+
+
+async def record_channel_consent(
+    *, member_id: int, channel: Channel, opted_in: bool, at: dt.datetime
+) -> None:
+    """Set the channel preference a consent choice drives, with when it was given or withdrawn."""
+    pref = await ChannelPreference.filter(member_id=member_id, channel=channel).first()
+    if pref is None:
+        await ChannelPreference.create(
+            member_id=member_id, channel=channel, opted_in=opted_in,
+            consented_at=at if opted_in else None, withdrawn_at=None if opted_in else at,
+        )  # fmt: skip
+        return
+    changes = {"opted_in": opted_in, "updated_at": at}
+    changes["consented_at" if opted_in else "withdrawn_at"] = at
+    await ChannelPreference.filter(id=pref.id).update(**changes)
+
+
+async def opt_out_of_all_channels(*, member_id: int, at: dt.datetime) -> int:
+    """Switch off every channel the member is opted in to; returns how many were on."""
+    return await ChannelPreference.filter(member_id=member_id, opted_in=True).update(
+        opted_in=False, withdrawn_at=at)  # fmt: skip
+
+
+async def inactive_members(*, before: dt.datetime, excluding: Iterable, limit: int) -> list[int]:
+    """Program members created and last changed before `before`, in none of `excluding`
+    (other domains' member-id subqueries), oldest first: one query."""
+    from tortoise.expressions import Subquery
+
+    query = Member.filter(role=Role.MEMBER, created_at__lt=before, updated_at__lt=before)
+    for member_ids in excluding:
+        query = query.exclude(id__in=Subquery(member_ids))
+    return list(await query.order_by("id").limit(limit).values_list("id", flat=True))
+
+
+async def forget_member(*, member_id: int, at: dt.datetime) -> None:
+    """For an erasure: a pseudonymous, inactive member account without profile or password."""
+    await Member.filter(id=member_id).update(
+        email=f"erased-{secrets.token_hex(8)}@invalid", display_name=None, birthday=None,
+        interests=[], card_number=None, external_ref=None, referral_code=None,
+        password_hash=ERASED_PASSWORD, is_active=False, role=Role.MEMBER, time_zone="UTC",
+        password_changed_at=at, updated_at=at,
+    )  # fmt: skip
+
+
+async def stored_profile(*, member_id: int, leave_out: Iterable[str]) -> dict | None:
+    """The account's row as stored but for the `leave_out` columns (a data export), or None."""
+    hidden = set(leave_out)
+    columns = [c for c in Member._meta.fields_db_projection if c not in hidden]
+    rows = await Member.filter(id=member_id).values(*columns)
+    return rows[0] if rows else None

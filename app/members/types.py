@@ -22,7 +22,7 @@ from app.members import models
 from app.messaging.types import CategoryPush, InboxConnection, InboxMessage
 from app.pagination import Page, decode_cursor, encode_cursor, page_size
 from app.program.types import TermsAcceptance
-from app.rewards.models import RedemptionStatus as RedemptionStatusModel
+from app.rewards.service import RedemptionStatus as RedemptionStatusModel
 from app.rewards.types import Redemption, RedemptionConnection, RedemptionStatus
 from app.tiers.types import TierStatus
 
@@ -114,12 +114,14 @@ class Member(relay.Node):
 
     @strawberry.field(description="Which categories of messages may push to your devices.")
     async def notification_preferences(self, info: Info[Context, None]) -> list[CategoryPush]:
-        from app.messaging.api import category_pushes
+        from app.messaging.service import category_pushes
+        from app.messaging.types import MessageCategory
 
         viewer = await info.context.viewer()
         if viewer is None or viewer.id != self.id:
             raise Forbidden()
-        return await category_pushes(self.id)
+        chosen = await category_pushes(self.id)
+        return [CategoryPush(category=MessageCategory(c), push=p) for c, p in chosen.items()]
 
     @strawberry.field(description="Your inbox, newest first, with the unread count.")
     async def inbox(
@@ -129,17 +131,14 @@ class Member(relay.Node):
         after: str | None = None,
         unread_only: bool = False,
     ) -> InboxConnection:
-        from app.messaging.models import InboxMessage as InboxModel
-        from app.messaging.service import unread_count
-        from app.pagination import paginate_by_id
+        from app.messaging.service import inbox_page, unread_count
 
         viewer = await info.context.viewer()
         if viewer is None or viewer.id != self.id:  # private, even to staff
             raise Forbidden()
-        query = InboxModel.filter(member_id=self.id, deleted_at__isnull=True)
-        if unread_only:
-            query = query.filter(read_at__isnull=True)
-        page = await paginate_by_id(query, first=first, after=after, newest_first=True)
+        page = await inbox_page(
+            member_id=self.id, first=first, after=after, unread_only=unread_only
+        )
         connection = to_connection(InboxConnection, page, InboxMessage.from_model)
         connection.unread_count = await unread_count(self.id)
         return connection
@@ -157,9 +156,9 @@ class Member(relay.Node):
     async def consents(
         self, info: Info[Context, None]
     ) -> list[Annotated["Consent", strawberry.lazy("app.privacy.types")]]:  # noqa: F821
-        from app.privacy.api import member_consents
+        from app.privacy.types import Consent
 
-        return await member_consents(info, self.id)
+        return await Consent.of_member(info, self.id)
 
     @strawberry.field(description="Rewards redeemed, newest first.")
     async def redemptions(

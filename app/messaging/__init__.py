@@ -1,8 +1,3 @@
-"""Messaging. Importing the package (Tortoise does, through app.messaging.models) registers
-its job handlers (push delivery, reminders) and its hooks into the ledger and tiers
-(transactional notifications)."""
-
-from app.messaging import notifications as _notifications
-from app.messaging import service as _service  # noqa: F401  (registers the push job handler)
-
-_notifications.register()
+"""Messaging. Its job handlers (push delivery, notifications, reminders) and its hooks into
+the ledger, tiers and events (transactional notifications) are registered by app.wiring, not
+by importing this package."""

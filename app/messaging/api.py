@@ -4,9 +4,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from app.errors import DomainError
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.relay import node_id
 from app.graphql.subscriptions import member_events
 from app.messaging import models as M
@@ -33,13 +31,10 @@ class MessagingMutation:
         self, info: Info[Context, None], input: T.RegisterDeviceInput
     ) -> T.RegisterDeviceResult:
         _, member = await info.context.require_member()
-        try:
-            device = await service.register_device(
-                member_id=member.id, token=input.token, platform=M.Platform(input.platform.value),
-                app_version=input.app_version, locale=input.locale,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        device = await service.register_device(
+            member_id=member.id, token=input.token, platform=M.Platform(input.platform.value),
+            app_version=input.app_version, locale=input.locale,
+        )  # fmt: skip
         return T.Device.from_model(device)
 
     @strawberry.mutation(description="Stop pushes to this device (e.g. when signing out).")
@@ -63,10 +58,7 @@ class MessagingMutation:
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.InboxMessageResult:
         _, member = await info.context.require_member()
-        try:
-            message = await service.mark_read(member_id=member.id, message_id=_message_id(id))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        message = await service.mark_read(member_id=member.id, message_id=_message_id(id))
         return T.InboxMessage.from_model(message)
 
     @strawberry.mutation(description="The app opened this message (e.g. from its push).")
@@ -74,10 +66,7 @@ class MessagingMutation:
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.InboxMessageResult:
         _, member = await info.context.require_member()
-        try:
-            message = await service.mark_opened(member_id=member.id, message_id=_message_id(id))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        message = await service.mark_opened(member_id=member.id, message_id=_message_id(id))
         return T.InboxMessage.from_model(message)
 
     @strawberry.mutation(description="Mark your whole inbox read; returns how many changed.")
@@ -90,13 +79,9 @@ class MessagingMutation:
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.InboxMessageResult:
         _, member = await info.context.require_member()
-        try:
-            message_id = _message_id(id)
-            found = await M.InboxMessage.get_or_none(id=message_id, member_id=member.id,
-                                                     deleted_at__isnull=True)  # fmt: skip
-            await service.delete_message(member_id=member.id, message_id=message_id)
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        message_id = _message_id(id)
+        found = await service.inbox_message(member_id=member.id, message_id=message_id)
+        await service.delete_message(member_id=member.id, message_id=message_id)
         return T.InboxMessage.from_model(found)
 
 
@@ -107,6 +92,6 @@ class MessagingSubscription:
         self, info: Info[Context, None]
     ) -> AsyncGenerator[T.InboxMessage, None]:
         async for member_id, event in member_events(info, "INBOX_MESSAGE"):
-            message = await M.InboxMessage.get_or_none(id=event["message"], member_id=member_id)
-            if message is not None and message.deleted_at is None:
+            message = await service.inbox_message(member_id=member_id, message_id=event["message"])
+            if message is not None:
                 yield T.InboxMessage.from_model(message)

@@ -1,7 +1,8 @@
 """Transactional notifications: points earned, points expiring, reward redeemed, voucher
-expiring, tier changed. Each is an inbox message (and a push unless the member switched
-that category's pushes off), in the member's language, written in the transaction of the
-change it reports, so it exists exactly when the change does.
+expiring, tier changed, a place at an event after the waitlist. Each is an inbox message
+(and a push unless the member switched that category's pushes off), in the member's
+language, written in the transaction of the change it reports, so it exists exactly when
+the change does. app.wiring subscribes the hooks below and registers the job handlers.
 
 The handlers of the jobs that send them later (`notify.send`, `notify.expiring`,
 `notify.voucher_expiring`) write the message and mark their job done in one transaction
@@ -12,13 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tortoise.functions import Sum
-
-from app import jobs
+from app import clock, jobs
 from app.db import Transaction, transaction
+from app.i18n import localized
 from app.ledger import service as ledger
-from app.ledger.models import Kind, PointsLot
-from app.members.models import Member
+from app.ledger.service import Kind
+from app.members import service as members
 from app.messaging.models import MessageCategory
 from app.messaging.service import deliver
 from app.messaging.templates import render
@@ -28,23 +28,20 @@ VOUCHER_NOTICE = dt.timedelta(days=3)
 
 
 async def _locale(member_id: int, conn=None) -> str:
-    query = Member.filter(id=member_id)
-    if conn is not None:
-        query = query.using_db(conn)
-    found = await query.values_list("locale", flat=True)
-    return found[0] if found else "en"
+    return await members.locale_of(member_id=member_id, conn=conn)
 
 
 async def notify(
     tx: Transaction, *, member_id: int, category: MessageCategory, template: str,
     deep_link: str | None = None, **fields: object,
 ) -> None:  # fmt: skip
+    """Render `template` in the member's locale and deliver it to them, in `tx`."""
     title, body = render(template, await _locale(member_id, tx.connection), **fields)
     await deliver(tx, member_id=member_id, category=category, title=title, body=body,
                   deep_link=deep_link, data={"template": template})  # fmt: skip
 
 
-# ---- hooks into the ledger and tiers --------------------------------------------------------
+# ---- hooks into the ledger, tiers and events (app.wiring subscribes them) -------------------
 
 
 async def notify_later(
@@ -59,7 +56,9 @@ async def notify_later(
 
 
 @jobs.handler("notify.send")
-async def _send_notification(payload: dict) -> None:
+async def send_notification_job(payload: dict) -> None:
+    """The `notify.send` job: the message `notify_later` recorded, written and marked done
+    in one transaction."""
     async with transaction() as tx:
         await notify(tx, member_id=payload["member"],
                      category=MessageCategory(payload["category"]),
@@ -68,7 +67,9 @@ async def _send_notification(payload: dict) -> None:
         await jobs.complete_in(tx)  # the message and the job's completion commit together
 
 
-async def _on_book_close(book: ledger.MemberBook) -> None:
+async def on_book_close(book: ledger.MemberBook) -> None:
+    """A member's book closed (app.wiring): "points earned" for a purchase, "reward redeemed"
+    for a reward's debit, each queued as a `notify.send` job in the book's transaction."""
     for txn in book.written:
         if txn.kind == Kind.PURCHASE and txn.points > 0:
             await notify_later(book.tx, member_id=book.member_id,
@@ -84,7 +85,8 @@ async def _on_book_close(book: ledger.MemberBook) -> None:
                                deep_link="loyalty://redemptions")  # fmt: skip
 
 
-async def _on_tier_change(tx: Transaction, member_id: int, before, after, reason) -> None:
+async def on_tier_change(tx: Transaction, member_id: int, before, after, reason) -> None:
+    """A member's tier changed (app.wiring): "Welcome to <tier>" or "You are now <tier>"."""
     going_up = after is not None and (before is None or after.rank > before.rank)
     if not going_up and after is None and before is None:
         return
@@ -95,13 +97,16 @@ async def _on_tier_change(tx: Transaction, member_id: int, before, after, reason
                  deep_link="loyalty://tier")  # fmt: skip
 
 
-def register() -> None:
-    from app.tiers.service import TIER_CHANGE_HOOKS
-
-    if _on_book_close not in ledger.BOOK_CLOSE_HOOKS:
-        ledger.BOOK_CLOSE_HOOKS.append(_on_book_close)
-    if _on_tier_change not in TIER_CHANGE_HOOKS:
-        TIER_CHANGE_HOOKS.append(_on_tier_change)
+async def on_rsvp(tx: Transaction, member_id: int, event, status, *, promoted: bool) -> None:
+    """An RSVP changed (app.wiring): a member promoted from the event's waitlist is told at
+    once, inbox and push, in the transaction that gave them the place. A place taken or a
+    waitlist spot given at RSVP time needs no message: the member has the answer."""
+    if not promoted:
+        return
+    locale = await _locale(member_id, tx.connection)
+    await notify(tx, member_id=member_id, category=MessageCategory.EVENTS,
+                 template="EVENT_PLACE", event=localized(event.texts, locale, "title"),
+                 deep_link="loyalty://events")  # fmt: skip
 
 
 # ---- reminders (the worker's pass) ----------------------------------------------------------
@@ -110,19 +115,13 @@ def register() -> None:
 async def expiry_reminders(*, at: dt.datetime | None = None) -> int:
     """Queue one reminder per member and expiry date for points expiring within 30 days
     (a job key per batch: a second pass queues nothing new)."""
-    at = at or dt.datetime.now(dt.UTC)
-    rows = await PointsLot.filter(
-        pending=False, remaining__gt=0, expires_at__gt=at, expires_at__lte=at + EXPIRY_NOTICE
-    ).group_by("member_id", "expires_at").annotate(points=Sum("remaining")).values(
-        "member_id", "expires_at", "points"
-    )  # fmt: skip
+    at = at or clock.now()
     batches: dict[tuple[int, str], int] = {}
-    for row in rows:
-        expires = row["expires_at"]
-        if isinstance(expires, str):  # SQLite
-            expires = dt.datetime.fromisoformat(expires)
-        key = (row["member_id"], expires.date().isoformat())
-        batches[key] = batches.get(key, 0) + int(row["points"])
+    for member_id, expires, points in await ledger.points_expiring_between(
+        after=at, until=at + EXPIRY_NOTICE
+    ):
+        key = (member_id, expires.date().isoformat())
+        batches[key] = batches.get(key, 0) + points
     queued = 0
     for (member_id, day), points in batches.items():
         job = await jobs.enqueue("notify.expiring", {"member": member_id, "points": points,
@@ -133,7 +132,8 @@ async def expiry_reminders(*, at: dt.datetime | None = None) -> int:
 
 
 @jobs.handler("notify.expiring")
-async def _send_expiring(payload: dict) -> None:
+async def send_expiring_job(payload: dict) -> None:
+    """The `notify.expiring` job: one "points expire on <date>" message."""
     async with transaction() as tx:
         await notify(tx, member_id=payload["member"], category=MessageCategory.POINTS,
                      template="POINTS_EXPIRING", points=payload["points"],
@@ -143,11 +143,10 @@ async def _send_expiring(payload: dict) -> None:
 
 async def voucher_reminders(*, at: dt.datetime | None = None) -> int:
     """Queue one reminder per unused voucher expiring within 3 days."""
-    from app.rewards.models import Voucher
+    from app.rewards import service as rewards
 
-    at = at or dt.datetime.now(dt.UTC)
-    due = await Voucher.filter(used_at__isnull=True, voided_at__isnull=True, expires_at__gt=at,
-                               expires_at__lte=at + VOUCHER_NOTICE).values_list("id", flat=True)  # fmt: skip
+    at = at or clock.now()
+    due = await rewards.vouchers_expiring(after=at, until=at + VOUCHER_NOTICE)
     queued = 0
     for voucher_id in due:
         job = await jobs.enqueue("notify.voucher_expiring", {"voucher": voucher_id},
@@ -157,19 +156,19 @@ async def voucher_reminders(*, at: dt.datetime | None = None) -> int:
 
 
 @jobs.handler("notify.voucher_expiring")
-async def _send_voucher_expiring(payload: dict) -> None:
-    from app.rewards.models import Redemption, Reward, Voucher
+async def send_voucher_expiring_job(payload: dict) -> None:
+    """The `notify.voucher_expiring` job: one "your voucher expires on <date>" message,
+    unless the voucher was used or voided meanwhile."""
+    from app.rewards import service as rewards
 
-    voucher = await Voucher.get_or_none(id=payload["voucher"])
-    if voucher is None or voucher.used_at is not None or voucher.voided_at is not None:
+    voucher = await rewards.voucher_notice(voucher_id=payload["voucher"])
+    if voucher is None:
         return
-    redemption = await Redemption.get(id=voucher.redemption_id)
-    reward = await Reward.get(id=redemption.reward_id)
-    locale = await _locale(redemption.member_id)
-    title = ((reward.texts.get(locale) or {}).get("title")
-             or reward.texts["en"]["title"])  # fmt: skip
+    locale = await _locale(voucher.member_id)
+    title = ((voucher.reward_texts.get(locale) or {}).get("title")
+             or voucher.reward_texts["en"]["title"])  # fmt: skip
     async with transaction() as tx:
-        await notify(tx, member_id=redemption.member_id, category=MessageCategory.REWARDS,
+        await notify(tx, member_id=voucher.member_id, category=MessageCategory.REWARDS,
                      template="VOUCHER_EXPIRING", title=title,
                      date=voucher.expires_at.date().isoformat(),
                      deep_link="loyalty://redemptions")  # fmt: skip

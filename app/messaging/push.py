@@ -38,10 +38,12 @@ class PushResult:
 
     @property
     def invalid_token(self) -> bool:
+        """Whether FCM refused the device token (to forget it)."""
         return self.error_code in INVALID_TOKEN_CODES
 
     @property
     def retryable(self) -> bool:
+        """Whether the failure is worth retrying."""
         return self.error_code in RETRYABLE_CODES
 
 
@@ -57,6 +59,7 @@ class LoggingPushSender:
     _ids = itertools.count(1)
 
     async def send(self, messages: list[PushMessage]) -> list[PushResult]:
+        """Log the messages instead of sending them; every one succeeds."""
         results = []
         for m in messages:
             log.info("push (not sent: no Firebase credentials) to ...%s: %s", m.token[-6:], m.title)
@@ -142,6 +145,7 @@ class FcmPushSender:
         )  # fmt: skip
 
     async def send(self, messages: list[PushMessage]) -> list[PushResult]:
+        """Send the messages through FCM in batches; one result each, in order."""
         from firebase_admin import messaging
 
         results: list[PushResult] = []

@@ -20,11 +20,12 @@ from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
 from app import jobs
+from app.clock import now
 from app.db import Transaction, connection, insert_rows, transaction
 from app.errors import FieldProblem, InvalidInput, MessageNotFound
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
-from app.members.models import Channel, ChannelPreference
+from app.members import service as members
 from app.messaging.models import (
     CategoryPreference,
     DeliveryStatus,
@@ -41,11 +42,8 @@ _TOKEN = re.compile(r"^[A-Za-z0-9_:\-.]{20,4096}$")
 _VERSION = re.compile(r"^[0-9A-Za-z.+\-]{1,32}$")
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 def token_key(token: str) -> str:
+    """The SHA-256 hex digest a device token is stored and looked up by."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 
@@ -104,19 +102,20 @@ async def push_allowed(
     """Which (member, category) pairs may be pushed now: marketing only with the member's
     marketing push consent; any category unless the member switched its pushes off
     (nothing recorded: on). The inbox keeps the message either way."""
-    members = {m for m, _ in pairs}
+    member_ids = {m for m, _ in pairs}
     consenting: set[int] = set()
     if any(c == MessageCategory.MARKETING for _, c in pairs):
-        consenting = set(await ChannelPreference.filter(
-            member_id__in=members, channel=Channel.PUSH, opted_in=True,
-        ).using_db(conn).values_list("member_id", flat=True))  # fmt: skip
+        consenting = await members.opted_in(
+            member_ids=member_ids, channel=members.Channel.PUSH, conn=conn
+        )
     muted = {(m, str(c)) for m, c in await CategoryPreference.filter(
-        member_id__in=members, push=False).using_db(conn).values_list("member_id", "category")}  # fmt: skip
+        member_id__in=member_ids, push=False).using_db(conn).values_list("member_id", "category")}  # fmt: skip
     return {(m, c) for m, c in pairs if (m, str(c)) not in muted
             and (c != MessageCategory.MARKETING or m in consenting)}  # fmt: skip
 
 
 async def set_category_push(*, member_id: int, category: MessageCategory, push: bool) -> None:
+    """Turn pushes of one message category on or off for the member."""
     updated = await CategoryPreference.filter(member_id=member_id, category=category).update(
         push=push
     )
@@ -126,6 +125,7 @@ async def set_category_push(*, member_id: int, category: MessageCategory, push: 
 
 
 async def category_pushes(member_id: int) -> dict[MessageCategory, bool]:
+    """Per message category, whether the member gets pushes (on unless turned off)."""
     chosen = dict(
         await CategoryPreference.filter(member_id=member_id).values_list("category", "push")
     )
@@ -168,10 +168,13 @@ def _mine(member_id: int):
 
 
 async def unread_count(member_id: int) -> int:
+    """How many of the member's inbox messages (not deleted) are unread."""
     return await _mine(member_id).filter(read_at__isnull=True).count()
 
 
 async def mark_read(*, member_id: int, message_id: int) -> InboxMessage:
+    """Mark one of the member's messages read (MessageNotFound if not theirs);
+    returns it."""
     if not await _mine(member_id).filter(id=message_id).exists():
         raise MessageNotFound()
     await _mine(member_id).filter(id=message_id, read_at__isnull=True).update(read_at=now())
@@ -179,6 +182,7 @@ async def mark_read(*, member_id: int, message_id: int) -> InboxMessage:
 
 
 async def mark_all_read(*, member_id: int) -> int:
+    """Mark every unread message of the member read; returns how many."""
     return await _mine(member_id).filter(read_at__isnull=True).update(read_at=now())
 
 
@@ -193,6 +197,8 @@ async def mark_opened(*, member_id: int, message_id: int) -> InboxMessage:
 
 
 async def delete_message(*, member_id: int, message_id: int) -> None:
+    """Delete one of the member's messages from their inbox (MessageNotFound if
+    not theirs)."""
     if not await _mine(member_id).filter(id=message_id).update(deleted_at=now()):
         raise MessageNotFound()
 
@@ -304,4 +310,70 @@ async def _push_chunk(
 
 
 async def deliveries_for(message_id: int) -> list[PushDelivery]:
+    """The push deliveries of a message, oldest first."""
     return await PushDelivery.filter(message_id=message_id).order_by("id")
+
+
+# ---- for campaigns: a batch's inbox messages, and what became of them -----------------------
+
+
+async def write_messages(*, rows: list[dict], conn) -> dict[int, int]:
+    """Insert inbox messages (whole rows, one per member) in one statement; the id of each
+    member's message. The caller queues their pushes (`PUSH_JOB`) in the same transaction."""
+    written = await insert_rows(conn, InboxMessage, rows, returning=("id", "member_id"))
+    return {r["member_id"]: r["id"] for r in written}
+
+
+async def delivery_counts(*, message_ids) -> dict:
+    """Of these messages (a list or a subquery of ids): how many were opened, failed pushes by
+    error code, and pushes left unconfirmed (a worker died with the request in flight: FCM may
+    well have delivered them). Three queries."""
+    opened = await InboxMessage.filter(id__in=message_ids, opened_at__isnull=False).count()
+    failed = {
+        row["error_code"] or "unknown": row["n"]
+        for row in await PushDelivery.filter(message_id__in=message_ids,
+                                             status=DeliveryStatus.FAILED).group_by(
+            "error_code").annotate(n=Count("id")).values("error_code", "n")
+    }  # fmt: skip
+    unconfirmed = await PushDelivery.filter(message_id__in=message_ids,
+                                            status=DeliveryStatus.SENDING).count()  # fmt: skip
+    return {"opened": opened, "failed": failed, "unconfirmed": unconfirmed}
+
+
+async def inbox_page(
+    *, member_id: int, first: int | None, after: str | None, unread_only: bool = False
+):
+    """One page of the member's inbox (deleted messages left out), newest first."""
+    from app.pagination import paginate_by_id
+
+    query = InboxMessage.filter(member_id=member_id, deleted_at__isnull=True)
+    if unread_only:
+        query = query.filter(read_at__isnull=True)
+    return await paginate_by_id(query, first=first, after=after, newest_first=True)
+
+
+async def forget_member(*, member_id: int) -> list[int]:
+    """For an erasure: delete the member's inbox, devices and their pushes; the message ids."""
+    from tortoise.expressions import Subquery
+
+    async with transaction():
+        messages = list(await InboxMessage.filter(member_id=member_id).values_list(
+            "id", flat=True))  # fmt: skip
+        devices = Subquery(Device.filter(member_id=member_id).values("id"))
+        await PushDelivery.filter(device_id__in=devices).delete()
+        if messages:
+            await PushDelivery.filter(message_id__in=messages).delete()
+            await InboxMessage.filter(id__in=messages).delete()
+        await Device.filter(member_id=member_id).delete()
+        return messages
+
+
+async def inbox_message(*, member_id: int, message_id: int) -> InboxMessage | None:
+    """One of the member's messages, None when it is someone else's, deleted or gone."""
+    return await _mine(member_id).get_or_none(id=message_id)
+
+
+async def inbox_messages(*, member_id: int, ids: list[int]) -> list[InboxMessage | None]:
+    """The member's messages of `ids`, in that order (None: not theirs, deleted or gone)."""
+    found = {m.id: m for m in await _mine(member_id).filter(id__in=ids)}
+    return [found.get(i) for i in ids]

@@ -2,23 +2,23 @@
 filled with str.format from values the code provides (never member-supplied format
 strings)."""
 
-from app.i18n import DEFAULT_LOCALE
+from app.i18n import DEFAULT_LOCALE, plural_forms
 
 TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
     "POINTS_EARNED": {
-        "en": ("You earned {points} points", "Thanks for shopping! You now have {available} points."),
-        "nl": ("Je hebt {points} punten verdiend", "Bedankt voor je aankoop! Je hebt nu {available} punten."),
-        "es": ("Has ganado {points} puntos", "¡Gracias por tu compra! Ahora tienes {available} puntos."),
+        "en": ("You earned {points|1 point|# points}", "Thanks for shopping! You now have {available|1 point|# points}."),
+        "nl": ("Je hebt {points|1 punt|# punten} verdiend", "Bedankt voor je aankoop! Je hebt nu {available|1 punt|# punten}."),
+        "es": ("Has ganado {points|1 punto|# puntos}", "¡Gracias por tu compra! Ahora tienes {available|1 punto|# puntos}."),
     },
     "POINTS_EXPIRING": {
-        "en": ("{points} points expire on {date}", "Spend them on a reward before they are gone."),
-        "nl": ("{points} punten vervallen op {date}", "Wissel ze in voor een beloning voordat ze weg zijn."),
-        "es": ("{points} puntos caducan el {date}", "Canjéalos por una recompensa antes de que caduquen."),
+        "en": ("{points|1 point|# points} expire on {date}", "Spend them on a reward before they are gone."),
+        "nl": ("{points|1 punt|# punten} vervallen op {date}", "Wissel ze in voor een beloning voordat ze weg zijn."),
+        "es": ("{points|1 punto|# puntos} caducan el {date}", "Canjéalos por una recompensa antes de que caduquen."),
     },
     "REWARD_REDEEMED": {
-        "en": ("Enjoy your reward: {title}", "{points} points spent. Find your code in the app."),
-        "nl": ("Veel plezier met je beloning: {title}", "{points} punten ingewisseld. Je code staat in de app."),
-        "es": ("Disfruta tu recompensa: {title}", "{points} puntos canjeados. Tu código está en la app."),
+        "en": ("Enjoy your reward: {title}", "{points|1 point|# points} spent. Find your code in the app."),
+        "nl": ("Veel plezier met je beloning: {title}", "{points|1 punt|# punten} ingewisseld. Je code staat in de app."),
+        "es": ("Disfruta tu recompensa: {title}", "{points|1 punto|# puntos} canjeados. Tu código está en la app."),
     },
     "VOUCHER_EXPIRING": {
         "en": ("Your voucher expires on {date}", "Use your {title} code before it expires."),
@@ -35,6 +35,11 @@ TEMPLATES: dict[str, dict[str, tuple[str, str]]] = {
         "nl": ("Je bent nu {tier}", "Shop opnieuw om weer te stijgen: bekijk je voortgang in de app."),
         "es": ("Ahora eres {tier}", "Vuelve a comprar para subir de nuevo: mira tu progreso en la app."),
     },
+    "EVENT_PLACE": {  # promoted from an event's waitlist
+        "en": ("You have a place at {event}", "A place opened up and it is yours. See the details in the app."),
+        "nl": ("Je hebt een plek bij {event}", "Er kwam een plek vrij en die is voor jou. Bekijk de details in de app."),
+        "es": ("Tienes una plaza en {event}", "Se ha liberado una plaza y es para ti. Consulta los detalles en la app."),
+    },
 }  # fmt: skip
 
 
@@ -42,4 +47,4 @@ def render(code: str, locale: str, **fields: object) -> tuple[str, str]:
     """(title, body) of template `code` in `locale` (English if missing)."""
     texts = TEMPLATES[code]
     title, body = texts.get(locale) or texts[DEFAULT_LOCALE]
-    return title.format(**fields), body.format(**fields)
+    return plural_forms(title, fields).format(**fields), plural_forms(body, fields).format(**fields)

@@ -70,12 +70,10 @@ class InboxMessage(relay.Node):
     async def resolve_nodes(cls, *, info: Info[Context, None], node_ids, required: bool = False):
         """Your own messages only (Access.INBOX: not even staff)."""
 
+        from app.messaging import service
+
         async def load(viewer, ids: list[int]) -> list:
-            rows = await models.InboxMessage.filter(
-                id__in=ids, member_id=viewer.id, deleted_at__isnull=True
-            )
-            found = {m.id: m for m in rows}
-            return [found.get(i) for i in ids]
+            return await service.inbox_messages(member_id=viewer.id, ids=ids)
 
         return await policy.visible_nodes(
             info, node_ids, access=policy.Access.INBOX, load=load,

@@ -2,39 +2,23 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from app.errors import DomainError
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id
 from app.offers import models as M
 from app.offers import service
 from app.offers import types as T
 from app.pagination import Page, page_size
-from app.segments.rules import Engagement, Segment
 
 OFFER_EDITORS = policy.roles(policy.Access.EDIT_OFFERS)
-
-
-def segment_from_input(s: T.SegmentInput | None) -> Segment:
-    """A GraphQL SegmentInput as the rules' Segment (shared with campaigns)."""
-    if s is None:
-        return Segment()
-    return Segment(
-        tiers=tuple(s.tiers or ()), min_points=s.min_points, max_points=s.max_points,
-        purchased_within_days=s.purchased_within_days, categories=tuple(s.categories or ()),
-        interests=tuple(s.interests or ()), locales=tuple(s.locales or ()),
-        engagement=tuple(Engagement(e.value) for e in s.engagement or ()),
-        has_device=s.has_device, marketing_consent=s.marketing_consent,
-    )  # fmt: skip
 
 
 def _fields(i: T.OfferInput) -> service.OfferFields:
     return service.OfferFields(
         kind=M.OfferKind(i.kind.value),
         texts={t.locale: {"title": t.title, "description": t.description} for t in i.texts},
-        starts_at=i.starts_at, ends_at=i.ends_at, segment=segment_from_input(i.segment),
+        starts_at=i.starts_at, ends_at=i.ends_at, segment=T.segment_from_input(i.segment),
         image_url=i.image_url, link=i.link, interests=tuple(i.interests or ()),
         early_access_tiers=tuple(i.early_access_tiers or ()),
         early_access_hours=i.early_access_hours, needs_activation=i.needs_activation,
@@ -84,11 +68,8 @@ class OffersMutation:
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.ActivateOfferResult:
         _, member = await info.context.require_member()
-        try:
-            shown = await service.activate(member_id=member.id,
-                                           offer_id=node_id(id, "Offer", "id"))  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        shown = await service.activate(member_id=member.id,
+                                       offer_id=node_id(id, "Offer", "id"))  # fmt: skip
         return T.Offer.from_shown(shown, await info.context.locale())
 
     @strawberry.mutation(
@@ -98,10 +79,7 @@ class OffersMutation:
     async def create_offer(
         self, info: Info[Context, None], input: T.OfferInput
     ) -> T.SaveOfferResult:
-        try:
-            offer = await service.create_offer(fields=_fields(input))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        offer = await service.create_offer(fields=_fields(input))
         return _saved(offer)
 
     @strawberry.mutation(
@@ -111,11 +89,8 @@ class OffersMutation:
     async def update_offer(
         self, info: Info[Context, None], id: relay.GlobalID, input: T.OfferInput
     ) -> T.SaveOfferResult:
-        try:
-            offer = await service.update_offer(offer_id=node_id(id, "Offer", "id"),
-                                               fields=_fields(input))  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        offer = await service.update_offer(offer_id=node_id(id, "Offer", "id"),
+                                           fields=_fields(input))  # fmt: skip
         return _saved(offer)
 
     @strawberry.mutation(
@@ -125,8 +100,5 @@ class OffersMutation:
     async def archive_offer(
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.SaveOfferResult:
-        try:
-            offer = await service.archive_offer(offer_id=node_id(id, "Offer", "id"))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        offer = await service.archive_offer(offer_id=node_id(id, "Offer", "id"))
         return _saved(offer)

@@ -6,17 +6,18 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F
 
+from app.cache import Cache
+from app.clock import now
 from app.errors import FieldProblem, InvalidInput, OfferNotFound
 from app.i18n import LOCALES
 from app.offers.models import Offer, OfferActivation, OfferKind
-from app.segments import rules as S
+from app.segments import service as S
 from app.segments.service import profiles
 from app.tiers.service import current_program
 
@@ -25,31 +26,21 @@ MAX_BONUS_POINTS = 1_000_000
 MAX_MONEY = 10**9
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 # ---- what a member sees ---------------------------------------------------------------------
 
 
-_cache: tuple[float, list[tuple[Offer, S.Segment]]] | None = None
-
-
-def forget_offers() -> None:
-    """Drop the cached offers (staff changed one; other processes follow within
-    CACHE_SECONDS)."""
-    global _cache
-    _cache = None
+LIVE: Cache[list[tuple[Offer, S.Segment]]] = Cache("offers", ttl=CACHE_SECONDS)  # staff edits
 
 
 async def live_offers() -> list[tuple[Offer, S.Segment]]:
     """Offers not archived and not over, with their parsed segments (read at most every
     CACHE_SECONDS: every home screen and every purchase asks)."""
-    global _cache
-    if _cache is None or time.monotonic() - _cache[0] >= CACHE_SECONDS:
-        rows = await Offer.filter(archived_at__isnull=True, ends_at__gt=now()).order_by("id")
-        _cache = (time.monotonic(), [(o, S.Segment.from_json(o.segment)) for o in rows])
-    return _cache[1]
+    return await LIVE.get(_load_live)
+
+
+async def _load_live() -> list[tuple[Offer, S.Segment]]:
+    rows = await Offer.filter(archived_at__isnull=True, ends_at__gt=now()).order_by("id")
+    return [(o, S.Segment.from_json(o.segment)) for o in rows]
 
 
 def visible_from(offer: Offer, profile: S.Profile) -> dt.datetime:
@@ -62,6 +53,8 @@ def visible_from(offer: Offer, profile: S.Profile) -> dt.datetime:
 def is_for(
     offer: Offer, profile: S.Profile, at: dt.datetime, segment: S.Segment | None = None
 ) -> bool:
+    """Whether the offer is live for this member at `at`: not archived, in its
+    window and their segment matches."""
     segment = segment or S.Segment.from_json(offer.segment)
     return (
         offer.archived_at is None
@@ -86,6 +79,7 @@ class Shown:
 
     @property
     def uses_left(self) -> int | None:
+        """Uses left for the member (bonus-point offers only, else None)."""
         if self.offer.kind != OfferKind.BONUS_POINTS:
             return None
         used = self.activation.uses if self.activation else 0
@@ -110,10 +104,12 @@ async def offers_for(
 
 
 def encode_position(position: int) -> str:
+    """An opaque cursor for a position in a list."""
     return base64.urlsafe_b64encode(f"p:{position}".encode()).decode().rstrip("=")
 
 
 def decode_position(cursor: str) -> int:
+    """The position in a cursor from `encode_position` (InvalidInput if not one)."""
     try:
         raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
         prefix, _, value = raw.partition(":")
@@ -250,6 +246,7 @@ def _texts(texts: dict, problems: list) -> dict:
 
 
 def clean_url(value: str | None, name: str, problems: list) -> str | None:
+    """The URL trimmed (None if blank), noting INVALID_URL in `problems` when bad."""
     value = (value or "").strip() or None
     if value and (len(value) > 500 or any(c.isspace() for c in value)
                   or not re.match(r"^(https://|[a-z][a-z0-9+.-]*://)", value)):  # fmt: skip
@@ -320,8 +317,9 @@ async def validate(f: OfferFields) -> dict:
 
 
 async def create_offer(*, fields: OfferFields) -> Offer:
+    """Create an offer from validated fields; returns it."""
     offer = await Offer.create(**await validate(fields))
-    forget_offers()
+    await LIVE.changed()
     return offer
 
 
@@ -332,13 +330,14 @@ async def update_offer(*, offer_id: int, fields: OfferFields) -> Offer:
     if offer is None:
         raise OfferNotFound()
     await Offer.filter(id=offer_id).update(**values)
-    forget_offers()
+    await LIVE.changed()
     return await Offer.get(id=offer_id)
 
 
 async def archive_offer(*, offer_id: int) -> Offer:
+    """Archive an offer (OfferNotFound if none); returns it."""
     if not await Offer.filter(id=offer_id).exists():
         raise OfferNotFound()
     await Offer.filter(id=offer_id, archived_at__isnull=True).update(archived_at=now())
-    forget_offers()
+    await LIVE.changed()
     return await Offer.get(id=offer_id)

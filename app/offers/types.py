@@ -14,10 +14,10 @@ from app.graphql.errors import InvalidInputError, UserError, error_type
 from app.i18n import localized
 from app.offers import models
 from app.offers.service import Shown
-from app.segments.rules import Engagement as EngagementModel
+from app.segments import service as segments
 
 OfferKind = strawberry.enum(models.OfferKind, name="OfferKind")
-Engagement = strawberry.enum(EngagementModel, name="Engagement")
+Engagement = strawberry.enum(segments.Engagement, name="Engagement")
 
 
 @error_type(errors.OfferNotFound)
@@ -115,6 +115,19 @@ class SegmentInput:
         default=None,
         description="Opted in to marketing pushes (campaigns always require it).",
     )
+
+
+def segment_from_input(s: SegmentInput | None) -> segments.Segment:
+    """A GraphQL SegmentInput as the segments' Segment (offers and campaigns take one)."""
+    if s is None:
+        return segments.Segment()
+    return segments.Segment(
+        tiers=tuple(s.tiers or ()), min_points=s.min_points, max_points=s.max_points,
+        purchased_within_days=s.purchased_within_days, categories=tuple(s.categories or ()),
+        interests=tuple(s.interests or ()), locales=tuple(s.locales or ()),
+        engagement=tuple(segments.Engagement(e.value) for e in s.engagement or ()),
+        has_device=s.has_device, marketing_consent=s.marketing_consent,
+    )  # fmt: skip
 
 
 @strawberry.input

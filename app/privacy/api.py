@@ -2,14 +2,13 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from app.errors import DomainError, FieldProblem, Forbidden, InvalidInput
+from app.errors import FieldProblem, Forbidden, InvalidInput
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.policy import Access
 from app.graphql.relay import node_id
-from app.members.models import Role
+from app.members.service import Role
 from app.privacy import erasure, exports, service
 from app.privacy import models as M
 from app.privacy import types as T
@@ -20,14 +19,6 @@ SUPPORT_ROLES = policy.roles(Access.ERASE_MEMBER)
 def _base_url(info: Info[Context, None]) -> str:
     """PUBLIC_BASE_URL (required in production), never the request's forgeable Host header."""
     return info.context.settings.base_url
-
-
-async def member_consents(info: Info[Context, None], member_id: int) -> list[T.Consent]:
-    """`Member.consents`: the member themself, and support staff, may see them."""
-    if not await policy.viewer_allows(info, Access.CONSENTS, member_id):
-        raise Forbidden()
-    states = await info.context.loaders.privacy.consents.load(member_id)
-    return [T.Consent.from_service(s) for s in states]
 
 
 @strawberry.type
@@ -68,15 +59,11 @@ class PrivacyMutation:
         policy_version: str | None = None,
     ) -> T.SetConsentResult:
         _, viewer = await info.context.require_member()
-        locale = await info.context.locale()
-        try:
-            state = await service.set_consent(
-                member_id=viewer.id, purpose=M.Purpose(purpose.value), granted=granted,
-                policy_version=policy_version, source=M.ConsentSource.APP,
-                client=info.context.client.user_agent,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, locale)
+        state = await service.set_consent(
+            member_id=viewer.id, purpose=M.Purpose(purpose.value), granted=granted,
+            policy_version=policy_version, source=M.ConsentSource.APP,
+            client=info.context.client.user_agent,
+        )  # fmt: skip
         return T.Consent.from_service(state)
 
     @strawberry.mutation(
@@ -85,11 +72,7 @@ class PrivacyMutation:
     )
     async def request_data_export(self, info: Info[Context, None]) -> T.RequestDataExportResult:
         _, viewer = await info.context.require_member()
-        locale = await info.context.locale()
-        try:
-            export = await exports.request_export(member_id=viewer.id)
-        except DomainError as exc:
-            return user_error(exc, locale)
+        export = await exports.request_export(member_id=viewer.id)
         return T.DataExport.from_model(export, _base_url(info))
 
     @strawberry.mutation(
@@ -99,18 +82,11 @@ class PrivacyMutation:
     async def delete_account(
         self, info: Info[Context, None], password: str
     ) -> T.DeleteAccountResult:
-        try:
-            info.context.claim_password_check()
-        except DomainError as exc:
-            return user_error(exc, info.context.locale_hint)
+        info.context.claim_password_check()
         _, viewer = await info.context.require_member()
-        locale = await info.context.locale()
-        try:
-            record = await erasure.delete_account(
-                member_id=viewer.id, password=password, client=info.context.client
-            )
-        except DomainError as exc:
-            return user_error(exc, locale)
+        record = await erasure.delete_account(
+            member_id=viewer.id, password=password, client=info.context.client
+        )
         return T.AccountErased.from_model(record)
 
     @strawberry.mutation(
@@ -122,17 +98,13 @@ class PrivacyMutation:
         self, info: Info[Context, None], member_id: relay.GlobalID, reason: T.ErasureReason
     ) -> T.EraseMemberResult:
         _, viewer = await info.context.require_member()
-        locale = await info.context.locale()
-        try:
-            target_id = node_id(member_id, "Member", "memberId")
-            if target_id == viewer.id:
-                raise InvalidInput([FieldProblem("memberId", "INVALID_VALUE")])
-            target = await info.context.loaders.members.by_id.load(target_id)
-            if target is not None and target.role != Role.MEMBER and viewer.role != Role.ADMIN:
-                raise Forbidden()
-            record = await erasure.erase_member(
-                member_id=target_id, reason=M.ErasureReason(reason.value), actor_id=viewer.id
-            )
-        except DomainError as exc:
-            return user_error(exc, locale)
+        target_id = node_id(member_id, "Member", "memberId")
+        if target_id == viewer.id:
+            raise InvalidInput([FieldProblem("memberId", "INVALID_VALUE")])
+        target = await info.context.loaders.members.by_id.load(target_id)
+        if target is not None and target.role != Role.MEMBER and viewer.role != Role.ADMIN:
+            raise Forbidden()
+        record = await erasure.erase_member(
+            member_id=target_id, reason=M.ErasureReason(reason.value), actor_id=viewer.id
+        )
         return T.AccountErased.from_model(record)

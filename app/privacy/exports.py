@@ -26,9 +26,10 @@ from tortoise.fields.relational import ForeignKeyFieldInstance, OneToOneFieldIns
 from tortoise.models import Model
 
 from app import jobs
+from app.clock import now
 from app.db import transaction
 from app.errors import MemberNotFound, SlowDown
-from app.members.models import Member
+from app.members import service as members
 from app.privacy import service as consents
 from app.privacy.models import DataExport, ExportStatus
 from app.settings import get_settings
@@ -42,15 +43,17 @@ SECRET_FIELDS = frozenset({"password_hash", "token_hash", "secret_hash", "token"
 LEFT_OUT = {"DataExport": frozenset({"content"})}
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 # ---- what belongs to a member ---------------------------------------------------------------
 
 
 def models() -> list[type[Model]]:
+    """Every model of the app (the migration history's left out)."""
     return [m for name, m in Tortoise.apps["models"].items() if name != "Aerich"]
+
+
+def _member_model() -> type[Model]:
+    """The members domain's account model, as the registry knows it (to follow keys to it)."""
+    return Tortoise.apps["models"]["Member"]
 
 
 def is_staff_action(field_name: str) -> bool:
@@ -62,9 +65,10 @@ def member_columns(model: type[Model]) -> list[str]:
     """The columns of `model` that say a row is about a member: foreign (or one-to-one) keys
     to Member other than the staff-action ones, and plain `member_id` columns."""
     columns = []
+    member = _member_model()
     for name, field in model._meta.fields_map.items():
         relation = isinstance(field, ForeignKeyFieldInstance | OneToOneFieldInstance)
-        if relation and field.related_model is Member and not is_staff_action(name):
+        if relation and field.related_model is member and not is_staff_action(name):
             columns.append(field.source_field or f"{name}_id")
     if "member_id" in model._meta.fields_map and "member_id" not in columns:
         field = model._meta.fields_map["member_id"]
@@ -76,9 +80,10 @@ def member_columns(model: type[Model]) -> list[str]:
 def _parent_links(model: type[Model]) -> list[tuple[str, type[Model]]]:
     """(column, parent model) for each foreign key of `model` to a model other than Member."""
     links = []
+    member = _member_model()
     for field in model._meta.fields_map.values():
         relation = isinstance(field, ForeignKeyFieldInstance | OneToOneFieldInstance)
-        if relation and field.related_model is not Member:
+        if relation and field.related_model is not member:
             links.append((field.source_field, field.related_model))
     return links
 
@@ -92,7 +97,8 @@ async def member_records(member_id: int) -> dict[type[Model], list[dict]]:
     """Every row about the member, per model (Member itself excluded), in id order."""
     found: dict[type[Model], list[dict]] = {}
     keys: dict[type[Model], set] = {}
-    direct = [m for m in models() if m is not Member and member_columns(m)]
+    member = _member_model()
+    direct = [m for m in models() if m is not member and member_columns(m)]
     for model in direct:
         condition = Q(*[Q(**{c: member_id}) for c in member_columns(model)], join_type="OR")
         rows = await model.filter(condition).order_by(model._meta.pk_attr).values(
@@ -101,7 +107,7 @@ async def member_records(member_id: int) -> dict[type[Model], list[dict]]:
         keys[model] = {r["_pk"] for r in rows}
     # Rows that belong to the member through a parent (vouchers of a redemption, ...):
     # follow foreign keys from models without a member column, until nothing new turns up.
-    dependent = [m for m in models() if m is not Member and not member_columns(m)]
+    dependent = [m for m in models() if m is not member and not member_columns(m)]
     for _ in range(4):
         grew = False
         for model in dependent:
@@ -138,8 +144,9 @@ def _plain(value: object) -> object:
 async def build_export(*, member_id: int) -> dict:
     """The export document: profile, consents with their history, then every table holding
     the member's records (rows as stored, secrets left out)."""
-    profile = await Member.filter(id=member_id).values(*_columns(Member))
-    if not profile:
+    hidden = SECRET_FIELDS | LEFT_OUT.get("Member", frozenset())
+    profile = await members.stored_profile(member_id=member_id, leave_out=hidden)
+    if profile is None:
         raise MemberNotFound()
     states = await consents.consents(member_id=member_id)
     records = await member_records(member_id)
@@ -149,7 +156,7 @@ async def build_export(*, member_id: int) -> dict:
         "version": VERSION,
         "generatedAt": now().isoformat(),
         "memberId": member_id,
-        "profile": profile[0],
+        "profile": profile,
         "consents": [
             {
                 "purpose": s.purpose.value,
@@ -165,6 +172,7 @@ async def build_export(*, member_id: int) -> dict:
 
 
 def dumps(document: dict) -> str:
+    """The export document as compact JSON."""
     return json.dumps(document, default=_plain, ensure_ascii=False, separators=(",", ":"))
 
 
@@ -177,12 +185,8 @@ async def request_export(*, member_id: int, at: dt.datetime | None = None) -> Da
     at = at or now()
     async with transaction() as tx:
         conn = tx.connection
-        member = (
-            await Member.select_for_update()
-            .using_db(conn)
-            .get_or_none(id=member_id, is_active=True)
-        )
-        if member is None:
+        # The member's row lock serializes two requests of the same member.
+        if await members.lock_member(member_id=member_id, active_only=True) is None:
             raise MemberNotFound()
         mine = DataExport.filter(member_id=member_id).using_db(conn)
         open_ = await mine.filter(status__in=[ExportStatus.PENDING, ExportStatus.READY]).order_by(
@@ -202,7 +206,8 @@ async def request_export(*, member_id: int, at: dt.datetime | None = None) -> Da
 
 
 @jobs.handler(EXPORT_JOB)
-async def _build_job(payload: dict) -> None:
+async def build_job(payload: dict) -> None:
+    """The `privacy.export` job: build the requested export."""
     await build_pending(export_id=payload["export"])
 
 

@@ -15,13 +15,14 @@ import re
 from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 
+from app.clock import now
 from app.db import Transaction, transaction
 from app.errors import FieldProblem, InvalidInput, MemberNotFound
 from app.events import member_topic, publish_after_commit
-from app.members.models import Channel, ChannelPreference, Member
+from app.members import service as members
+from app.members.service import Channel
 from app.privacy.models import ConsentRecord, ConsentSource, MemberConsent, Purpose
-from app.program import terms
-from app.program.models import DocumentKind
+from app.program import service as program
 
 # Called inside the transaction of each recorded change, with keyword arguments
 # (member_id=, purpose=, granted=); e.g. webhooks queue `consent.changed` here.
@@ -30,10 +31,6 @@ CONSENT_HOOKS: list[Callable[..., Awaitable[None]]] = []
 # Marketing purposes and the channel preference each one drives.
 CHANNELS = {Purpose.MARKETING_PUSH: Channel.PUSH, Purpose.MARKETING_EMAIL: Channel.EMAIL}
 _VERSION = re.compile(r"^[0-9A-Za-z][0-9A-Za-z.+_\-]{0,31}$")
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 @dataclass(frozen=True)
@@ -72,16 +69,12 @@ async def set_consent(
     version = _clean_version(policy_version, granted)
     if granted:
         # The proof names a text that exists (once any privacy policy is published).
-        known = await terms.published_versions(DocumentKind.PRIVACY)
+        known = await program.published_versions(program.DocumentKind.PRIVACY)
         if known and version not in known:
             raise InvalidInput([FieldProblem("policyVersion", "UNKNOWN_VERSION")])
     async with transaction() as tx:
         # The member's row lock serializes two changes of the same member's consents.
-        member = (
-            await Member.select_for_update()
-            .using_db(tx.connection)
-            .get_or_none(id=member_id, is_active=True)
-        )
+        member = await members.lock_member(member_id=member_id, active_only=True)
         if member is None:
             raise MemberNotFound()
         (states,) = await consents_by_member([member_id], conn=tx.connection)
@@ -123,28 +116,14 @@ async def record_change(
         await MemberConsent.create(member_id=member_id, purpose=purpose, **values, using_db=conn)
     channel = CHANNELS.get(purpose)
     if channel is not None:
-        await _sync_channel(conn, member_id, channel, granted, at)
+        # The members domain owns the channel preference; consent drives it (the module doc).
+        await members.record_channel_consent(
+            member_id=member_id, channel=channel, opted_in=granted, at=at
+        )
     for hook in CONSENT_HOOKS:
         await hook(member_id=member_id, purpose=purpose.value, granted=granted)
     publish_after_commit(tx, member_topic(member_id), {"type": "MEMBER_UPDATED"})
     return ConsentState(purpose, granted, at, policy_version)
-
-
-async def _sync_channel(conn, member_id: int, channel: Channel, granted: bool, at) -> None:
-    # The members domain owns ChannelPreference; consent drives it (see the module doc).
-    pref = (
-        await ChannelPreference.filter(member_id=member_id, channel=channel).using_db(conn).first()
-    )
-    if pref is None:
-        await ChannelPreference.create(
-            member_id=member_id, channel=channel, opted_in=granted,
-            consented_at=at if granted else None, withdrawn_at=None if granted else at,
-            using_db=conn,
-        )  # fmt: skip
-        return
-    changes = {"opted_in": granted, "updated_at": at}
-    changes["consented_at" if granted else "withdrawn_at"] = at
-    await ChannelPreference.filter(id=pref.id).using_db(conn).update(**changes)
 
 
 async def withdraw_all(tx: Transaction, *, member_id: int) -> int:
@@ -158,9 +137,7 @@ async def withdraw_all(tx: Transaction, *, member_id: int) -> int:
                                 policy_version=None, source=ConsentSource.SYSTEM)  # fmt: skip
             withdrawn += 1
     # Channels with no consent behind them (e.g. SMS) are switched off too.
-    await ChannelPreference.filter(member_id=member_id, opted_in=True).using_db(
-        tx.connection
-    ).update(opted_in=False, withdrawn_at=now())  # fmt: skip
+    await members.opt_out_of_all_channels(member_id=member_id, at=now())
     return withdrawn
 
 
@@ -176,11 +153,12 @@ async def consents_by_member(member_ids: Sequence[int], *, conn=None) -> list[li
     consents existed): it is what campaigns honour. It has no policy version."""
     ids = list(member_ids)
     rows = MemberConsent.filter(member_id__in=ids)
-    prefs = ChannelPreference.filter(member_id__in=ids, channel__in=list(CHANNELS.values()))
     if conn is not None:
-        rows, prefs = rows.using_db(conn), prefs.using_db(conn)
+        rows = rows.using_db(conn)
     found = {(r.member_id, Purpose(r.purpose)): _state(r) for r in await rows}
-    legacy = {(p.member_id, Channel(p.channel)): p for p in await prefs}
+    # Read in the caller's transaction, if one is open (as `conn` is then).
+    prefs = await members.channel_preferences_by_member(ids, channels=CHANNELS.values())
+    legacy = {(p.member_id, Channel(p.channel)): p for group in prefs for p in group}
     result = []
     for member_id in ids:
         states = []
@@ -213,25 +191,16 @@ async def consent_history(*, member_id: int, limit: int = 500) -> list[ConsentRe
     return await ConsentRecord.filter(member_id=member_id).order_by("-id").limit(limit)
 
 
-async def _on_profile_channel(tx: Transaction, member_id: int, channel: Channel, opted_in: bool):
-    """A channel switched in the profile (updateProfile) is a consent choice too: recorded
-    with its proof, against the privacy policy in force (none published: no version)."""
+async def on_profile_channel(tx: Transaction, member_id: int, channel: Channel, opted_in: bool):
+    """A channel switched in the profile (updateProfile; app.wiring subscribes this) is a
+    consent choice too: recorded with its proof, against the privacy policy in force (none
+    published: no version)."""
     purpose = next((p for p, c in CHANNELS.items() if c == channel), None)
     if purpose is None:
         return
-    policy = (await terms.current_documents())[DocumentKind.PRIVACY]
+    policy = (await program.current_documents())[program.DocumentKind.PRIVACY]
     await record_change(
         tx, member_id=member_id, purpose=purpose, granted=opted_in,
         policy_version=policy.version if policy is not None and opted_in else None,
         source=ConsentSource.APP, client="updateProfile",
     )  # fmt: skip
-
-
-def _register() -> None:
-    from app.members.service import CHANNEL_HOOKS
-
-    if _on_profile_channel not in CHANNEL_HOOKS:
-        CHANNEL_HOOKS.append(_on_profile_channel)
-
-
-_register()

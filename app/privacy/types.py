@@ -6,6 +6,7 @@ from strawberry import relay
 
 from app import errors
 from app.community.types import SlowDownError
+from app.graphql import policy
 from app.graphql.errors import (
     InvalidCredentialsError,
     InvalidInputError,
@@ -47,6 +48,14 @@ class Consent:
     def from_service(cls, state: ConsentState) -> "Consent":
         return cls(purpose=state.purpose, granted=state.granted, changed_at=state.changed_at,
                    policy_version=state.policy_version)  # fmt: skip
+
+    @classmethod
+    async def of_member(cls, info, member_id: int) -> list["Consent"]:
+        """`Member.consents`: the member themself, and support staff, may see them."""
+        if not await policy.viewer_allows(info, policy.Access.CONSENTS, member_id):
+            raise errors.Forbidden()
+        states = await info.context.loaders.privacy.consents.load(member_id)
+        return [cls.from_service(s) for s in states]
 
 
 @strawberry.type(description="One recorded grant or withdrawal: the proof of a choice.")

@@ -1,12 +1,11 @@
 import strawberry
 from strawberry.types import Info
 
-from app.errors import DomainError
+from app import flows
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import IsStaff, allow
-from app.program import models, service, terms
+from app.program import models, overview, terms
 from app.program import types as T
 
 TERMS_EDITORS = policy.roles(policy.Access.PROGRAM_TERMS)
@@ -19,7 +18,7 @@ class ProgramQuery:
         "referral rules, benefits, and the terms and privacy policy in force. Open to all."
     )
     async def program(self, info: Info[Context, None]) -> T.Program:
-        rendered = await service.program_terms(locale=await info.context.locale())
+        rendered = await overview.program_terms(locale=await info.context.locale())
         return T.Program.from_service(rendered, await terms.current_documents())
 
     @strawberry.field(
@@ -44,14 +43,11 @@ class ProgramMutation:
         self, info: Info[Context, None], input: T.PublishTermsInput
     ) -> T.PublishTermsResult:
         staff = await info.context.require_staff(*TERMS_EDITORS)
-        try:
-            row = await terms.publish(
-                kind=models.DocumentKind(input.kind.value), version=input.version,
-                texts={t.locale: {"title": t.title, "body": t.body} for t in input.texts},
-                effective_at=input.effective_at, actor_id=staff.id,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        row = await terms.publish(
+            kind=models.DocumentKind(input.kind.value), version=input.version,
+            texts={t.locale: {"title": t.title, "body": t.body} for t in input.texts},
+            effective_at=input.effective_at, actor_id=staff.id,
+        )  # fmt: skip
         return T.TermsDocument.from_document(row)
 
     @strawberry.mutation(
@@ -61,13 +57,10 @@ class ProgramMutation:
     async def accept_terms(self, info: Info[Context, None], version: str) -> T.AcceptTermsResult:
         principal, member = await info.context.require_member()
         client = info.context.client
-        try:
-            accepted = await terms.accept_terms(
-                member_id=member.id, version=version, client=f"session:{principal.session_id}",
-                user_agent=client.user_agent, address=client.address,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        accepted = await flows.accept_terms(
+            member_id=member.id, version=version, client=f"session:{principal.session_id}",
+            user_agent=client.user_agent, address=client.address,
+        )  # fmt: skip
         return T.TermsAccepted(
             version=accepted.acceptance.version, accepted_at=accepted.acceptance.accepted_at,
             points_credited=accepted.points_credited,

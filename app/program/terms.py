@@ -1,17 +1,18 @@
 """Versioned terms and privacy policy, members' acceptance, and the gate on earning and
 redeeming: a member who has not accepted the current terms cannot redeem or earn for actions
 (TermsNotAccepted), and their till purchases are recorded with the points held until they
-accept (app.earning.service credits them inside `accept_terms`'s transaction)."""
+accept (app.flows.accept_terms credits them in the acceptance's transaction)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from dataclasses import dataclass
 
 from tortoise.exceptions import IntegrityError
 
+from app.cache import Cache
+from app.clock import now
 from app.db import transaction
 from app.errors import (
     FieldProblem,
@@ -31,10 +32,6 @@ MAX_TITLE = 200
 MAX_BODY = 100_000
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 @dataclass(frozen=True)
 class Document:
     id: int
@@ -45,26 +42,23 @@ class Document:
     effective_at: dt.datetime
 
     def text(self, locale: str, key: str) -> str:
+        """One text of the document in `locale` (English when it has none there)."""
         return (self.texts.get(locale) or self.texts["en"])[key]
 
     @classmethod
     def from_model(cls, row: TermsDocument) -> Document:
+        """The document of a stored row."""
         return cls(row.id, DocumentKind(row.kind), row.version, row.texts, row.published_at,
                    row.effective_at)  # fmt: skip
 
 
 # ---- the documents in force (cached: every purchase asks) ----------------------------------
 
-# (read at, valid until, {kind: document in force}); `valid until` is the earlier of the TTL
-# and the next scheduled version's effective time, so a scheduled version takes over on time.
-_cache: tuple[float, dt.datetime, dict[DocumentKind, Document | None]] | None = None
-
-
-def forget_terms() -> None:
-    """Drop the cached documents (after a publication in this process; other processes
-    follow within CACHE_SECONDS)."""
-    global _cache
-    _cache = None
+# (valid until, {kind: document in force}) for CACHE_SECONDS at most; `valid until` is the
+# next scheduled version's effective time, so a scheduled version takes over on time.
+IN_FORCE: Cache[tuple[dt.datetime, dict[DocumentKind, Document | None]]] = Cache(
+    "terms", ttl=CACHE_SECONDS
+)  # changed by publish
 
 
 async def _in_force(at: dt.datetime, conn=None) -> dict[DocumentKind, Document | None]:
@@ -80,18 +74,24 @@ async def _in_force(at: dt.datetime, conn=None) -> dict[DocumentKind, Document |
 
 async def current_documents() -> dict[DocumentKind, Document | None]:
     """The terms and the privacy policy in force now (None: none published yet)."""
-    global _cache
     at = now()
-    if _cache is not None and time.monotonic() - _cache[0] < CACHE_SECONDS and at < _cache[1]:
-        return _cache[2]
-    documents = await _in_force(at)
-    upcoming = await TermsDocument.filter(effective_at__gt=at).order_by("effective_at").first()
-    until = upcoming.effective_at if upcoming else dt.datetime.max.replace(tzinfo=dt.UTC)
-    _cache = (time.monotonic(), until, documents)
+    until, documents = await IN_FORCE.get(lambda: _documents_and_until(at))
+    if at >= until:  # a scheduled version took over since they were read
+        IN_FORCE.forget()
+        until, documents = await IN_FORCE.get(lambda: _documents_and_until(at))
     return documents
 
 
+async def _documents_and_until(
+    at: dt.datetime,
+) -> tuple[dt.datetime, dict[DocumentKind, Document | None]]:
+    documents = await _in_force(at)
+    upcoming = await TermsDocument.filter(effective_at__gt=at).order_by("effective_at").first()
+    return upcoming.effective_at if upcoming else dt.datetime.max.replace(tzinfo=dt.UTC), documents
+
+
 async def current_terms() -> Document | None:
+    """The terms in effect now (None: none published)."""
     return (await current_documents())[DocumentKind.TERMS]
 
 
@@ -172,7 +172,7 @@ async def publish(
             )  # fmt: skip
     except IntegrityError:
         raise TermsVersionTaken(version=version) from None
-    forget_terms()
+    await IN_FORCE.changed()
     return row
 
 
@@ -198,34 +198,29 @@ class Accepted:
     already: bool  # this version had been accepted before
 
 
-async def accept_terms(
-    *, member_id: int, version: str, client: str, user_agent: str = "", address: str = ""
-) -> Accepted:
-    """Record that the member accepts the terms `version`, which must be the one in force
-    (TermsVersionNotCurrent otherwise); and, in the same transaction, credit the points of
-    purchases recorded while they had not accepted, exactly once. Accepting again is a
-    no-op that returns the first acceptance."""
-    from app.earning import service as earning  # earning imports this module
-
-    async with ledger.member_book(member_id=member_id) as book:
-        conn = book.tx.connection
-        # Read under the member's lock, not from the cache: what is accepted is exact.
-        terms = (await _in_force(now(), conn))[DocumentKind.TERMS]
-        if terms is None or (version or "").strip() != terms.version:
-            raise TermsVersionNotCurrent(current=terms.version if terms else "")
-        existing = await TermsAcceptance.get_or_none(
-            member_id=member_id, document_id=terms.id
-        ).using_db(conn)
-        if existing is not None:
-            # Nothing should be waiting, but if a purchase was held meanwhile, credit it now.
-            return Accepted(existing, await earning.credit_awaiting_terms(book), True)
-        acceptance = await TermsAcceptance.create(
-            member_id=member_id, document_id=terms.id, version=terms.version,
-            client=client[:120], user_agent=user_agent[:300], address=address[:64],
-            using_db=conn,
-        )  # fmt: skip
-        credited = await earning.credit_awaiting_terms(book)
-    return Accepted(acceptance, credited, False)
+async def record_acceptance(
+    *, book: ledger.MemberBook, version: str, client: str, user_agent: str = "",
+    address: str = "",
+) -> tuple[TermsAcceptance, bool]:  # fmt: skip
+    """Record, in the member's open book, that they accept the terms `version`, which must
+    be the one in force (TermsVersionNotCurrent otherwise). Returns (the acceptance, whether
+    this version had been accepted before: then the first acceptance). Crediting what waited
+    for it is app.flows.accept_terms's part."""
+    conn = book.tx.connection
+    # Read under the member's lock, not from the cache: what is accepted is exact.
+    terms = (await _in_force(now(), conn))[DocumentKind.TERMS]
+    if terms is None or (version or "").strip() != terms.version:
+        raise TermsVersionNotCurrent(current=terms.version if terms else "")
+    existing = await TermsAcceptance.get_or_none(
+        member_id=book.member_id, document_id=terms.id
+    ).using_db(conn)
+    if existing is not None:
+        return existing, True
+    acceptance = await TermsAcceptance.create(
+        member_id=book.member_id, document_id=terms.id, version=terms.version,
+        client=client[:120], user_agent=user_agent[:300], address=address[:64], using_db=conn,
+    )  # fmt: skip
+    return acceptance, False
 
 
 @dataclass(frozen=True)
@@ -237,6 +232,7 @@ class AcceptanceStatus:
 
     @property
     def must_accept(self) -> bool:
+        """Whether there are current terms the member has not accepted."""
         return self.current_version is not None and self.accepted_version != self.current_version
 
 

@@ -4,19 +4,14 @@ the code applies; there is no hand-written copy to keep in step."""
 
 from __future__ import annotations
 
-from app.i18n import DEFAULT_LOCALE
+from app.i18n import DEFAULT_LOCALE, plural_forms
 
 TEMPLATES: dict[str, dict[str, str]] = {
     # earning
     "EARN_RATE": {
-        "en": "You earn {rate} points per {currency} spent.",
-        "nl": "Je verdient {rate} punten per besteedde {currency}.",
-        "es": "Ganas {rate} puntos por cada {currency} gastado.",
-    },
-    "EARN_RATE_ONE": {
-        "en": "You earn 1 point per {currency} spent.",
-        "nl": "Je verdient 1 punt per besteedde {currency}.",
-        "es": "Ganas 1 punto por cada {currency} gastado.",
+        "en": "You earn {rate|1 point|# points} per {currency} spent.",
+        "nl": "Je verdient {rate|1 punt|# punten} per besteedde {currency}.",
+        "es": "Ganas {rate|1 punto|# puntos} por cada {currency} gastado.",
     },
     "EARN_MINIMUM": {
         "en": "Purchases under {minimum} {currency} earn no points.",
@@ -64,24 +59,24 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "es": "{name}: {multiplier}x puntos desde el {start} hasta el {end} (UTC).",
     },
     "EARN_CAP_day": {
-        "en": "Purchases earn at most {cap} points per day.",
-        "nl": "Aankopen leveren maximaal {cap} punten per dag op.",
-        "es": "Las compras suman como máximo {cap} puntos al día.",
+        "en": "Purchases earn at most {cap|1 point|# points} per day.",
+        "nl": "Aankopen leveren maximaal {cap|1 punt|# punten} per dag op.",
+        "es": "Las compras suman como máximo {cap|1 punto|# puntos} al día.",
     },
     "EARN_CAP_week": {
-        "en": "Purchases earn at most {cap} points per week.",
-        "nl": "Aankopen leveren maximaal {cap} punten per week op.",
-        "es": "Las compras suman como máximo {cap} puntos por semana.",
+        "en": "Purchases earn at most {cap|1 point|# points} per week.",
+        "nl": "Aankopen leveren maximaal {cap|1 punt|# punten} per week op.",
+        "es": "Las compras suman como máximo {cap|1 punto|# puntos} por semana.",
     },
     "EARN_CAP_month": {
-        "en": "Purchases earn at most {cap} points per month.",
-        "nl": "Aankopen leveren maximaal {cap} punten per maand op.",
-        "es": "Las compras suman como máximo {cap} puntos al mes.",
+        "en": "Purchases earn at most {cap|1 point|# points} per month.",
+        "nl": "Aankopen leveren maximaal {cap|1 punt|# punten} per maand op.",
+        "es": "Las compras suman como máximo {cap|1 punto|# puntos} al mes.",
     },
     "EARN_HOLD": {
-        "en": "Points for a purchase become available {days} days after it (the return period).",
-        "nl": "Punten voor een aankoop worden {days} dagen later beschikbaar (de retourperiode).",
-        "es": "Los puntos de una compra están disponibles {days} días después (periodo de devolución).",
+        "en": "Points for a purchase become available {days|1 day|# days} after it (the return period).",
+        "nl": "Punten voor een aankoop worden {days|1 dag|# dagen} later beschikbaar (de retourperiode).",
+        "es": "Los puntos de una compra están disponibles {days|1 día|# días} después (periodo de devolución).",
     },
     "EARN_REFUND": {
         "en": "A refund takes back the points its purchase earned.",
@@ -91,27 +86,27 @@ TEMPLATES: dict[str, dict[str, str]] = {
     "EARN_SIGNUP": {
         "en": "You get {points} welcome points when you join.",
         "nl": "Je krijgt {points} welkomstpunten als je lid wordt.",
-        "es": "Recibes {points} puntos de bienvenida al unirte.",
+        "es": "Recibes {points|1 punto|# puntos} de bienvenida al unirte.",
     },
     "EARN_BIRTHDAY": {
-        "en": "You get {points} points on your birthday.",
-        "nl": "Je krijgt {points} punten op je verjaardag.",
-        "es": "Recibes {points} puntos en tu cumpleaños.",
+        "en": "You get {points|1 point|# points} on your birthday.",
+        "nl": "Je krijgt {points|1 punt|# punten} op je verjaardag.",
+        "es": "Recibes {points|1 punto|# puntos} en tu cumpleaños.",
     },
     "EARN_ACTION": {
-        "en": "{name}: {points} points.",
-        "nl": "{name}: {points} punten.",
-        "es": "{name}: {points} puntos.",
+        "en": "{name}: {points|1 point|# points}.",
+        "nl": "{name}: {points|1 punt|# punten}.",
+        "es": "{name}: {points|1 punto|# puntos}.",
     },
     "EARN_ACTION_DAILY": {
-        "en": "{name}: {points} points, at most {limit} times a day.",
-        "nl": "{name}: {points} punten, maximaal {limit} keer per dag.",
-        "es": "{name}: {points} puntos, como máximo {limit} veces al día.",
+        "en": "{name}: {points|1 point|# points}, at most {limit|once|# times} a day.",
+        "nl": "{name}: {points|1 punt|# punten}, maximaal {limit|één keer|# keer} per dag.",
+        "es": "{name}: {points|1 punto|# puntos}, como máximo {limit|una vez|# veces} al día.",
     },
     "EARN_ACTION_TOTAL": {
-        "en": "{name}: {points} points, at most {limit} times in all.",
-        "nl": "{name}: {points} punten, maximaal {limit} keer in totaal.",
-        "es": "{name}: {points} puntos, como máximo {limit} veces en total.",
+        "en": "{name}: {points|1 point|# points}, at most {limit|once|# times} in all.",
+        "nl": "{name}: {points|1 punt|# punten}, maximaal {limit|één keer|# keer} in totaal.",
+        "es": "{name}: {points|1 punto|# puntos}, como máximo {limit|una vez|# veces} en total.",
     },
     "EARN_TERMS": {
         "en": "You earn and redeem points once you have accepted the program terms in force.",
@@ -125,24 +120,24 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "es": "Los puntos no caducan nunca.",
     },
     "EXPIRY_months_after_earning": {
-        "en": "Points expire {months} months after you earn them.",
-        "nl": "Punten verlopen {months} maanden nadat je ze verdient.",
-        "es": "Los puntos caducan {months} meses después de ganarlos.",
+        "en": "Points expire {months|1 month|# months} after you earn them.",
+        "nl": "Punten verlopen {months|1 maand|# maanden} nadat je ze verdient.",
+        "es": "Los puntos caducan {months|1 mes|# meses} después de ganarlos.",
     },
     "EXPIRY_end_of_period_month": {
-        "en": "Points expire at the end of the month, {months} months after you earn them.",
-        "nl": "Punten verlopen aan het eind van de maand, {months} maanden nadat je ze verdient.",
-        "es": "Los puntos caducan al final del mes, {months} meses después de ganarlos.",
+        "en": "Points expire at the end of the month, {months|1 month|# months} after you earn them.",
+        "nl": "Punten verlopen aan het eind van de maand, {months|1 maand|# maanden} nadat je ze verdient.",
+        "es": "Los puntos caducan al final del mes, {months|1 mes|# meses} después de ganarlos.",
     },
     "EXPIRY_end_of_period_quarter": {
-        "en": "Points expire at the end of the quarter, {months} months after you earn them.",
-        "nl": "Punten verlopen aan het eind van het kwartaal, {months} maanden nadat je ze verdient.",
-        "es": "Los puntos caducan al final del trimestre, {months} meses después de ganarlos.",
+        "en": "Points expire at the end of the quarter, {months|1 month|# months} after you earn them.",
+        "nl": "Punten verlopen aan het eind van het kwartaal, {months|1 maand|# maanden} nadat je ze verdient.",
+        "es": "Los puntos caducan al final del trimestre, {months|1 mes|# meses} después de ganarlos.",
     },
     "EXPIRY_end_of_period_year": {
-        "en": "Points expire at the end of the year, {months} months after you earn them.",
-        "nl": "Punten verlopen aan het eind van het jaar, {months} maanden nadat je ze verdient.",
-        "es": "Los puntos caducan al final del año, {months} meses después de ganarlos.",
+        "en": "Points expire at the end of the year, {months|1 month|# months} after you earn them.",
+        "nl": "Punten verlopen aan het eind van het jaar, {months|1 maand|# maanden} nadat je ze verdient.",
+        "es": "Los puntos caducan al final del año, {months|1 mes|# meses} después de ganarlos.",
     },
     "EXPIRY_ORDER": {
         "en": "When you spend points, those that expire first are used first.",
@@ -151,9 +146,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # tiers
     "TIERS_spend_rolling": {
-        "en": "Your tier follows what you spend in {currency} over the last {months} months.",
-        "nl": "Je niveau volgt wat je in {currency} besteedt over de laatste {months} maanden.",
-        "es": "Tu nivel depende de lo que gastas en {currency} en los últimos {months} meses.",
+        "en": "Your tier follows what you spend in {currency} over the last {months|1 month|# months}.",
+        "nl": "Je niveau volgt wat je in {currency} besteedt over de laatste {months|1 maand|# maanden}.",
+        "es": "Tu nivel depende de lo que gastas en {currency} en los últimos {months|1 mes|# meses}.",
     },
     "TIERS_spend_calendar_year": {
         "en": "Your tier follows what you spend in {currency} in the calendar year.",
@@ -161,9 +156,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "es": "Tu nivel depende de lo que gastas en {currency} en el año natural.",
     },
     "TIERS_points_rolling": {
-        "en": "Your tier follows the points you earn over the last {months} months.",
-        "nl": "Je niveau volgt de punten die je verdient over de laatste {months} maanden.",
-        "es": "Tu nivel depende de los puntos que ganas en los últimos {months} meses.",
+        "en": "Your tier follows the points you earn over the last {months|1 month|# months}.",
+        "nl": "Je niveau volgt de punten die je verdient over de laatste {months|1 maand|# maanden}.",
+        "es": "Tu nivel depende de los puntos que ganas en los últimos {months|1 mes|# meses}.",
     },
     "TIERS_points_calendar_year": {
         "en": "Your tier follows the points you earn in the calendar year.",
@@ -176,9 +171,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "es": "{tier}: desde {threshold} {currency} gastados.",
     },
     "TIER_THRESHOLD_points": {
-        "en": "{tier}: from {threshold} points.",
-        "nl": "{tier}: vanaf {threshold} punten.",
-        "es": "{tier}: desde {threshold} puntos.",
+        "en": "{tier}: from {threshold|1 point|# points}.",
+        "nl": "{tier}: vanaf {threshold|1 punt|# punten}.",
+        "es": "{tier}: desde {threshold|1 punto|# puntos}.",
     },
     "TIER_MULTIPLIER": {
         "en": "{tier} members earn {multiplier}x points.",
@@ -187,8 +182,8 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     "TIERS_GRACE": {
         "en": "If you fall below your tier's threshold you keep the tier for {days} more days.",
-        "nl": "Zak je onder de drempel van je niveau, dan houd je het nog {days} dagen.",
-        "es": "Si bajas del umbral de tu nivel, lo conservas {days} días más.",
+        "nl": "Zak je onder de drempel van je niveau, dan houd je het nog {days|1 dag|# dagen}.",
+        "es": "Si bajas del umbral de tu nivel, lo conservas {days|1 día|# días} más.",
     },
     # redemption
     "REDEEM_AVAILABLE_ONLY": {
@@ -197,9 +192,9 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "es": "Solo puedes gastar puntos disponibles; los puntos retenidos aún no.",
     },
     "REDEEM_CHECKOUT": {
-        "en": "At the till, {points} points pay 1 {currency}.",
-        "nl": "Aan de kassa betalen {points} punten 1 {currency}.",
-        "es": "En caja, {points} puntos pagan 1 {currency}.",
+        "en": "At the till, {points|1 point|# points} pay 1 {currency}.",
+        "nl": "Aan de kassa betalen {points|1 punt|# punten} 1 {currency}.",
+        "es": "En caja, {points|1 punto|# puntos} pagan 1 {currency}.",
     },
     "REDEEM_TIER": {
         "en": "{title}: for {tier} members and above.",
@@ -243,14 +238,14 @@ TEMPLATES: dict[str, dict[str, str]] = {
         "es": "Ahora mismo no hay recompensa por recomendar a amigos.",
     },
     "REFERRAL_REFERRER": {
-        "en": "You get {points} points for each friend who joins with your code and makes a first purchase, for up to {cap} friends a month.",
-        "nl": "Je krijgt {points} punten voor elke vriend die zich met jouw code aanmeldt en een eerste aankoop doet, voor maximaal {cap} vrienden per maand.",
-        "es": "Recibes {points} puntos por cada amigo que se une con tu código y hace una primera compra, hasta {cap} amigos al mes.",
+        "en": "You get {points|1 point|# points} for each friend who joins with your code and makes a first purchase, for up to {cap|1 friend|# friends} a month.",
+        "nl": "Je krijgt {points|1 punt|# punten} voor elke vriend die zich met jouw code aanmeldt en een eerste aankoop doet, voor maximaal {cap|1 vriend|# vrienden} per maand.",
+        "es": "Recibes {points|1 punto|# puntos} por cada amigo que se une con tu código y hace una primera compra, hasta {cap|1 amigo|# amigos} al mes.",
     },
     "REFERRAL_REFEREE": {
-        "en": "The friend gets {points} points with their first purchase.",
-        "nl": "De vriend krijgt {points} punten bij de eerste aankoop.",
-        "es": "El amigo recibe {points} puntos con su primera compra.",
+        "en": "The friend gets {points|1 point|# points} with their first purchase.",
+        "nl": "De vriend krijgt {points|1 punt|# punten} bij de eerste aankoop.",
+        "es": "El amigo recibe {points|1 punto|# puntos} con su primera compra.",
     },
     "REFERRAL_MINIMUM": {
         "en": "The first purchase must be at least {minimum}.",
@@ -264,29 +259,24 @@ TEMPLATES: dict[str, dict[str, str]] = {
     },
     # the benefits summary
     "BENEFIT_EARN": {
-        "en": "Earn {rate} points for every {currency} you spend.",
-        "nl": "Verdien {rate} punten voor elke {currency} die je besteedt.",
-        "es": "Gana {rate} puntos por cada {currency} que gastes.",
-    },
-    "BENEFIT_EARN_ONE": {
-        "en": "Earn 1 point for every {currency} you spend.",
-        "nl": "Verdien 1 punt voor elke {currency} die je besteedt.",
-        "es": "Gana 1 punto por cada {currency} que gastes.",
+        "en": "Earn {rate|1 point|# points} for every {currency} you spend.",
+        "nl": "Verdien {rate|1 punt|# punten} voor elke {currency} die je besteedt.",
+        "es": "Gana {rate|1 punto|# puntos} por cada {currency} que gastes.",
     },
     "BENEFIT_WELCOME": {
-        "en": "{points} points welcome gift.",
-        "nl": "{points} punten welkomstcadeau.",
-        "es": "{points} puntos de regalo de bienvenida.",
+        "en": "{points|1 point|# points} welcome gift.",
+        "nl": "{points|1 punt|# punten} welkomstcadeau.",
+        "es": "{points|1 punto|# puntos} de regalo de bienvenida.",
     },
     "BENEFIT_BIRTHDAY": {
-        "en": "{points} points on your birthday.",
-        "nl": "{points} punten op je verjaardag.",
-        "es": "{points} puntos en tu cumpleaños.",
+        "en": "{points|1 point|# points} on your birthday.",
+        "nl": "{points|1 punt|# punten} op je verjaardag.",
+        "es": "{points|1 punto|# puntos} en tu cumpleaños.",
     },
     "BENEFIT_REFERRAL": {
-        "en": "{points} points for each friend you bring.",
-        "nl": "{points} punten voor elke vriend die je aanbrengt.",
-        "es": "{points} puntos por cada amigo que traigas.",
+        "en": "{points|1 point|# points} for each friend you bring.",
+        "nl": "{points|1 punt|# punten} voor elke vriend die je aanbrengt.",
+        "es": "{points|1 punto|# puntos} por cada amigo que traigas.",
     },
     "BENEFIT_TIERS": {
         "en": "{count} tiers to climb ({names}), with more points and benefits at each.",
@@ -312,9 +302,7 @@ TEMPLATES: dict[str, dict[str, str]] = {
 
 
 def sentence(key: str, locale: str, **params: object) -> str:
-    """The template `key` in `locale` (English if missing), filled in; `key_ONE` instead
-    when there is one and the rate is exactly 1 ("1 point", not "1 points")."""
-    if str(params.get("rate")) == "1" and f"{key}_ONE" in TEMPLATES:
-        key = f"{key}_ONE"
+    """The template `key` in `locale` (English if missing), filled in, its plural forms
+    chosen by the numbers ("1 point", "once a day": app.i18n.plural_forms)."""
     texts = TEMPLATES[key]
-    return (texts.get(locale) or texts[DEFAULT_LOCALE]).format(**params)
+    return plural_forms(texts.get(locale) or texts[DEFAULT_LOCALE], params).format(**params)

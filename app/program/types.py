@@ -4,20 +4,46 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
+from app import errors
 from app.graphql.context import Context
-from app.graphql.errors import InvalidInputError
+from app.graphql.errors import InvalidInputError, UserError, error_type
 from app.program import models
-from app.program import service as S
-from app.program.errors import (
-    MissingLocaleError,
-    TermsVersionNotCurrentError,
-    TermsVersionTakenError,
-)
+from app.program import overview as S
 from app.program.terms import AcceptanceStatus, Document
+
+# TierTerms shows the tiers' enums: imported so they are named TierBasis and TierWindow
+# before strawberry meets them here (it would name them Basis and Window otherwise).
+from app.tiers import types as tier_types  # noqa: F401
 
 TermsDocumentKind = strawberry.enum(models.DocumentKind, name="TermsDocumentKind")
 
-# The rendered terms are the service's dataclasses, exposed as they are.
+# ---- errors (TermsNotAccepted is in the earning and rewards unions: they import it from here) --
+
+
+@error_type(
+    errors.TermsNotAccepted,
+    description="Accept the terms in force first (acceptTerms with this version).",
+)
+class TermsNotAcceptedError(UserError):
+    version: str = strawberry.field(description="The version to accept.")
+
+
+@error_type(errors.TermsVersionNotCurrent, description="Only the version in force can be accepted.")
+class TermsVersionNotCurrentError(UserError):
+    current: str = strawberry.field(description="The version in force (empty: none yet).")
+
+
+@error_type(errors.TermsVersionTaken)
+class TermsVersionTakenError(UserError):
+    version: str
+
+
+@error_type(errors.MissingLocale, description="Every program language needs its text.")
+class MissingLocaleError(UserError):
+    locales: list[str] = strawberry.field(description="The languages missing.")
+
+
+# The rendered terms are the overview's dataclasses, exposed as they are.
 CurrencyTerms = strawberry.type(S.CurrencyTerms, description="What a currency earns.")
 MultiplierTerms = strawberry.type(
     S.MultiplierTerms, description="Extra points on a category or product."

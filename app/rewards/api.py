@@ -1,19 +1,14 @@
-from collections.abc import Iterable
-
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
-from tortoise.expressions import Q
 
 from app.earning.service import MemberRef
-from app.errors import DomainError, FieldProblem, Forbidden, InvalidInput
+from app.errors import FieldProblem, Forbidden, InvalidInput
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import user_error
 from app.graphql.permissions import HasScope, IsStaff, allow
 from app.graphql.relay import node_id, to_connection
 from app.ledger.types import PointsTransaction
-from app.pagination import paginate_by_id
 from app.rewards import catalog, service, till
 from app.rewards import models as M
 from app.rewards import types as T
@@ -23,26 +18,6 @@ CATALOG_EDITORS = policy.roles(policy.Access.EDIT_CATALOG)
 
 def _reward_id(gid: relay.GlobalID, field: str = "id") -> int:
     return node_id(gid, "Reward", field)
-
-
-async def _with_availability(info: Info[Context, None], rewards: list[M.Reward]) -> list[T.Reward]:
-    _, member = await info.context.require_member()
-    balance = await info.context.loaders.ledger.balance.load(member.id)
-    found = await service.availability(
-        member_id=member.id, available_points=balance.available, rewards=rewards
-    )
-    return [T.Reward.from_model(r, found[r.id]) for r in rewards]
-
-
-async def reward_nodes(info: Info[Context, None], node_ids: Iterable[str]) -> list:
-    async def load(viewer, ids: list[int]) -> list:
-        loaded = await info.context.loaders.rewards.reward.load_many(ids)
-        drafts = policy.allows(viewer, policy.Access.CATALOG_DRAFTS)
-        visible = [r for r in loaded if r is not None and (drafts or r.archived_at is None)]
-        converted = {r.id: r for r in await _with_availability(info, visible)}
-        return [converted.get(i) for i in ids]
-
-    return await policy.visible_nodes(info, node_ids, access=None, load=load, convert=lambda r: r)
 
 
 def _fields(input: T.RewardInput) -> catalog.RewardFields:
@@ -83,24 +58,16 @@ class RewardsQuery:
         include_inactive: bool = False,
     ) -> T.RewardConnection:
         _, member = await info.context.require_member()
-        query = M.Reward.all()
-        if include_inactive:
-            if not policy.allows(member, policy.Access.CATALOG_DRAFTS):
-                raise Forbidden()
-        else:
-            at = service.now()
-            query = query.filter(
-                Q(valid_from__isnull=True) | Q(valid_from__lte=at),
-                Q(valid_until__isnull=True) | Q(valid_until__gt=at),
-                archived_at__isnull=True,
-            )
-        if category:
-            query = query.filter(category=category.strip().lower())
+        if include_inactive and not policy.allows(member, policy.Access.CATALOG_DRAFTS):
+            raise Forbidden()
+        max_points = None
         if affordable:
-            balance = await info.context.loaders.ledger.balance.load(member.id)
-            query = query.filter(points_cost__lte=balance.available)
-        page = await paginate_by_id(query, first=first, after=after)
-        converted = dict(zip(page.items, await _with_availability(info, page.items), strict=True))
+            max_points = (await info.context.loaders.ledger.balance.load(member.id)).available
+        page = await service.reward_page(
+            first=first, after=after, include_inactive=include_inactive, category=category,
+            max_points=max_points,
+        )  # fmt: skip
+        converted = dict(zip(page.items, await T.with_availability(info, page.items), strict=True))
         return to_connection(T.RewardConnection, page, converted.__getitem__)
 
     @strawberry.field(
@@ -115,12 +82,7 @@ class RewardsQuery:
         basket_amount: int | None = None,
         currency: str | None = None,
     ) -> T.VoucherResult:
-        try:
-            found = await till.check_voucher(
-                code=code, basket_amount=basket_amount, currency=currency
-            )
-        except DomainError as exc:
-            return user_error(exc, "en")
+        found = await till.check_voucher(code=code, basket_amount=basket_amount, currency=currency)
         return _voucher_check(found)
 
     @strawberry.field(
@@ -131,8 +93,7 @@ class RewardsQuery:
     async def pending_cashback(
         self, info: Info[Context, None], first: int | None = 20, after: str | None = None
     ) -> T.CashbackCreditConnection:
-        query = M.CashbackCredit.filter(paid_at__isnull=True, voided_at__isnull=True)
-        page = await paginate_by_id(query, first=first, after=after)
+        page = await service.pending_cashback(first=first, after=after)
         return to_connection(T.CashbackCreditConnection, page, T.CashbackCredit.from_model)
 
     @strawberry.field(
@@ -140,7 +101,7 @@ class RewardsQuery:
         extensions=allow(IsStaff(*CATALOG_EDITORS)),
     )
     async def checkout_rates(self, info: Info[Context, None]) -> list[T.CheckoutRate]:
-        rates = await M.CheckoutRate.all().order_by("currency")
+        rates = await service.checkout_rates()
         return [T.CheckoutRate(currency=r.currency, points_per_unit=r.points_per_unit,
                                minor_digits=r.minor_digits) for r in rates]  # fmt: skip
 
@@ -156,7 +117,7 @@ def _voucher_check(found: till.VoucherCheck) -> T.VoucherCheck:
 
 
 async def _saved(info: Info[Context, None], reward: M.Reward) -> T.RewardSaved:
-    (converted,) = await _with_availability(info, [reward])
+    (converted,) = await T.with_availability(info, [reward])
     return T.RewardSaved(reward=converted)
 
 
@@ -167,15 +128,11 @@ class RewardsMutation:
         self, info: Info[Context, None], input: T.RedeemRewardInput
     ) -> T.RedeemRewardResult:
         _, member = await info.context.require_member()
-        locale = await info.context.locale()
-        try:
-            reward_id = _reward_id(input.reward_id, "rewardId")
-            redemption, _ = await service.redeem(
-                member_id=member.id, reward_id=reward_id, quantity=input.quantity,
-                idempotency_key=input.idempotency_key,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, locale)
+        reward_id = _reward_id(input.reward_id, "rewardId")
+        redemption, _ = await service.redeem(
+            member_id=member.id, reward_id=reward_id, quantity=input.quantity,
+            idempotency_key=input.idempotency_key,
+        )  # fmt: skip
         return T.Redemption.from_model(redemption)
 
     @strawberry.mutation(
@@ -186,12 +143,8 @@ class RewardsMutation:
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.CancelRedemptionResult:
         _, member = await info.context.require_member()
-        locale = await info.context.locale()
-        try:
-            redemption_id = node_id(id, "Redemption", "id")
-            redemption = await service.cancel(member_id=member.id, redemption_id=redemption_id)
-        except DomainError as exc:
-            return user_error(exc, locale)
+        redemption_id = node_id(id, "Redemption", "id")
+        redemption = await service.cancel(member_id=member.id, redemption_id=redemption_id)
         return T.Redemption.from_model(redemption)
 
     @strawberry.mutation(
@@ -203,13 +156,10 @@ class RewardsMutation:
         self, info: Info[Context, None], input: T.ConsumeVoucherInput
     ) -> T.VoucherResult:
         client = await info.context.principal()
-        try:
-            found = await till.consume_voucher(
-                code=input.code, client=client.subject, reference=input.reference,
-                basket_amount=input.basket_amount, currency=input.currency,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, "en")
+        found = await till.consume_voucher(
+            code=input.code, client=client.subject, reference=input.reference,
+            basket_amount=input.basket_amount, currency=input.currency,
+        )  # fmt: skip
         return _voucher_check(found)
 
     @strawberry.mutation(
@@ -221,19 +171,16 @@ class RewardsMutation:
         self, info: Info[Context, None], input: T.CheckoutPointsInput
     ) -> T.CheckoutResult:
         client = await info.context.principal()
-        try:
-            ref = MemberRef(
-                member_id=node_id(input.member.id, "Member", "member.id"),
-                external_ref=input.member.external_ref,
-                card_number=input.member.card_number,
-            )
-            paid = await till.pay_with_points(
-                client=client.subject, idempotency_key=input.idempotency_key, member=ref,
-                external_id=input.external_id, basket_amount=input.basket_amount,
-                currency=input.currency, points=input.points, allow_partial=input.allow_partial,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, "en")
+        ref = MemberRef(
+            member_id=node_id(input.member.id, "Member", "member.id"),
+            external_ref=input.member.external_ref,
+            card_number=input.member.card_number,
+        )
+        paid = await till.pay_with_points(
+            client=client.subject, idempotency_key=input.idempotency_key, member=ref,
+            external_id=input.external_id, basket_amount=input.basket_amount,
+            currency=input.currency, points=input.points, allow_partial=input.allow_partial,
+        )  # fmt: skip
         payment = paid.payment
         txn = await info.context.loaders.ledger.transaction.load(payment.transaction_id)
         return T.CheckoutPaid(
@@ -251,13 +198,10 @@ class RewardsMutation:
         self, info: Info[Context, None], id: relay.GlobalID, reference: str
     ) -> T.CashbackPaidResult:
         client = await info.context.principal()
-        try:
-            credit = await till.mark_cashback_paid(
-                credit_id=node_id(id, "CashbackCredit", "id"), client=client.subject,
-                reference=reference,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, "en")
+        credit = await till.mark_cashback_paid(
+            credit_id=node_id(id, "CashbackCredit", "id"), client=client.subject,
+            reference=reference,
+        )  # fmt: skip
         return T.CashbackCredit.from_model(credit)
 
     @strawberry.mutation(
@@ -268,10 +212,7 @@ class RewardsMutation:
         self, info: Info[Context, None], input: T.RewardInput
     ) -> T.SaveRewardResult:
         _, staff = await info.context.require_member()
-        try:
-            reward = await catalog.create_reward(fields=_fields(input), actor_id=staff.id)
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        reward = await catalog.create_reward(fields=_fields(input), actor_id=staff.id)
         return await _saved(info, reward)
 
     @strawberry.mutation(
@@ -286,20 +227,17 @@ class RewardsMutation:
         input: T.RewardInput,
         clear: list[str] | None = None,
     ) -> T.SaveRewardResult:
-        try:
-            if input.stock is not None:
-                raise InvalidInput([FieldProblem("stock", "INVALID_VALUE")])
-            names = [_snake(c) for c in clear or []]
-            names = ["min_tier_code" if n == "min_tier" else n for n in names]
-            unknown = [c for c, n in zip(clear or [], names, strict=True)
-                       if n not in catalog.RewardFields.__dataclass_fields__]  # fmt: skip
-            if unknown:
-                raise InvalidInput([FieldProblem("clear", "INVALID_VALUE")])
-            reward = await catalog.update_reward(
-                reward_id=_reward_id(id), fields=_fields(input), clear=names
-            )
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        if input.stock is not None:
+            raise InvalidInput([FieldProblem("stock", "INVALID_VALUE")])
+        names = [_snake(c) for c in clear or []]
+        names = ["min_tier_code" if n == "min_tier" else n for n in names]
+        unknown = [c for c, n in zip(clear or [], names, strict=True)
+                   if n not in catalog.RewardFields.__dataclass_fields__]  # fmt: skip
+        if unknown:
+            raise InvalidInput([FieldProblem("clear", "INVALID_VALUE")])
+        reward = await catalog.update_reward(
+            reward_id=_reward_id(id), fields=_fields(input), clear=names
+        )
         return await _saved(info, reward)
 
     @strawberry.mutation(
@@ -310,10 +248,7 @@ class RewardsMutation:
     async def archive_reward(
         self, info: Info[Context, None], id: relay.GlobalID
     ) -> T.SaveRewardResult:
-        try:
-            reward = await catalog.archive_reward(reward_id=_reward_id(id))
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        reward = await catalog.archive_reward(reward_id=_reward_id(id))
         return await _saved(info, reward)
 
     @strawberry.mutation(
@@ -324,10 +259,7 @@ class RewardsMutation:
     async def adjust_reward_stock(
         self, info: Info[Context, None], id: relay.GlobalID, change: int
     ) -> T.SaveRewardResult:
-        try:
-            reward = await catalog.adjust_stock(reward_id=_reward_id(id), change=change)
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        reward = await catalog.adjust_stock(reward_id=_reward_id(id), change=change)
         return await _saved(info, reward)
 
     @strawberry.mutation(
@@ -338,11 +270,8 @@ class RewardsMutation:
     async def set_checkout_rate(
         self, info: Info[Context, None], currency: str, points_per_unit: int, minor_digits: int = 2
     ) -> T.SetCheckoutRateResult:
-        try:
-            rate = await catalog.set_checkout_rate(
-                currency=currency, points_per_unit=points_per_unit, minor_digits=minor_digits
-            )
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        rate = await catalog.set_checkout_rate(
+            currency=currency, points_per_unit=points_per_unit, minor_digits=minor_digits
+        )
         return T.CheckoutRate(currency=rate.currency, points_per_unit=rate.points_per_unit,
                               minor_digits=rate.minor_digits)  # fmt: skip

@@ -9,6 +9,7 @@ from dataclasses import dataclass, fields
 
 from tortoise.expressions import F
 
+from app import clock
 from app.db import transaction
 from app.errors import FieldProblem, InvalidInput, RewardUnavailable
 from app.i18n import LOCALES
@@ -64,6 +65,7 @@ class RewardFields:
     min_tier_code: str | None = None  # a tier's code; only that tier and higher may redeem
 
     def given(self) -> dict:
+        """The fields that were given (not None), by name."""
         return {
             f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None
         }
@@ -186,6 +188,7 @@ def _normalise(values: dict) -> dict:
 
 
 async def create_reward(*, fields: RewardFields, actor_id: int | None) -> Reward:
+    """Create a validated reward, by `actor_id`; returns it."""
     problems: list[FieldProblem] = []
     values = _normalise(fields.given())
     values["texts"] = _texts(fields.texts or {}, problems)
@@ -205,13 +208,13 @@ async def _resolve_tier(values: dict, problems: list) -> None:
     if code is None:
         values["min_tier_id"] = None
         return
-    from app.tiers.models import Tier
+    from app.tiers import service as tiers
 
-    ids = await Tier.filter(code=code.strip().lower()).values_list("id", flat=True)
-    if not ids:
+    tier_id = await tiers.tier_id_by_code(code=code)
+    if tier_id is None:
         problems.append(FieldProblem("minTier", "INVALID_VALUE"))
     else:
-        values["min_tier_id"] = ids[0]
+        values["min_tier_id"] = tier_id
 
 
 async def update_reward(*, reward_id: int, fields: RewardFields, clear: list[str] = ()) -> Reward:
@@ -249,9 +252,7 @@ async def archive_reward(*, reward_id: int) -> Reward:
     if reward is None:
         raise RewardUnavailable(reason="NOT_FOUND")
     if reward.archived_at is None:
-        await Reward.filter(id=reward_id, archived_at__isnull=True).update(
-            archived_at=dt.datetime.now(dt.UTC)
-        )
+        await Reward.filter(id=reward_id, archived_at__isnull=True).update(archived_at=clock.now())
     return await Reward.get(id=reward_id)
 
 
@@ -281,6 +282,7 @@ async def adjust_stock(*, reward_id: int, change: int) -> Reward:
 async def set_checkout_rate(
     *, currency: str, points_per_unit: int, minor_digits: int
 ) -> CheckoutRate:
+    """Set the points per unit of a currency at checkout; returns the rate."""
     currency = (currency or "").strip().upper()
     problems = []
     if not _CURRENCY.match(currency):

@@ -4,7 +4,7 @@ from functools import cached_property
 
 from strawberry.dataloader import DataLoader
 
-from app.pagination import newest_pages_per_owner
+from app.pagination import newest_pages_per_owner, per_owner_page_loader
 from app.rewards import service
 from app.rewards.models import Redemption, RedemptionStatus, Reward, Voucher
 
@@ -12,20 +12,14 @@ from app.rewards.models import Redemption, RedemptionStatus, Reward, Voucher
 RedemptionsKey = tuple[int, int, int | None, RedemptionStatus | None]
 
 
-async def _redemption_pages(keys: list[RedemptionsKey]) -> list[tuple[list[Redemption], bool]]:
-    # One query per distinct (size, cursor, status), not one per member.
-    groups: dict[tuple, list[int]] = {}
-    for member_id, size, before, status in keys:
-        groups.setdefault((size, before, status), []).append(member_id)
-    found = {}
-    for (size, before, status), member_ids in groups.items():
-        pages = await newest_pages_per_owner(
-            Redemption, member_ids, size=size, before_id=before,
-            where={"status": status.value} if status else None,
-        )  # fmt: skip
-        for member_id, page in pages.items():
-            found[(member_id, size, before, status)] = page
-    return [found[key] for key in keys]
+def _redemptions(
+    member_ids: list[int], size: int, before: int | None, status: RedemptionStatus | None
+):
+    where = {"status": status.value} if status else None
+    return newest_pages_per_owner(Redemption, member_ids, size=size, before_id=before, where=where)
+
+
+_redemption_pages = per_owner_page_loader(_redemptions)
 
 
 class RewardLoaders:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from tortoise.expressions import F
 from tortoise.functions import Sum
 
+from app.clock import now
 from app.db import Transaction, transaction
 from app.errors import (
     FieldProblem,
@@ -30,10 +31,9 @@ from app.errors import (
     RedemptionNotFound,
     RewardUnavailable,
 )
-from app.ledger import idempotency
 from app.ledger import service as ledger
-from app.ledger.models import Account, Kind, PointsTransaction
-from app.program import terms
+from app.ledger.service import Account, Kind
+from app.program import service as program
 from app.rewards.models import (
     CashbackCredit,
     CheckoutRate,
@@ -56,10 +56,6 @@ VOUCHER_KINDS = (
     RewardKind.UPGRADE,
     RewardKind.EXCLUSIVE_ACCESS,  # the voucher is the ticket shown at the door
 )
-
-
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 # ---- voucher codes --------------------------------------------------------------------------
@@ -94,6 +90,8 @@ def period_start(period: LimitPeriod, at: dt.datetime) -> dt.datetime:
 
 
 def unavailable_reason(reward: Reward, at: dt.datetime) -> str | None:
+    """Why the reward cannot be redeemed at `at` (ARCHIVED, NOT_STARTED, ENDED),
+    or None."""
     if reward.archived_at is not None:
         return "ARCHIVED"
     if reward.valid_from is not None and reward.valid_from > at:
@@ -123,6 +121,7 @@ class Availability:
 
     @property
     def can_redeem(self) -> bool:
+        """Whether nothing blocks the redemption."""
         return self.blocked_by is None
 
 
@@ -232,7 +231,7 @@ async def redeem(
     Refused (TermsNotAccepted) until the member accepted the terms in force, and for staff
     accounts (NotAMemberAccount)."""
     problems = []
-    if not idempotency.valid_key(idempotency_key or ""):
+    if not ledger.valid_key(idempotency_key or ""):
         problems.append(FieldProblem("idempotencyKey", "INVALID_KEY"))
     if quantity < 1:
         problems.append(FieldProblem("quantity", "MUST_BE_POSITIVE"))
@@ -248,11 +247,11 @@ async def redeem(
 
     async def work(tx: Transaction) -> dict:
         async with ledger.member_book(member_id=member_id) as book:
-            await terms.require_accepted(member_id, tx.connection)
+            await program.require_accepted(member_id, tx.connection)
             made.append(await _redeem_in(tx, book, reward_id, quantity))
         return {"redemption": made[-1].id}
 
-    result, replayed = await idempotency.run_once(
+    result, replayed = await ledger.run_once(
         scope=f"member:{member_id}", key=idempotency_key, operation="redeemReward",
         payload={"reward": reward_id, "quantity": quantity}, work=work,
     )  # fmt: skip
@@ -383,7 +382,7 @@ async def cancel(*, member_id: int, redemption_id: int) -> Redemption:
             .update(stock=F("stock") + redemption.quantity)
         )
         reward = await Reward.get(id=redemption.reward_id).using_db(conn)
-        debit = await PointsTransaction.get(id=redemption.transaction_id).using_db(conn)
+        debit = await book.transaction(redemption.transaction_id)
         txn = await book.reverse_debit(
             debit, explanation=[{"rule": "RULE_CANCELLATION", "points": redemption.points,
                                  "params": {"title": _title(reward)}}],
@@ -409,9 +408,7 @@ async def restricted_rewards(*, at: dt.datetime | None = None) -> list[Reward]:
     return await Reward.filter(
         Q(per_member_limit__isnull=False) | Q(period_limit__isnull=False)
         | Q(min_tier_id__isnull=False),
-        Q(valid_from__isnull=True) | Q(valid_from__lte=at),
-        Q(valid_until__isnull=True) | Q(valid_until__gt=at),
-        archived_at__isnull=True,
+        on_offer(at),
     ).order_by("id")  # fmt: skip
 
 
@@ -421,11 +418,13 @@ async def checkout_rates() -> list[CheckoutRate]:
 
 
 async def rewards_by_ids(ids: list[int]) -> list[Reward | None]:
+    """Rewards in the order asked (None where there is none)."""
     found = {r.id: r for r in await Reward.filter(id__in=ids)}
     return [found.get(i) for i in ids]
 
 
 async def vouchers_by_redemption(ids: list[int]) -> list[list[Voucher]]:
+    """Per redemption, in the order asked, its vouchers, oldest first."""
     found: dict[int, list[Voucher]] = {i: [] for i in ids}
     for v in await Voucher.filter(redemption_id__in=ids).order_by("id"):
         found[v.redemption_id].append(v)
@@ -433,5 +432,83 @@ async def vouchers_by_redemption(ids: list[int]) -> list[list[Voucher]]:
 
 
 async def redemptions_by_ids(ids: list[int]) -> list[Redemption | None]:
+    """Redemptions in the order asked (None where there is none)."""
     found = {r.id: r for r in await Redemption.filter(id__in=ids)}
     return [found.get(i) for i in ids]
+
+
+# ---- vouchers for messaging's reminders -----------------------------------------------------
+
+
+async def vouchers_expiring(*, after: dt.datetime, until: dt.datetime) -> list[int]:
+    """Ids of the unused, not voided vouchers expiring in (after, until]."""
+    return await Voucher.filter(used_at__isnull=True, voided_at__isnull=True, expires_at__gt=after,
+                                expires_at__lte=until).values_list("id", flat=True)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class VoucherNotice:
+    member_id: int
+    reward_texts: dict  # locale -> {"title", ...}
+    expires_at: dt.datetime
+
+
+async def voucher_notice(*, voucher_id: int) -> VoucherNotice | None:
+    """Whose unused voucher this is, for which reward, until when (None: used, voided, gone)."""
+    voucher = await Voucher.get_or_none(id=voucher_id)
+    if voucher is None or voucher.used_at is not None or voucher.voided_at is not None:
+        return None
+    redemption = await Redemption.get(id=voucher.redemption_id)
+    reward = await Reward.get(id=redemption.reward_id)
+    return VoucherNotice(redemption.member_id, reward.texts, voucher.expires_at)
+
+
+# ---- the catalog and cashback as lists ------------------------------------------------------
+
+
+def on_offer(at: dt.datetime):
+    """The filter (a tortoise Q) for rewards on offer at `at`: started, not ended, not
+    archived."""
+    from tortoise.expressions import Q
+
+    return (
+        (Q(valid_from__isnull=True) | Q(valid_from__lte=at))
+        & (Q(valid_until__isnull=True) | Q(valid_until__gt=at))
+        & Q(archived_at__isnull=True)
+    )
+
+
+async def reward_page(
+    *,
+    first: int | None,
+    after: str | None,
+    include_inactive: bool = False,
+    category: str | None = None,
+    max_points: int | None = None,
+):
+    """One page of the catalog by id: the rewards on offer now (every reward with
+    `include_inactive`), of `category` and costing at most `max_points` when given."""
+    from app.pagination import paginate_by_id
+
+    query = Reward.all() if include_inactive else Reward.filter(on_offer(now()))
+    if category:
+        query = query.filter(category=category.strip().lower())
+    if max_points is not None:
+        query = query.filter(points_cost__lte=max_points)
+    return await paginate_by_id(query, first=first, after=after)
+
+
+async def pending_cashback(*, first: int | None, after: str | None):
+    """One page of the cashback credits owed and neither paid nor voided, oldest first."""
+    from app.pagination import paginate_by_id
+
+    query = CashbackCredit.filter(paid_at__isnull=True, voided_at__isnull=True)
+    return await paginate_by_id(query, first=first, after=after)
+
+
+async def voucher_ids_of(*, member_id: int) -> list[int]:
+    """Ids of the vouchers of every redemption of the member."""
+    from tortoise.expressions import Subquery
+
+    redemptions = Subquery(Redemption.filter(member_id=member_id).values("id"))
+    return list(await Voucher.filter(redemption_id__in=redemptions).values_list("id", flat=True))

@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from tortoise.exceptions import IntegrityError
 
 from app.db import Transaction
-from app.earning.rules import money
-from app.earning.service import MemberRef, member_id_for
+from app.earning.service import MemberRef, member_id_for, money
 from app.errors import (
     CashbackNotPayable,
     CheckoutAlreadyRecorded,
@@ -21,10 +20,9 @@ from app.errors import (
     VoucherNotFound,
     VoucherNotUsable,
 )
-from app.ledger import idempotency
 from app.ledger import service as ledger
-from app.ledger.models import Account, Kind
-from app.program import terms
+from app.ledger.service import Account, Kind
+from app.program import service as program
 from app.rewards.models import (
     CashbackCredit,
     CheckoutPayment,
@@ -176,7 +174,7 @@ async def pay_with_points(
     points pays what they have, else InsufficientPoints. Never more points than the money
     they cover: a fraction of a cent is not charged."""
     problems = []
-    if not idempotency.valid_key(idempotency_key or ""):
+    if not ledger.valid_key(idempotency_key or ""):
         problems.append(FieldProblem("idempotencyKey", "INVALID_KEY"))
     given = [v for v in (member.member_id, member.external_ref, member.card_number) if v]
     if len(given) != 1:
@@ -202,7 +200,7 @@ async def pay_with_points(
 
     async def work(tx: Transaction) -> dict:
         async with ledger.member_book(member_id=member_id) as book:
-            await terms.require_accepted(member_id, tx.connection)  # spending is redeeming
+            await program.require_accepted(member_id, tx.connection)  # spending is redeeming
             needed = _ceil_div(basket_amount * rate.points_per_unit, unit)
             wanted = min(points or needed, needed)
             if book.available < wanted:
@@ -234,7 +232,7 @@ async def pay_with_points(
                "basket": basket_amount, "currency": currency, "points": points,
                "partial": allow_partial}  # fmt: skip
     try:
-        result, replayed = await idempotency.run_once(
+        result, replayed = await ledger.run_once(
             scope=f"client:{client}", key=idempotency_key, operation="redeemPointsAtCheckout",
             payload=payload, work=work,
         )  # fmt: skip

@@ -7,7 +7,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from app import errors
+from app import clock, errors
 from app.earning.types import MemberRefInput
 from app.graphql import policy
 from app.graphql.context import Context
@@ -20,11 +20,10 @@ from app.graphql.errors import (
     error_type,
 )
 from app.i18n import localized, translate
-from app.ledger.errors import NotAMemberAccountError
-from app.ledger.types import PointsTransaction
-from app.program.errors import TermsNotAcceptedError
+from app.ledger.types import NotAMemberAccountError, PointsTransaction
+from app.program.types import TermsNotAcceptedError
 from app.rewards import models
-from app.rewards.service import Availability
+from app.rewards.service import Availability, availability
 
 RewardKind = strawberry.enum(models.RewardKind, name="RewardKind")
 LimitPeriod = strawberry.enum(models.LimitPeriod, name="LimitPeriod")
@@ -199,9 +198,29 @@ class Reward(relay.Node):
     ) -> list["Reward | None"]:
         """Signed-in members see rewards on offer (with whether they can redeem them);
         staff see archived ones too."""
-        from app.rewards.api import reward_nodes
 
-        return await reward_nodes(info, node_ids)
+        async def load(viewer, ids: list[int]) -> list:
+            loaded = await info.context.loaders.rewards.reward.load_many(ids)
+            drafts = policy.allows(viewer, policy.Access.CATALOG_DRAFTS)
+            visible = [r for r in loaded if r is not None and (drafts or r.archived_at is None)]
+            converted = {r.id: r for r in await with_availability(info, visible)}
+            return [converted.get(i) for i in ids]
+
+        return await policy.visible_nodes(
+            info, node_ids, access=None, load=load, convert=lambda r: r
+        )
+
+
+async def with_availability(
+    info: Info[Context, None], rewards: list[models.Reward]
+) -> list[Reward]:
+    """The rewards as the signed-in member sees them: with whether they can redeem them."""
+    _, member = await info.context.require_member()
+    balance = await info.context.loaders.ledger.balance.load(member.id)
+    found = await availability(
+        member_id=member.id, available_points=balance.available, rewards=rewards
+    )
+    return [Reward.from_model(r, found[r.id]) for r in rewards]
 
 
 @strawberry.type
@@ -244,7 +263,7 @@ class Voucher:
             status = VoucherStatus.CANCELLED
         elif v.used_at is not None:
             status = VoucherStatus.USED
-        elif v.expires_at <= dt.datetime.now(dt.UTC):
+        elif v.expires_at <= clock.now():
             status = VoucherStatus.EXPIRED
         else:
             status = VoucherStatus.ACTIVE

@@ -25,6 +25,7 @@ class Engagement(StrEnum):
 def engagement_of(
     joined_at: dt.datetime, last_purchase_at: dt.datetime | None, at: dt.datetime
 ) -> Engagement:
+    """How engaged a member is at `at`, from when they last purchased (or joined)."""
     if last_purchase_at is not None:
         idle = at - last_purchase_at
         if idle <= dt.timedelta(days=30):
@@ -66,12 +67,14 @@ class Segment:
 
     @property
     def everyone(self) -> bool:
+        """Whether the segment sets no condition (so matches every member)."""
         return not (self.tiers or self.categories or self.interests or self.locales
                     or self.engagement or self.min_points is not None
                     or self.max_points is not None or self.purchased_within_days is not None
                     or self.has_device is not None or self.marketing_consent is not None)  # fmt: skip
 
     def matches(self, p: Profile, at: dt.datetime) -> bool:
+        """Whether the member's profile meets every condition of the segment at `at`."""
         if self.tiers and (p.tier or "") not in self.tiers:
             return False
         if self.min_points is not None and p.points < self.min_points:
@@ -96,11 +99,13 @@ class Segment:
         return not (self.engagement and p.engagement not in self.engagement)
 
     def to_json(self) -> dict:
+        """The segment as JSON, without its unset conditions."""
         return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(self).items()
                 if v not in ((), None)}  # fmt: skip
 
     @classmethod
     def from_json(cls, data: dict | None) -> Segment:
+        """The segment stored as JSON (everyone when None)."""
         data = data or {}
         return cls(
             tiers=tuple(data.get("tiers", ())),

@@ -1,16 +1,21 @@
-"""Member profiles for segment matching, for a batch of members in a fixed number of queries."""
+"""Segments, the public face: member profiles for segment matching, for a batch of members in
+a fixed number of queries, and the segment vocabulary of `rules` (re-exported for offers and
+campaigns)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from tortoise.functions import Max
-
-from app.earning.models import Purchase
+from app import clock
 from app.ledger import service as ledger
-from app.members.models import Channel, ChannelPreference, Member
+from app.members import service as members
 from app.messaging.service import members_with_devices
-from app.segments.rules import Profile, engagement_of
+from app.segments.rules import Engagement as Engagement
+from app.segments.rules import Profile as Profile
+from app.segments.rules import Segment as Segment
+from app.segments.rules import clean_tags as clean_tags
+from app.segments.rules import engagement_of
+from app.segments.rules import validate as validate
 from app.tiers import service as tiers
 
 CATEGORY_DAYS = 365
@@ -24,36 +29,27 @@ async def profiles(
 ) -> dict[int, Profile]:
     """`known` maps member id -> (tier status, balance) the caller already loaded (the
     request's DataLoaders), to spare those queries."""
-    at = at or dt.datetime.now(dt.UTC)
-    members = {m.id: m for m in await Member.filter(id__in=member_ids)}
+    # The package (app.earning.stats): earning's service reaches segments through offers.
+    from app import earning
+
+    at = at or clock.now()
+    accounts = await members.members_by_id(member_ids=member_ids)
     if known is not None and all(m in known for m in member_ids):
         statuses = {m: known[m][0] for m in member_ids}
         balances = {m: known[m][1] for m in member_ids}
     else:
         statuses = {s.member_id: s for s in await tiers.statuses(member_ids, at=at)}
         balances = {b.member_id: b for b in await ledger.balances(member_ids)}
-    last = {
-        row["member_id"]: row["last"]
-        for row in await Purchase.filter(member_id__in=member_ids)
-        .group_by("member_id")
-        .annotate(last=Max("occurred_at"))
-        .values("member_id", "last")
-    }
-    bought: dict[int, set[str]] = {m: set() for m in member_ids}
-    for member_id, lines in await Purchase.filter(
-        member_id__in=member_ids, occurred_at__gte=at - dt.timedelta(days=CATEGORY_DAYS)
-    ).values_list("member_id", "lines"):
-        bought[member_id].update(line["category"] for line in lines or () if line.get("category"))
+    last = await earning.last_purchases(member_ids=member_ids)
+    bought = await earning.categories_bought(
+        member_ids=member_ids, since=at - dt.timedelta(days=CATEGORY_DAYS)
+    )
     with_device = await members_with_devices(member_ids)
-    consenting = set(await ChannelPreference.filter(
-        member_id__in=member_ids, channel=Channel.PUSH, opted_in=True,
-    ).values_list("member_id", flat=True))  # fmt: skip
+    consenting = await members.opted_in(member_ids=member_ids, channel=members.Channel.PUSH)
     result = {}
-    for member_id, member in members.items():
+    for member_id, member in accounts.items():
         status = statuses[member_id]
         last_at = last.get(member_id)
-        if isinstance(last_at, str):  # SQLite aggregates come back as text
-            last_at = dt.datetime.fromisoformat(last_at)
         result[member_id] = Profile(
             member_id=member_id,
             tier=status.current.code if status.current else None,

@@ -1,4 +1,2 @@
-"""Tiers. Importing the package (Tortoise does, through app.tiers.models) registers the
-ledger hook that re-evaluates a member's tier whenever their points move."""
-
-from app.tiers import service as _service  # noqa: F401  (registers the book-close hook)
+"""Tiers. Their hook into the ledger (re-evaluate a member's tier when their points move) is
+subscribed by app.wiring, not by importing this package."""

@@ -6,10 +6,9 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
-from app.errors import DomainError
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.errors import InvalidInputError, MemberNotFoundError, user_error
+from app.graphql.errors import InvalidInputError, MemberNotFoundError
 from app.graphql.permissions import IsStaff, allow
 from app.graphql.relay import node_id
 from app.graphql.subscriptions import member_events
@@ -50,8 +49,7 @@ class TiersQuery:
         extensions=allow(IsStaff(*TIER_EDITORS)),
     )
     async def tier_policy(self, info: Info[Context, None]) -> T.TierPolicy:
-        row = await models.TierPolicy.get_or_none(id=1)
-        return _policy(row or models.TierPolicy(id=1))
+        return _policy(await service.tier_policy())
 
 
 @strawberry.type
@@ -61,14 +59,11 @@ class TiersMutation:
         extensions=allow(IsStaff(*TIER_EDITORS)),
     )
     async def save_tier(self, info: Info[Context, None], input: T.TierInput) -> SaveTierResult:
-        try:
-            tier = await service.save_tier(
-                code=input.code, rank=input.rank, threshold=input.threshold,
-                earn_multiplier=input.earn_multiplier,
-                texts={t.locale: {"name": t.name, "benefits": t.benefits} for t in input.texts},
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        tier = await service.save_tier(
+            code=input.code, rank=input.rank, threshold=input.threshold,
+            earn_multiplier=input.earn_multiplier,
+            texts={t.locale: {"name": t.name, "benefits": t.benefits} for t in input.texts},
+        )  # fmt: skip
         program = await service.current_program()
         return T.Tier.from_def(program.by_id(tier.id))
 
@@ -86,14 +81,11 @@ class TiersMutation:
         grace_days: int = 30,
         spend_currency: str = "EUR",
     ) -> TierPolicyResult:
-        try:
-            policy = await service.update_policy(
-                basis=models.Basis(basis.value), window=models.Window(window.value),
-                window_months=window_months, grace_days=grace_days,
-                spend_currency=spend_currency,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        policy = await service.update_policy(
+            basis=models.Basis(basis.value), window=models.Window(window.value),
+            window_months=window_months, grace_days=grace_days,
+            spend_currency=spend_currency,
+        )  # fmt: skip
         return _policy(policy)
 
     @strawberry.mutation(
@@ -110,14 +102,11 @@ class TiersMutation:
         until: dt.datetime | None = None,
     ) -> OverrideTierResult:
         _, staff = await info.context.require_member()
-        try:
-            member_id = node_id(member, "Member", "member")
-            await service.override(
-                member_id=member_id, tier_code=tier, reason=reason, until=until,
-                actor_id=staff.id,
-            )  # fmt: skip
-        except DomainError as exc:
-            return user_error(exc, await info.context.locale())
+        member_id = node_id(member, "Member", "member")
+        await service.override(
+            member_id=member_id, tier_code=tier, reason=reason, until=until,
+            actor_id=staff.id,
+        )  # fmt: skip
         return await _status(member_id)
 
 

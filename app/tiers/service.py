@@ -7,21 +7,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
-from tortoise.functions import Sum
 
+from app.cache import Cache
+from app.clock import now
 from app.db import Transaction, transaction
 from app.errors import FieldProblem, InvalidInput, MemberNotFound
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
 from app.ledger import service as ledger
-from app.ledger.models import Kind
+from app.ledger.service import Kind
 from app.tiers.models import (
     Basis,
     ChangeReason,
@@ -39,10 +39,6 @@ POINTS_KINDS = (Kind.PURCHASE, Kind.ACTION, Kind.BONUS, Kind.REFERRAL, Kind.REFU
                 Kind.ADJUSTMENT)  # fmt: skip
 
 
-def now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
 # ---- the program (cached a few seconds, like the earning rules) -----------------------------
 
 
@@ -56,6 +52,7 @@ class TierDef:
     texts: dict
 
     def name(self, locale: str = "en") -> str:
+        """The tier's name in `locale` (English when it has none there)."""
         return (self.texts.get(locale) or self.texts["en"])["name"]
 
 
@@ -74,6 +71,7 @@ class Program:
     tiers: tuple[TierDef, ...]  # lowest rank first
 
     def by_id(self, tier_id: int | None) -> TierDef | None:
+        """The tier with this id (None: no such tier, or no id)."""
         return next((t for t in self.tiers if t.id == tier_id), None)
 
     def qualifying(self, value: int) -> TierDef | None:
@@ -82,22 +80,20 @@ class Program:
         return reached[-1] if reached else None
 
     def above(self, tier: TierDef | None) -> TierDef | None:
+        """The next tier up from `tier` (the lowest when None); None at the top."""
         rank = tier.rank if tier else None
         return next((t for t in self.tiers if rank is None or t.rank > rank), None)
 
 
-_cache: tuple[float, Program] | None = None
-
-
-def forget_tiers() -> None:
-    global _cache
-    _cache = None
+PROGRAM: Cache[Program] = Cache("tiers", ttl=CACHE_SECONDS)  # changed by upsert_tier, update_policy
 
 
 async def current_program() -> Program:
-    global _cache
-    if _cache is not None and time.monotonic() - _cache[0] < CACHE_SECONDS:
-        return _cache[1]
+    """The tier policy and the tiers by rank (cached: every earning asks)."""
+    return await PROGRAM.get(_load_program)
+
+
+async def _load_program() -> Program:
     row = await TierPolicy.get_or_none(id=1)
     policy = PolicyDef()
     if row is not None:
@@ -107,15 +103,15 @@ async def current_program() -> Program:
         TierDef(t.id, t.code, t.rank, t.threshold, Decimal(t.earn_multiplier), t.texts)
         for t in await Tier.all().order_by("rank")
     )
-    _cache = (time.monotonic(), Program(policy, tiers))
-    return _cache[1]
+    return Program(policy, tiers)
 
 
 # ---- qualification --------------------------------------------------------------------------
 
 
 def window_start(policy: PolicyDef, at: dt.datetime) -> dt.datetime:
-    from app.earning.rules import add_months
+    """When the qualifying window ending at `at` starts (UTC)."""
+    from app.earning import add_months  # the package: app.earning.service imports tiers
 
     at = at.astimezone(dt.UTC)
     if policy.window == Window.CALENDAR_YEAR:
@@ -135,34 +131,28 @@ async def qualifying_values(
 ) -> dict[int, int]:
     """Net spend (minor units of the policy currency) or net points earned in the window,
     per member, in one query."""
-    from app.earning.models import Purchase
-    from app.ledger.models import PointsTransaction
+    from app import earning  # the package (app.earning.stats): earning.service imports tiers
 
     start = window_start(policy, at)
     if policy.basis == Basis.SPEND:
-        query = Purchase.filter(member_id__in=member_ids, currency=policy.spend_currency,
-                                occurred_at__gte=start, occurred_at__lte=at)  # fmt: skip
-        query = query.annotate(spent=Sum("amount"), back=Sum("refunded_amount"))
-        fields = ("member_id", "spent", "back")
+        found = await earning.net_spend(member_ids=member_ids, currency=policy.spend_currency,
+                                        since=start, until=at, conn=conn)  # fmt: skip
     else:
-        query = PointsTransaction.filter(member_id__in=member_ids, kind__in=POINTS_KINDS,
-                                         created_at__gte=start, created_at__lte=at)  # fmt: skip
-        query = query.annotate(spent=Sum("points"))
-        fields = ("member_id", "spent")
-    if conn is not None:
-        query = query.using_db(conn)
+        found = await ledger.points_by_member(member_ids=member_ids, kinds=POINTS_KINDS,
+                                              since=start, until=at, conn=conn)  # fmt: skip
     values = dict.fromkeys(member_ids, 0)
-    for row in await query.group_by("member_id").values(*fields):
-        values[row["member_id"]] = max(int(row["spent"] or 0) - int(row.get("back") or 0), 0)
+    for member_id, value in found.items():
+        values[member_id] = max(value, 0)
     return values
 
 
 async def qualifying_value(policy: PolicyDef, member_id: int, at: dt.datetime, conn=None) -> int:
+    """One member's qualifying value in the window ending at `at`."""
     return (await qualifying_values(policy, [member_id], at, conn))[member_id]
 
 
-# Called after a member's tier changed, in the changing transaction (e.g. messaging sends
-# an inbox message and a push once that domain exists). (member id, from, to, reason).
+# Called after a member's tier changed, in the changing transaction, with (tx, member id,
+# from, to, reason); app.wiring subscribes messaging (inbox and push) and webhooks.
 TIER_CHANGE_HOOKS: list[
     Callable[[Transaction, int, TierDef | None, TierDef | None, ChangeReason], Awaitable[None]]
 ] = []
@@ -234,7 +224,9 @@ async def evaluate_in(
     await standing.save(using_db=tx.connection)
 
 
-async def _on_book_close(book: ledger.MemberBook) -> None:
+async def on_book_close(book: ledger.MemberBook) -> None:
+    """A member's book closed (app.wiring subscribes this): re-evaluate their tier when what
+    was booked counts towards it, in the same transaction."""
     program = await current_program()
     if not program.tiers:
         return
@@ -243,10 +235,8 @@ async def _on_book_close(book: ledger.MemberBook) -> None:
         await evaluate_in(book)
 
 
-ledger.BOOK_CLOSE_HOOKS.append(_on_book_close)
-
-
 async def evaluate(*, member_id: int, at: dt.datetime | None = None) -> None:
+    """Re-evaluate the member's tier, in a transaction of their own book."""
     async with ledger.member_book(member_id=member_id) as book:
         await evaluate_in(book, at=at)
 
@@ -350,7 +340,7 @@ async def override(
     actor_id: int,
 ) -> None:  # fmt: skip
     """Put a member in a tier (or, with no tier, end an override) with a reason."""
-    from app.members.models import Member
+    from app.members import service as members
 
     reason = " ".join((reason or "").split())
     problems = []
@@ -368,7 +358,7 @@ async def override(
         problems.append(FieldProblem("until", "INVALID_DATE"))
     if problems:
         raise InvalidInput(problems)
-    if not await Member.filter(id=member_id).exists():
+    if not await members.member_exists(member_id=member_id):
         raise MemberNotFound()
     async with ledger.member_book(member_id=member_id) as book:
         tx = book.tx
@@ -433,13 +423,15 @@ async def save_tier(
             )  # fmt: skip
     except IntegrityError:
         raise InvalidInput([FieldProblem("rank", "TAKEN")]) from None
-    forget_tiers()
+    await PROGRAM.changed()
     return tier
 
 
 async def update_policy(
     *, basis: Basis, window: Window, window_months: int, grace_days: int, spend_currency: str
 ) -> TierPolicy:
+    """Validate and save the tier policy (basis, window, grace, currency);
+    returns it."""
     spend_currency = (spend_currency or "").strip().upper()
     problems = []
     if not 1 <= window_months <= 36:
@@ -455,5 +447,23 @@ async def update_policy(
                   "grace_days": grace_days, "spend_currency": spend_currency},
         id=1,
     )  # fmt: skip
-    forget_tiers()
+    await PROGRAM.changed()
     return policy
+
+
+async def tier_policy() -> TierPolicy:
+    """The tier policy row as staff set it (the defaults, unsaved, when they never did)."""
+    return await TierPolicy.get_or_none(id=1) or TierPolicy(id=1)
+
+
+async def forget_member(*, member_id: int) -> None:
+    """For an erasure: remove staff notes about the member (override reason, change notes)."""
+    async with transaction():
+        await MemberTier.filter(member_id=member_id).update(override_reason=None)
+        await TierChange.filter(member_id=member_id).update(note=None)
+
+
+async def tier_id_by_code(*, code: str) -> int | None:
+    """The id of the tier with this code (trimmed, any case), or None."""
+    ids = await Tier.filter(code=code.strip().lower()).values_list("id", flat=True)
+    return ids[0] if ids else None

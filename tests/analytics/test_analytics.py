@@ -81,7 +81,7 @@ async def _seed(now: dt.datetime, start: dt.datetime):
     for code, rank, threshold in (("silver", 1, 100), ("gold", 2, 600)):
         await tiers.save_tier(code=code, rank=rank, threshold=threshold,
                               earn_multiplier=Decimal(1), texts={"en": {"name": code}})  # fmt: skip
-    tiers.forget_tiers()
+    tiers.PROGRAM.forget()
     await catalog.set_checkout_rate(currency="EUR", points_per_unit=40, minor_digits=2)
     staff = await factories.member(role=Role.ADMIN)
     m = [await factories.member() for _ in range(8)]

@@ -4,8 +4,8 @@ import asyncio
 
 import pytest
 
-from app.auth import passwords
 from app.auth.models import AuthSession, LoginThrottle
+from app.members import passwords
 from tests.helpers import LOG_IN, REFRESH, gql, sign_up, unique_email
 
 

@@ -15,12 +15,12 @@ import httpx
 import pytest
 from starlette.requests import Request
 
-from app.auth import passwords
 from app.auth import service as auth
 from app.auth.models import AuthSession, LoginThrottle
 from app.errors import InvalidCredentials, TooManyAttempts
 from app.graphql.context import client_address
 from app.main import create_app
+from app.members import passwords
 from app.members.models import Member
 from app.settings import configure
 from tests.helpers import LOG_IN, PASSWORD, SIGN_UP, gql, sign_up, unique_email

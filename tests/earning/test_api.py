@@ -41,7 +41,7 @@ async def test_purchase_earns_once_with_explanation_and_balance(client):
     assert first["replayed"] is False
     assert first["purchase"]["pointsEarned"] == 25  # 1 point per EUR, rounded down
     steps = first["transaction"]["explanation"]
-    assert steps == [{"rule": "RULE_BASE", "points": 25, "description": "1 points per EUR spent"}]
+    assert steps == [{"rule": "RULE_BASE", "points": 25, "description": "1 point per EUR spent"}]
 
     again = await _record(client, till, data)  # a retry: same answer, no second earn
     assert again["__typename"] == "PurchaseRecorded" and again["replayed"] is True
@@ -75,7 +75,7 @@ async def test_rules_multipliers_bonus_window_and_caps(client):
              for s in result["transaction"]["explanation"]]  # fmt: skip
     # 100 base - 30 for the gift card + 60 extra on shoes, capped at 100 a day
     assert steps == [
-        ("RULE_BASE", 100, "1 points per EUR spent"),
+        ("RULE_BASE", 100, "1 point per EUR spent"),
         ("RULE_MULTIPLIER", -30, "0x points on GIFTCARD"),
         ("RULE_MULTIPLIER", 60, "2x points on shoes"),
         ("RULE_DAILY_CAP", -30, "Daily limit of 100 points reached"),

@@ -74,21 +74,21 @@ async def receiver():
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    """The job queue's (and webhooks') clock, moved by the test: `clock.advance(seconds)`."""
+def clock():
+    """The app's clock (app.clock), stopped and moved by the test: `clock.advance(seconds)`."""
+    from app import clock as app_clock
 
     class Clock:
-        at = dt.datetime.now(dt.UTC)
+        at = app_clock.freeze()
 
         def __call__(self) -> dt.datetime:
-            return self.at
+            return app_clock.now()
 
         def advance(self, seconds: float) -> None:
-            self.at += dt.timedelta(seconds=seconds)
+            self.at = app_clock.advance(seconds)
 
-    c = Clock()
-    monkeypatch.setattr(jobs, "now", c)
-    return c
+    yield Clock()
+    app_clock.unfreeze()
 
 
 @pytest.fixture

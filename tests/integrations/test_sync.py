@@ -1,6 +1,6 @@
 """upsertMember: the CRM's member sync over GraphQL (scope members:sync)."""
 
-from app.auth import passwords
+from app.members import passwords
 from app.members.models import Member
 from tests.helpers import LOG_IN, PASSWORD, gql, integration_token, sign_up
 

@@ -12,6 +12,7 @@ from strawberry.relay import to_base64
 
 from app.earning import actions, config
 from app.earning import rules as R
+from app.earning import service as earning
 from app.earning.models import ActionEarning, Purchase
 from app.ledger import adjustments
 from app.ledger import service as ledger
@@ -147,7 +148,7 @@ async def test_a_staff_account_earns_nothing_from_purchases_or_events(client):
     assert await _balance(client, support["accessToken"]) == 0
     # The service refuses it too, whoever calls it.
     with pytest.raises(Exception) as refused:
-        await actions.record_event(
+        await earning.record_event(
             scope="test", idempotency_key="event-direct-1", member_id=staff.id,
             event_type="review", external_id="direct", occurred_at=ledger.now(),
         )  # fmt: skip

@@ -198,13 +198,14 @@ async def test_inbox_message_received_subscription(client, live_server, recorder
 async def test_jobs_retry_with_backoff_then_die_and_keys_enqueue_once(app):
     attempts = []
 
-    @jobs.handler("test.flaky")
     async def flaky(payload):
         attempts.append(payload["n"])
         if payload["n"] == 1:
             raise jobs.RetryLater("not yet")
         if payload["n"] == 2:
             raise jobs.Permanent("never")
+
+    jobs.register("test.flaky", flaky)
 
     for n in (0, 1, 2):
         await jobs.enqueue("test.flaky", {"n": n}, max_attempts=2)

@@ -10,7 +10,6 @@ from app import jobs
 from app.auth import service as auth
 from app.community import service as community
 from app.community.models import ModerationAction, ReactionKind
-from app.earning import actions
 from app.earning import config as earning_config
 from app.earning import service as earning
 from app.ledger import service as ledger
@@ -98,7 +97,7 @@ async def world() -> World:
         await terms.publish(kind=DocumentKind.TERMS, version="2026.1",
                             texts={"en": text, "nl": text, "es": text},
                             effective_at=NOW - HOUR, actor_id=staff.id)  # fmt: skip
-        terms.forget_terms()
+        terms.IN_FORCE.forget()
         found.terms_version = "2026.1"
     except ImportError:
         pass
@@ -121,9 +120,9 @@ async def populate(p: Person, w: World) -> None:
     n = uuid.uuid4().hex[:6]
     name = m.display_name
     if w.terms_version:
-        from app.program import terms
+        from app import flows
 
-        await terms.accept_terms(member_id=m.id, version=w.terms_version, client="app",
+        await flows.accept_terms(member_id=m.id, version=w.terms_version, client="app",
                                  user_agent=f"LoyaltyApp {name}", address="203.0.113.9")  # fmt: skip
     for purpose in (Purpose.MARKETING_PUSH, Purpose.ANALYTICS):
         await consents.set_consent(member_id=m.id, purpose=purpose, granted=True,
@@ -146,7 +145,7 @@ async def populate(p: Person, w: World) -> None:
     await earning.record_refund(scope="pos", idempotency_key=f"r-key-{m.id}-{n}", source="pos",
                                 purchase_external_id=f"sale-{m.id}", external_id=f"ret-{m.id}",
                                 amount=10_000, occurred_at=NOW - HOUR / 2)  # fmt: skip
-    await actions.record_event(scope="crm", idempotency_key=f"e-key-{m.id}-{n}", member_id=m.id,
+    await earning.record_event(scope="crm", idempotency_key=f"e-key-{m.id}-{n}", member_id=m.id,
                                event_type="review", external_id=f"rev-{m.id}",
                                occurred_at=NOW - HOUR)  # fmt: skip
     async with ledger.member_book(member_id=m.id) as book:

@@ -218,7 +218,7 @@ async def test_an_erased_referrer_earns_nothing_and_the_referee_still_does(app):
 
     await earning_config.update_policy(changes={"referrer_points": 500, "referee_points": 100},
                                        actor_id=None)  # fmt: skip
-    earning.forget_rules()
+    earning.RULES.forget()
     referrer, referee = await factories.member(), await factories.member()
     await actions.apply_referral_code(member_id=referee.id, code=referrer.referral_code)
     await erasure.erase_member(member_id=referrer.id, reason=ErasureReason.OTHER)

@@ -12,9 +12,9 @@ from tests.helpers import member_token
 
 @pytest.fixture(autouse=True)
 def _forget_terms():
-    terms.forget_terms()
+    terms.IN_FORCE.forget()
     yield
-    terms.forget_terms()
+    terms.IN_FORCE.forget()
 
 
 def texts(version: str) -> dict:

@@ -257,8 +257,8 @@ def _gid(kind: str, pk: int) -> str:
 
 
 async def test_paying_at_the_till_with_points_waits_for_the_terms_too(client, member, publish):
+    from app import flows
     from app.errors import TermsNotAccepted
-    from app.program import terms
     from app.rewards import till
     from app.rewards.models import CheckoutRate
 
@@ -279,23 +279,24 @@ async def test_paying_at_the_till_with_points_waits_for_the_terms_too(client, me
     except TermsNotAccepted as refused:
         assert refused.version == "2026-1"
     assert (await ledger.balances([m.id]))[0].available == 1000  # nothing spent
-    await terms.accept_terms(member_id=m.id, version="2026-1", client="test")
+    await flows.accept_terms(member_id=m.id, version="2026-1", client="test")
     paid = await pay("pay-0002")
     assert paid.payment.points == 500
     assert (await ledger.balances([m.id]))[0].available == 500
 
 
 async def test_a_cache_behind_another_process_does_not_hold_points_back(client, member, publish):
+    from app import flows
     from app.earning import service as earning
     from app.program import terms
 
     m, _, _ = await member()
     await publish("v1", effective_at=dt.datetime.now(dt.UTC) - dt.timedelta(hours=1))
     await terms.current_documents()
-    behind = terms._cache  # what another process still has cached
+    behind = terms.IN_FORCE._value  # what another process still has cached
     await publish("v2")
-    await terms.accept_terms(member_id=m.id, version="v2", client="app")
-    terms._cache = behind  # that process records a till purchase within its cache window
+    await flows.accept_terms(member_id=m.id, version="v2", client="app")
+    terms.IN_FORCE._value = behind  # that process records a till purchase within its cache window
     await earning.record_purchase(
         scope="pos", idempotency_key="stale-0001", member=earning.MemberRef(member_id=m.id),
         source="pos", external_id="stale-1", amount=5000, currency="EUR",

@@ -48,6 +48,7 @@ def _hasher(time_cost: int, memory_kib: int) -> PasswordHasher:
 
 
 def hasher() -> PasswordHasher:
+    """The Argon2 hasher with the configured costs."""
     settings = get_settings()
     return _hasher(settings.argon2_time_cost, settings.argon2_memory_kib)
 
@@ -71,10 +72,12 @@ async def _off_loop(fn: Callable[..., T], *args: object) -> T:
 
 
 def hash_password(password: str) -> str:
+    """The Argon2 hash of the password."""
     return hasher().hash(password)
 
 
 def verify_password(password_hash: str, password: str) -> bool:
+    """Whether the password matches the hash (False for a malformed hash too)."""
     try:
         return hasher().verify(password_hash, password)
     except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -92,6 +95,7 @@ async def verify_password_async(password_hash: str, password: str) -> bool:
 
 
 def needs_rehash(password_hash: str) -> bool:
+    """Whether the hash was made with other costs than the configured ones."""
     return hasher().check_needs_rehash(password_hash)
 
 
