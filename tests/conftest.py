@@ -2,6 +2,7 @@
 emptied after every test; the app served through httpx's ASGITransport or a real uvicorn."""
 
 import asyncio
+import contextlib
 import dataclasses
 import os
 import socket
@@ -137,12 +138,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-async def live_server(app) -> AsyncIterator[str]:
-    """The same app on a real uvicorn (loopback, free port) for WebSocket tests."""
+@contextlib.asynccontextmanager
+async def serve_app(application) -> AsyncIterator[str]:
+    """`application` on a real uvicorn (loopback, free port, no lifespan); yields host:port."""
     port = _free_port()
     server = uvicorn.Server(
-        uvicorn.Config(app, host="127.0.0.1", port=port, lifespan="off", log_level="warning")
+        uvicorn.Config(
+            application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
+        )
     )
     task = asyncio.create_task(server.serve())
     for _ in range(200):
@@ -154,3 +157,10 @@ async def live_server(app) -> AsyncIterator[str]:
     finally:
         server.should_exit = True
         await asyncio.wait_for(task, 10)
+
+
+@pytest.fixture
+async def live_server(app) -> AsyncIterator[str]:
+    """The same app on a real uvicorn (loopback, free port) for WebSocket tests."""
+    async with serve_app(app) as address:
+        yield address

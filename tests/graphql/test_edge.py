@@ -10,7 +10,6 @@ from pathlib import Path
 import asyncpg
 import httpx
 import pytest
-import uvicorn
 import websockets
 
 from app import db, errors, jobs
@@ -18,7 +17,7 @@ from app.graphql.context import Context
 from app.main import create_app
 from app.members import service as members_service
 from app.members.models import Member, Role
-from tests.conftest import _free_port
+from tests.conftest import serve_app
 from tests.helpers import LOG_IN, PASSWORD, REFRESH, gql, sign_up, staff_session
 
 CHUNK = b" " * 65536
@@ -490,26 +489,6 @@ async def test_a_timed_out_mutation_changes_nothing(app, client, settings_with, 
     assert body["data"]["me"]["displayName"] == "Before"  # the pool is still healthy
 
 
-@contextlib.asynccontextmanager
-async def _serve(application):
-    port = _free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(
-            application, host="127.0.0.1", port=port, lifespan="off", log_level="warning"
-        )
-    )
-    task = asyncio.create_task(server.serve())
-    for _ in range(200):
-        if server.started:
-            break
-        await asyncio.sleep(0.02)
-    try:
-        yield f"127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await asyncio.wait_for(task, 10)
-
-
 async def _ws_recv(ws, timeout=5.0):
     return json.loads(await asyncio.wait_for(ws.recv(), timeout))
 
@@ -527,7 +506,7 @@ async def test_over_websocket_a_query_has_the_budget_and_a_subscription_does_not
         return await original_viewer(self)
 
     monkeypatch.setattr(Context, "viewer", viewer)
-    async with _serve(_budget_app(settings_with, 0.3)) as server:
+    async with serve_app(_budget_app(settings_with, 0.3)) as server:
         ws = await websockets.connect(
             f"ws://{server}/graphql", subprotocols=["graphql-transport-ws"], open_timeout=5
         )
