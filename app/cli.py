@@ -109,12 +109,37 @@ def cmd_seed_demo(args: argparse.Namespace) -> None:
     print("\n".join(lines))
 
 
+def possible_types_json() -> str:
+    """Apollo Client's `possibleTypes` map (every interface and union -> the names of its
+    concrete types, sorted), as committed in possibleTypes.json beside schema.graphql."""
+    import json
+
+    from graphql import GraphQLInterfaceType, GraphQLUnionType
+
+    from app.graphql.schema import build_schema
+    from app.settings import Settings
+
+    schema = build_schema(Settings())._schema
+    possible = {
+        name: sorted(t.name for t in schema.get_possible_types(abstract))
+        for name, abstract in sorted(schema.type_map.items())
+        if isinstance(abstract, GraphQLInterfaceType | GraphQLUnionType)
+        and not name.startswith("__")
+    }
+    return json.dumps(possible, indent=2) + "\n"
+
+
 def cmd_export_schema(args: argparse.Namespace) -> None:
     from app.graphql.schema import export_schema
 
+    if args.possible_types:
+        sys.stdout.write(possible_types_json())
+        return
     sdl = export_schema()
     if args.output:
-        Path(args.output).write_text(sdl)
+        output = Path(args.output)
+        output.write_text(sdl)
+        output.with_name("possibleTypes.json").write_text(possible_types_json())
     else:
         sys.stdout.write(sdl)
 
@@ -266,6 +291,54 @@ def _timestamp(value: str):
     return at if at.tzinfo else at.replace(tzinfo=dt.UTC)
 
 
+async def _announcing(settings: Settings, work):
+    """`_with_database`, with the process's event bus on Redis (REDIS_URL) so the cache
+    notices of `work` reach the running servers at once; flushed before exit."""
+    from app import events
+
+    bus = events.bus_for(settings.redis_url)
+    events.use_bus(bus)
+    try:
+        return await _with_database(settings, work)
+    finally:
+        flush = getattr(bus, "flush", None)
+        if flush is not None:
+            await flush(within=2.0)
+        await bus.close()
+
+
+def cmd_documents(args: argparse.Namespace) -> None:
+    """`loyalty documents add FILE | list | remove ID`: the trusted (persisted) documents;
+    servers see an add or remove at once through REDIS_URL (else within 30 s)."""
+    from app.graphql import documents
+
+    if args.action == "add":
+        try:
+            entries = documents.parse_manifest(Path(args.file).read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, documents.ManifestError) as exc:
+            sys.exit(f"{args.file}: {exc}")
+
+        async def work():
+            return await documents.add(entries)
+
+        print(f"registered {asyncio.run(_announcing(_settings(), work))} document(s)")
+    elif args.action == "list":
+
+        async def work():
+            return await documents.list_all()
+
+        for doc in asyncio.run(_with_database(_settings(), work)):
+            print(f"{doc.id}\t{doc.name or '-'}\t{doc.sha256}")
+    else:
+
+        async def work():
+            return await documents.remove(args.id)
+
+        if not asyncio.run(_announcing(_settings(), work)):
+            sys.exit(f"no registered document has id {args.id!r}")
+        print(f"removed {args.id}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="loyalty",
@@ -300,7 +373,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_seed_demo)
 
     p = sub.add_parser("export-schema", help="print the GraphQL SDL (schema.graphql)")
-    p.add_argument("--output", "-o", help="write to this file instead of stdout")
+    p.add_argument(
+        "--output",
+        "-o",
+        help="write to this file instead of stdout, and possibleTypes.json beside it",
+    )
+    p.add_argument(
+        "--possible-types",
+        action="store_true",
+        help="print Apollo's possibleTypes map (possibleTypes.json) instead of the SDL",
+    )
     p.set_defaults(func=cmd_export_schema)
 
     p = sub.add_parser(
@@ -375,6 +457,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file", help="the file to write (.csv or .jsonl)")
     p.add_argument("--format", choices=["csv", "jsonl"], help="override the file extension")
     p.set_defaults(func=cmd_export_members)
+
+    p = sub.add_parser(
+        "documents", help="the trusted GraphQL documents (persisted operations): add, list, remove"
+    )
+    actions = p.add_subparsers(dest="action", required=True)
+    a = actions.add_parser("add", help="register the operations of an Apollo or Relay manifest")
+    a.add_argument("file", help="persisted-query manifest (Apollo) or id -> text JSON (Relay)")
+    actions.add_parser("list", help="print id, operation name and sha256 of each document")
+    a = actions.add_parser("remove", help="unregister one document")
+    a.add_argument("id", help="the document's id")
+    p.set_defaults(func=cmd_documents)
     return parser
 
 

@@ -38,6 +38,7 @@ MODEL_MODULES = [
     "app.program.models",
     "app.privacy.models",
     "app.jobs",
+    "app.graphql.documents",  # trusted (persisted) GraphQL documents
 ]
 
 

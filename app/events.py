@@ -30,6 +30,7 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from typing import Protocol
 
+from app import observability
 from app.db import Transaction, current_transaction
 
 log = logging.getLogger(__name__)
@@ -161,6 +162,7 @@ class RedisEventBus:
 
     def _dropped(self, count: int, why: str) -> None:
         self.stats["dropped"] += count
+        observability.count_publish_failure(count)
         self._unlogged_drops += count
         at = time.monotonic()
         if at - self._last_drop_log >= self.DROP_LOG_INTERVAL:

@@ -47,6 +47,14 @@ def _int(env: Mapping[str, str], name: str, default: int, *, minimum: int = 0) -
     return value
 
 
+def _trusted_mode(raw: str | None) -> str:
+    """TRUSTED_DOCUMENTS: `off` (any document runs) or `only` (registered ones only)."""
+    value = (raw or "off").strip().lower()
+    if value not in ("off", "only"):
+        raise SettingsError(f"TRUSTED_DOCUMENTS must be off or only, got {raw!r}")
+    return value
+
+
 def _jwt_keys(raw: str | None) -> dict[str, str]:
     """`JWT_KEYS` is `kid:secret[,kid:secret...]`; the first key signs unless JWT_ACTIVE_KID."""
     if not raw:
@@ -141,6 +149,13 @@ def _base_url(raw: str | None) -> str | None:
     return raw
 
 
+def _log_format(env: Mapping[str, str]) -> str:
+    value = (env.get("LOG_FORMAT") or "text").strip().lower()
+    if value not in ("text", "json"):
+        raise SettingsError("LOG_FORMAT must be text or json")
+    return value
+
+
 def _trusted_proxies(env: Mapping[str, str]) -> tuple[str, ...]:
     if env.get("TRUST_FORWARDED_FOR"):
         raise SettingsError(
@@ -168,6 +183,12 @@ class Settings:
     host: str = "127.0.0.1"
     port: int = 8000
     log_level: str = "INFO"
+    # LOG_FORMAT: "text" (one line per record) or "json" (one JSON object per line).
+    log_format: str = "text"
+    # /metrics: METRICS_ENABLED (on by default); METRICS_TOKEN, when set, is the bearer token
+    # a scraper must send; unset, only loopback peers may scrape.
+    metrics_enabled: bool = True
+    metrics_token: str | None = None
 
     jwt_keys: dict[str, str] = field(default_factory=lambda: {"dev": DEFAULT_JWT_SECRET})
     jwt_active_kid: str = "dev"
@@ -229,6 +250,14 @@ class Settings:
     # without activity an account is erased by the worker (0 = never).
     export_link_ttl: int = 24 * 3600
     retention_inactive_days: int = 0
+    # Persisted operations (app.graphql.persisted): APQ registration on/off, how many APQ
+    # documents are kept and how long one may be; TRUSTED_DOCUMENTS=only runs registered
+    # documents alone (staff may still send free ones when TRUSTED_DOCUMENTS_STAFF).
+    apq: bool = True
+    apq_max_documents: int = 10_000
+    apq_max_document_bytes: int = 20_000
+    trusted_documents: str = "off"
+    trusted_documents_staff: bool = True
 
     @property
     def is_production(self) -> bool:
@@ -290,6 +319,9 @@ class Settings:
             host=env.get("HOST", "127.0.0.1"),
             port=_int(env, "PORT", 8000, minimum=1),
             log_level=log_level,
+            log_format=_log_format(env),
+            metrics_enabled=_bool(env, "METRICS_ENABLED", True),
+            metrics_token=(env.get("METRICS_TOKEN") or "").strip() or None,
             jwt_keys=keys,
             jwt_active_kid=active,
             jwt_issuer=env.get("JWT_ISSUER", "loyalty-api"),
@@ -341,6 +373,11 @@ class Settings:
             webhook_timeout_seconds=_int(env, "WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1),
             export_link_ttl=_int(env, "EXPORT_LINK_TTL", 24 * 3600, minimum=60),
             retention_inactive_days=_int(env, "RETENTION_INACTIVE_DAYS", 0),
+            apq=_bool(env, "APQ", True),
+            apq_max_documents=_int(env, "APQ_MAX_DOCUMENTS", 10_000, minimum=1),
+            apq_max_document_bytes=_int(env, "APQ_MAX_DOCUMENT_BYTES", 20_000, minimum=256),
+            trusted_documents=_trusted_mode(env.get("TRUSTED_DOCUMENTS")),
+            trusted_documents_staff=_bool(env, "TRUSTED_DOCUMENTS_STAFF", True),
         )
         settings.validate()
         return settings

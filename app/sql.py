@@ -166,11 +166,12 @@ CLAIM_JOBS_PG = (
 # Several owners' newest-first pages in one query (DataLoaders: a list of members asking for
 # their activity or redemptions costs one query, not one per member); the ORM has no window
 # functions.
+# `{order}` is DESC (newest first) or ASC (backward paging: the oldest rows past a cursor).
 PAGES_PER_OWNER = (
     'SELECT * FROM (SELECT t.*, ROW_NUMBER() OVER (PARTITION BY t."{owner}" '
-    'ORDER BY t."id" DESC) AS "row_number" FROM "{table}" t '
+    'ORDER BY t."id" {order}) AS "row_number" FROM "{table}" t '
     'WHERE t."{owner}" IN ({owners}){filters}) ranked WHERE "row_number" <= {limit} '
-    'ORDER BY "{owner}", "id" DESC'
+    'ORDER BY "{owner}", "id" {order}'
 )
 
 # ---- birthdays (app.earning.actions) --------------------------------------------------------

@@ -462,7 +462,7 @@ async def test_a_locked_member_answers_busy_while_others_earn_and_health_answers
             for i in range(3):
                 (_, body), _ = await _timed(program.purchase(other, f"other-{i}"))
                 assert _recorded(body), body
-            health, took = await _timed(http.get("/health"))
+            health, took = await _timed(http.get("/ready"))
             assert health.status_code == 200 and took < 2.0, (health.status_code, took)
             for task in stuck:
                 (_, body), took = await asyncio.wait_for(task, 20)
@@ -503,7 +503,7 @@ async def test_an_exhausted_pool_answers_503_after_the_pool_timeout(cluster, ser
                 assert _code(body) == "SERVICE_UNAVAILABLE", body
                 assert body["errors"][0]["extensions"]["retryable"] is True
                 assert took < 10.0, took  # the pool timeout (1 s), not the lock's 30 s
-            health, took = await _timed(http.get("/health"))
+            health, took = await _timed(http.get("/ready"))
             assert health.status_code == 200 and took < 2.0, (health.status_code, took)
             await lock.release()
             for task in holding:
@@ -558,7 +558,7 @@ async def test_postgres_stopped_answers_503_then_recovers_with_nothing_lost(clus
             assert export.status_code == 503 and export.headers["retry-after"] == "3"
             requests = len(answers) + 2
             for _ in range(3):
-                health, took = await _timed(http.get("/health"))
+                health, took = await _timed(http.get("/ready"))
                 assert health.status_code == 503 and took < 2.0, (health.status_code, took)
                 assert health.headers["retry-after"] == "3"
             await asyncio.sleep(0.2)
@@ -572,7 +572,7 @@ async def test_postgres_stopped_answers_503_then_recovers_with_nothing_lost(clus
 
         # Recovery: the first requests may still meet connections from before the outage.
         deadline = time.monotonic() + 30
-        while (await http.get("/health")).status_code != 200:
+        while (await http.get("/ready")).status_code != 200:
             assert time.monotonic() < deadline, "never healthy again"
             await asyncio.sleep(0.2)
         for member, external_id in failed:

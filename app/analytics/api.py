@@ -28,8 +28,16 @@ class AnalyticsQuery:
     async def program_analytics(
         self,
         info: Info[Context, None],
-        from_: Annotated[dt.datetime, strawberry.argument(name="from")],
-        to: dt.datetime,
+        from_: Annotated[
+            dt.datetime,
+            strawberry.argument(name="from", description="Start of the range, inclusive (UTC)."),
+        ],
+        to: Annotated[
+            dt.datetime,
+            strawberry.argument(
+                description="End of the range, exclusive (UTC); at most 3 years after `from`."
+            ),
+        ],
     ) -> T.ProgramAnalytics:
         start, end = service.check_range(from_, to)
         return T.ProgramAnalytics(start=start, end=end)
@@ -40,7 +48,15 @@ class AnalyticsQuery:
         extensions=allow(IsStaff(*ANALYSTS)),
     )
     async def campaign_uplift(
-        self, info: Info[Context, None], campaign_id: relay.GlobalID, window_days: int = 14
+        self,
+        info: Info[Context, None],
+        campaign_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="The campaign's global id; an unknown id gives null."),
+        ],
+        window_days: Annotated[
+            int, strawberry.argument(description="Days after launch to compare, clamped to 1..90.")
+        ] = 14,
     ) -> T.CampaignUplift | None:
         try:
             uplift = await service.campaign_uplift(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -18,13 +19,13 @@ from app.tiers.types import Tier, TierChangeReason
 
 @strawberry.type(description="An amount of money in minor units (cents) of its currency.")
 class MoneyAmount:
-    currency: str
-    amount: int
+    currency: str = strawberry.field(description="ISO 4217 currency code, e.g. EUR.")
+    amount: int = strawberry.field(description="Minor units (cents) of `currency`.")
 
 
 @strawberry.type(description="Points members hold at a moment: what the program owes.")
 class Liability:
-    at: dt.datetime
+    at: dt.datetime = strawberry.field(description="The moment the figures are taken at (UTC).")
     points: int = strawberry.field(description="Available and pending; debts count negative.")
     value: list[MoneyAmount] | None = strawberry.field(
         description="The points' worth at each checkout rate (the configured value of a "
@@ -40,8 +41,14 @@ class Liability:
 
 @strawberry.type(description="Members who earned or spent points themselves lately.")
 class ActiveMembers:
-    last_30_days: int = strawberry.field(name="last30Days")
-    last_90_days: int = strawberry.field(name="last90Days")
+    last_30_days: int = strawberry.field(
+        name="last30Days",
+        description="Members with activity of their own in the 30 days before `to`.",
+    )
+    last_90_days: int = strawberry.field(
+        name="last90Days",
+        description="Members with activity of their own in the 90 days before `to`.",
+    )
 
 
 @strawberry.type(description="Points that moved in the range.")
@@ -52,7 +59,7 @@ class PointsFigures:
     )
     redeemed: int = strawberry.field(description="Spent on rewards and at tills, net of "
                                      "cancelled redemptions.")  # fmt: skip
-    expired: int
+    expired: int = strawberry.field(description="Points that expired unused in the range.")
     forfeited: int = strawberry.field(description="Held by accounts erased in the range.")
     clawed_back: int = strawberry.field(description="Taken back by refunds.")
     adjusted_out: int = strawberry.field(description="Negative staff adjustments.")
@@ -66,62 +73,76 @@ class EarnSource:
     source: str = strawberry.field(
         description="purchase, action (events such as reviews), bonus, referral, adjustment."
     )
-    transactions: int
-    points: int
+    transactions: int = strawberry.field(description="How many credits came from this source.")
+    points: int = strawberry.field(description="Points credited from this source.")
 
 
 @strawberry.type(description="How many members are in a tier now.")
 class TierHeadcount:
     tier: Tier | None = strawberry.field(description="Null: below every tier.")
-    members: int
+    members: int = strawberry.field(description="Members in this tier now.")
 
 
 @strawberry.type(description="Tier changes between two tiers for one reason.")
 class TierMove:
-    from_tier: Tier | None
-    to_tier: Tier | None
-    reason: TierChangeReason
-    changes: int
+    from_tier: Tier | None = strawberry.field(
+        description="The tier before; null: below every tier."
+    )
+    to_tier: Tier | None = strawberry.field(description="The tier after; null: below every tier.")
+    reason: TierChangeReason = strawberry.field(description="Why the tier changed.")
+    changes: int = strawberry.field(description="How many changes went this way for this reason.")
 
 
 @strawberry.type(description="Tier changes in the range.")
 class TierMovement:
-    upgrades: int
-    downgrades: int
+    upgrades: int = strawberry.field(description="Changes to a higher tier.")
+    downgrades: int = strawberry.field(description="Changes to a lower tier.")
     overrides: int = strawberry.field(description="Staff overrides set or ended.")
-    moves: list[TierMove]
+    moves: list[TierMove] = strawberry.field(
+        description="Every (from, to, reason) combination with its count, most first."
+    )
 
 
 @strawberry.type(description="A reward's redemptions in the range (cancelled ones excluded).")
 class RewardRanking:
-    reward: Reward
-    redemptions: int
-    units: int
-    points: int
+    reward: Reward = strawberry.field(description="The reward.")
+    redemptions: int = strawberry.field(description="Redemptions of it in the range.")
+    units: int = strawberry.field(description="Units redeemed (a redemption may take several).")
+    points: int = strawberry.field(description="Points spent on it.")
 
 
 @strawberry.type(description="Purchases of one group of a campaign in the window.")
 class GroupOutcome:
-    members: int
+    members: int = strawberry.field(description="Members in the group.")
     spend: int = strawberry.field(description="Minor units.")
-    points: int
-    spend_per_member: float | None
-    points_per_member: float | None
+    points: int = strawberry.field(description="Points the group earned.")
+    spend_per_member: float | None = strawberry.field(
+        description="`spend` / `members` in minor units; null for an empty group."
+    )
+    points_per_member: float | None = strawberry.field(
+        description="`points` / `members`; null for an empty group."
+    )
 
 
 @strawberry.type(description="A campaign's recipients vs its control group after launch.")
 class CampaignUplift:
-    campaign_id: relay.GlobalID
-    name: str
-    launched_at: dt.datetime | None
-    window_days: int
-    recipients: GroupOutcome
-    control_group: GroupOutcome
+    campaign_id: relay.GlobalID = strawberry.field(description="The campaign's global id.")
+    name: str = strawberry.field(description="The campaign's internal name.")
+    launched_at: dt.datetime | None = strawberry.field(
+        description="When it was sent; null: not launched yet (the groups are then empty)."
+    )
+    window_days: int = strawberry.field(description="Days after launch compared (1..90).")
+    recipients: GroupOutcome = strawberry.field(description="Members who were sent the campaign.")
+    control_group: GroupOutcome = strawberry.field(
+        description="Members held back as the control group."
+    )
     spend_uplift: float | None = strawberry.field(
         description="Spend per recipient minus spend per control member (minor units); null "
         "without a control group."
     )
-    points_uplift: float | None
+    points_uplift: float | None = strawberry.field(
+        description="Points per recipient minus points per control member; null without a control group."
+    )
 
     @classmethod
     def from_service(cls, u: service.Uplift) -> CampaignUplift:
@@ -145,11 +166,11 @@ class ProgramAnalytics:
     _flows: strawberry.Private[asyncio.Task | None] = None
     _closing: strawberry.Private[asyncio.Task | None] = None
 
-    @strawberry.field(name="from")
+    @strawberry.field(name="from", description="Start of the range, inclusive (UTC).")
     def from_(self) -> dt.datetime:
         return self.start
 
-    @strawberry.field
+    @strawberry.field(description="End of the range, exclusive (UTC).")
     def to(self) -> dt.datetime:
         return self.end
 
@@ -171,7 +192,9 @@ class ProgramAnalytics:
         )
         return ActiveMembers(last_30_days=a30, last_90_days=a90)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Points issued, redeemed, expired and otherwise moved in the range."
+    )
     async def points(self) -> PointsFigures:
         f = await self._points_flows()
         return PointsFigures(
@@ -205,7 +228,7 @@ class ProgramAnalytics:
         rows.sort(key=lambda r: -(r[0].rank if r[0] else -1))
         return [TierHeadcount(tier=Tier.from_def(t), members=n) for t, n in rows]
 
-    @strawberry.field
+    @strawberry.field(description="Tier changes in the range.")
     async def tier_movement(self) -> TierMovement:
         program = await tiers.current_program()
         moves = await service.tier_movement(start=self.start, end=self.end)
@@ -223,7 +246,12 @@ class ProgramAnalytics:
         )  # fmt: skip
 
     @strawberry.field(description="The most redeemed rewards in the range (at most 100).")
-    async def top_rewards(self, first: int = 10) -> list[RewardRanking]:
+    async def top_rewards(
+        self,
+        first: Annotated[
+            int, strawberry.argument(description="How many rewards to list, clamped to 1..100.")
+        ] = 10,
+    ) -> list[RewardRanking]:
         totals = await service.top_rewards(start=self.start, end=self.end, limit=first)
         found = await rewards.rewards_by_ids([t.reward_id for t in totals])
         return [RewardRanking(reward=Reward.from_model(r), redemptions=t.redemptions,
@@ -232,7 +260,13 @@ class ProgramAnalytics:
 
     @strawberry.field(description="Campaigns launched in the range (at most 20, latest "
                       "first): recipients vs control group over `windowDays` after launch.")  # fmt: skip
-    async def campaigns(self, window_days: int = 14) -> list[CampaignUplift]:
+    async def campaigns(
+        self,
+        window_days: Annotated[
+            int,
+            strawberry.argument(description="Days after each launch to compare, clamped to 1..90."),
+        ] = 14,
+    ) -> list[CampaignUplift]:
         ids = await service.campaigns_launched(start=self.start, end=self.end)
         uplifts = await service.campaign_uplifts(campaign_ids=ids, window_days=window_days)
         return [CampaignUplift.from_service(u) for u in uplifts]

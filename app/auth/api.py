@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -61,7 +63,14 @@ class AuthMutation:
         description="Create a member account and sign in. Limited per client address "
         "(TooManyAttempts) and to one sign-up or password check per request."
     )
-    async def sign_up(self, info: Info[Context, None], input: SignUpInput) -> AuthResult:
+    async def sign_up(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            SignUpInput,
+            strawberry.argument(description="The new account's email, password and profile."),
+        ],
+    ) -> AuthResult:
         ctx = info.context
         ctx.claim_password_check()
         issued = await service.sign_up(
@@ -79,7 +88,13 @@ class AuthMutation:
         "out this account from this address (TooManyAttempts); one sign-in or password "
         "check per request."
     )
-    async def log_in(self, info: Info[Context, None], input: LogInInput) -> AuthResult:
+    async def log_in(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            LogInInput, strawberry.argument(description="The account's email and password.")
+        ],
+    ) -> AuthResult:
         ctx = info.context
         ctx.claim_password_check()
         issued = await service.log_in(email=input.email, password=input.password, client=ctx.client)
@@ -89,11 +104,29 @@ class AuthMutation:
         description="Exchange a refresh token for a new session pair. A token works once; "
         "reusing one signs out that session everywhere (UNAUTHENTICATED)."
     )
-    async def refresh_session(self, info: Info[Context, None], refresh_token: str) -> AuthResult:
+    async def refresh_session(
+        self,
+        info: Info[Context, None],
+        refresh_token: Annotated[
+            str,
+            strawberry.argument(
+                description="The session's current refresh token; it is spent by this call, and presenting a spent one again signs the session out everywhere."
+            ),
+        ],
+    ) -> AuthResult:
         return _session(await service.refresh_session(refresh_token=refresh_token))
 
     @strawberry.mutation(description="Sign out this session, or every session with allSessions.")
-    async def log_out(self, info: Info[Context, None], all_sessions: bool = False) -> bool:
+    async def log_out(
+        self,
+        info: Info[Context, None],
+        all_sessions: Annotated[
+            bool,
+            strawberry.argument(
+                description="True: end every session of the account, not just this one."
+            ),
+        ] = False,
+    ) -> bool:
         principal, _ = await info.context.require_member()
         return await service.log_out(principal=principal, all_sessions=all_sessions) > 0
 
@@ -102,7 +135,12 @@ class AuthMutation:
         "password's check is throttled like a sign-in; one password check per request."
     )
     async def change_password(
-        self, info: Info[Context, None], input: ChangePasswordInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            ChangePasswordInput,
+            strawberry.argument(description="The current and the new password."),
+        ],
     ) -> ChangePasswordResult:
         info.context.claim_password_check()
         principal, _ = await info.context.require_member()
@@ -116,7 +154,12 @@ class AuthMutation:
 
     @strawberry.mutation(description="Admin: register a POS/CRM client with scopes.")
     async def create_integration_client(
-        self, info: Info[Context, None], input: CreateIntegrationClientInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            CreateIntegrationClientInput,
+            strawberry.argument(description="The client's name and scopes."),
+        ],
     ) -> CreateIntegrationClientResult:
         admin = await info.context.require_staff(*CLIENT_ADMINS)
         client, secret = await service.create_integration_client(
@@ -128,5 +171,14 @@ class AuthMutation:
         description="Admin: revoke a client; its tokens stop working.",
         extensions=allow(IsStaff(*CLIENT_ADMINS)),
     )
-    async def revoke_integration_client(self, info: Info[Context, None], client_id: str) -> bool:
+    async def revoke_integration_client(
+        self,
+        info: Info[Context, None],
+        client_id: Annotated[
+            str,
+            strawberry.argument(
+                description="The `clientId` to revoke; its tokens stop working at once."
+            ),
+        ],
+    ) -> bool:
         return await service.revoke_integration_client(client_id=client_id)

@@ -14,42 +14,59 @@ from app.members.types import Member
 
 @strawberry.type(description="A signed-in session: send `accessToken` as `Authorization: Bearer`.")
 class AuthSession:
-    access_token: str
-    access_token_expires_at: dt.datetime
+    access_token: str = strawberry.field(
+        description="A JWT for `Authorization: Bearer`; valid until `accessTokenExpiresAt` (15 minutes)."
+    )
+    access_token_expires_at: dt.datetime = strawberry.field(
+        description="When the access token stops working (UTC)."
+    )
     refresh_token: str = strawberry.field(
         description="Opaque; exchange it with refreshSession before the access token expires. Each use returns a new one."
     )
-    refresh_token_expires_at: dt.datetime
-    token_type: str = "Bearer"
-    member: Member
+    refresh_token_expires_at: dt.datetime = strawberry.field(
+        description="When the refresh token stops working if unused (UTC)."
+    )
+    token_type: str = strawberry.field(default="Bearer", description="Always `Bearer`.")
+    member: Member = strawberry.field(description="The signed-in account.")
 
 
-@strawberry.input
+@strawberry.input(description="A new member account.")
 class SignUpInput:
-    email: str
-    password: str
-    display_name: str | None = None
-    locale: str = "en"
+    email: str = strawberry.field(
+        description="The sign-in email; must not be registered yet (EmailAlreadyRegistered)."
+    )
+    password: str = strawberry.field(
+        description="At least 10 characters (InvalidInput PASSWORD_TOO_SHORT otherwise)."
+    )
+    display_name: str | None = strawberry.field(
+        default=None, description="The name shown in the app and community; null: none yet."
+    )
+    locale: str = strawberry.field(
+        default="en",
+        description="Language of messages: en, nl or es (InvalidInput UNSUPPORTED_LOCALE otherwise).",
+    )
     referral_code: str | None = strawberry.field(
         default=None, description="A friend's code: you both earn points on your first purchase."
     )
 
 
-@strawberry.input
+@strawberry.input(description="Email and password sign-in.")
 class LogInInput:
-    email: str
-    password: str
+    email: str = strawberry.field(description="The account's email.")
+    password: str = strawberry.field(description="The account's password.")
 
 
-@strawberry.input
+@strawberry.input(description="A password change for the signed-in account.")
 class ChangePasswordInput:
-    current_password: str
-    new_password: str
+    current_password: str = strawberry.field(
+        description="The password in use now (InvalidCredentials if wrong)."
+    )
+    new_password: str = strawberry.field(description="At least 10 characters.")
 
 
 @strawberry.type(description="The password was changed; your other sessions were signed out.")
 class PasswordChanged:
-    member: Member
+    member: Member = strawberry.field(description="The account whose password changed.")
 
 
 AuthResult = Annotated[
@@ -58,38 +75,59 @@ AuthResult = Annotated[
     | EmailAlreadyRegisteredError
     | InvalidCredentialsError
     | TooManyAttemptsError,
-    strawberry.union("AuthResult"),
+    strawberry.union(
+        "AuthResult",
+        description="A session, or why none was issued: InvalidInput, EmailAlreadyRegistered, InvalidCredentials, TooManyAttempts.",
+    ),
 ]
 
 ChangePasswordResult = Annotated[
     PasswordChanged | InvalidCredentialsError | InvalidInputError | TooManyAttemptsError,
-    strawberry.union("ChangePasswordResult"),
+    strawberry.union(
+        "ChangePasswordResult",
+        description="PasswordChanged, or why not: InvalidCredentials, InvalidInput, TooManyAttempts.",
+    ),
 ]
 
 
 @strawberry.type(description="A point-of-sale or CRM system's credentials.")
 class IntegrationClient:
-    client_id: str
-    name: str
-    scopes: list[str]
-    created_at: dt.datetime
-    last_used_at: dt.datetime | None
-    revoked_at: dt.datetime | None
+    client_id: str = strawberry.field(
+        description="The public id the client sends to the token endpoint."
+    )
+    name: str = strawberry.field(description="A name staff chose, e.g. the store's POS.")
+    scopes: list[str] = strawberry.field(
+        description="What its tokens may do (e.g. purchases:write), sorted."
+    )
+    created_at: dt.datetime = strawberry.field(description="When it was created (UTC).")
+    last_used_at: dt.datetime | None = strawberry.field(
+        description="When it last got a token; null: never."
+    )
+    revoked_at: dt.datetime | None = strawberry.field(
+        description="When it was revoked; null: still active."
+    )
 
 
 @strawberry.type(description="The new client; `clientSecret` is shown only this once.")
 class IntegrationClientCreated:
-    client: IntegrationClient
-    client_secret: str
+    client: IntegrationClient = strawberry.field(description="The new client.")
+    client_secret: str = strawberry.field(
+        description="The secret for the token endpoint; shown only in this response, store it now."
+    )
 
 
-@strawberry.input
+@strawberry.input(description="A new point-of-sale or CRM client (admins only).")
 class CreateIntegrationClientInput:
-    name: str
-    scopes: list[str]
+    name: str = strawberry.field(description="A name for staff to recognise it by.")
+    scopes: list[str] = strawberry.field(
+        description="One or more known scopes (InvalidInput INVALID_VALUE lists the allowed ones)."
+    )
 
 
 CreateIntegrationClientResult = Annotated[
     IntegrationClientCreated | InvalidInputError,
-    strawberry.union("CreateIntegrationClientResult"),
+    strawberry.union(
+        "CreateIntegrationClientResult",
+        description="The new client and its secret, or InvalidInput.",
+    ),
 ]

@@ -1,4 +1,5 @@
 import datetime as dt
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -44,7 +45,14 @@ class CampaignsQuery:
         extensions=allow(IsStaff(*MARKETERS)),
     )
     async def campaign_audience(
-        self, info: Info[Context, None], segment: T.SegmentInput | None = None
+        self,
+        info: Info[Context, None],
+        segment: Annotated[
+            T.SegmentInput | None,
+            strawberry.argument(
+                description="Who to reach; null: every member who consented to marketing."
+            ),
+        ] = None,
     ) -> T.Audience:
         found = await service.audience_of(segment=segment_from_input(segment))
         return T.Audience(count=len(found), sample=[relay.GlobalID("Member", str(p.member_id))
@@ -54,7 +62,15 @@ class CampaignsQuery:
         description="Marketers: a campaign's results.", extensions=allow(IsStaff(*MARKETERS))
     )
     async def campaign_stats(
-        self, info: Info[Context, None], id: relay.GlobalID, window_days: int = 14
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The campaign's global id.")],
+        window_days: Annotated[
+            int,
+            strawberry.argument(
+                description="Days after launch that spend and points are counted over, clamped to 1..90."
+            ),
+        ] = 14,
     ) -> T.CampaignStats:
         return _stats(await service.stats(campaign_id=node_id(id, "Campaign", "id"),
                                           window_days=max(1, min(window_days, 90))))  # fmt: skip
@@ -64,7 +80,15 @@ class CampaignsQuery:
         extensions=allow(IsStaff(*policy.roles(policy.Access.PREVIEW_CAMPAIGN))),
     )
     async def preview_campaign(
-        self, info: Info[Context, None], id: relay.GlobalID, member: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The campaign's global id.")],
+        member: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="The member's global id; the preview is in their locale."
+            ),
+        ],
     ) -> T.PreviewResult:
         shown = await service.preview(campaign_id=node_id(id, "Campaign", "id"),
                                       member_id=node_id(member, "Member", "member"))  # fmt: skip
@@ -77,7 +101,12 @@ class CampaignsMutation:
         description="Marketers: draft a campaign.", extensions=allow(IsStaff(*MARKETERS))
     )
     async def create_campaign(
-        self, info: Info[Context, None], input: T.CampaignInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.CampaignInput,
+            strawberry.argument(description="The campaign's audience, texts and quiet hours."),
+        ],
     ) -> T.CampaignResult:
         _, staff = await info.context.require_member()
         campaign = await service.create_campaign(fields=_fields(input), actor_id=staff.id)
@@ -89,7 +118,14 @@ class CampaignsMutation:
         extensions=allow(IsStaff(*MARKETERS)),
     )
     async def launch_campaign(
-        self, info: Info[Context, None], id: relay.GlobalID, send_at: dt.datetime | None = None
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The draft campaign's global id.")
+        ],
+        send_at: Annotated[
+            dt.datetime | None, strawberry.argument(description="When to send (UTC); null: now.")
+        ] = None,
     ) -> T.CampaignResult:
         campaign = await service.launch(campaign_id=node_id(id, "Campaign", "id"),
                                         send_at=send_at)  # fmt: skip
@@ -100,7 +136,9 @@ class CampaignsMutation:
         extensions=allow(IsStaff(*MARKETERS)),
     )
     async def cancel_campaign(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The campaign's global id.")],
     ) -> T.CampaignResult:
         campaign = await service.cancel(campaign_id=node_id(id, "Campaign", "id"))
         return T.Campaign.from_model(campaign)

@@ -146,6 +146,12 @@ async def create_campaign(*, fields: CampaignFields, actor_id: int | None) -> Ca
     return await Campaign.create(**await _validate(fields), created_by_id=actor_id)
 
 
+async def campaigns_by_ids(ids: list[int]) -> list[Campaign | None]:
+    """Campaigns in the order asked (None where there is none), for `node(id:)`."""
+    found = {c.id: c for c in await Campaign.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
 async def _get(campaign_id: int) -> Campaign:
     campaign = await Campaign.get_or_none(id=campaign_id)
     if campaign is None:

@@ -1,5 +1,6 @@
 import datetime as dt
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -32,7 +33,18 @@ async def _rsvp(place: M.Rsvp) -> T.Rsvp:
 class CommunityQuery:
     @strawberry.field(description="Community groups, oldest first (tier-gated ones included).")
     async def groups(
-        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the previous page; null: the first page."
+            ),
+        ] = None,
     ) -> T.GroupConnection:
         await info.context.require_member()
         page = await service.group_page(first=first, after=after)
@@ -45,19 +57,59 @@ class CommunityQuery:
     async def feed(
         self,
         info: Info[Context, None],
-        group_id: relay.GlobalID,
-        first: int | None = 20,
-        after: str | None = None,
+        group_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="The group's global id; you must be eligible for it (NotEligible otherwise)."
+            ),
+        ],
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the previous page; null: the first page."
+            ),
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 0..100 posts before `before` (the "
+                "oldest when `before` is null); when given, `first` is ignored."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `startCursor` of a page: the posts newer than it (with `last`)."
+            ),
+        ] = None,
     ) -> T.FeedResult:
         _, member = await info.context.require_member()
         group = await service.readable_group(node_id(group_id, "Group", "groupId"), member.id)
-        page = await service.post_page(group_id=group.id, first=first, after=after)
+        page = await service.post_page(group_id=group.id, first=first, after=after, last=last,
+                                       before=before)  # fmt: skip
         built = dict(zip(page.items, await T.Post.build(info, page.items), strict=True))
-        return to_connection(T.PostConnection, page, built.__getitem__)
+        connection = to_connection(T.PostConnection, page, built.__getitem__)
+        connection.group_id = group.id
+        return connection
 
     @strawberry.field(description="Upcoming member-only events, soonest first.")
     async def events(
-        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the previous page; null: the first page."
+            ),
+        ] = None,
     ) -> T.EventConnection:
         await info.context.require_member()
         page = await service.upcoming_event_page(first=first, after=after)
@@ -67,14 +119,22 @@ class CommunityQuery:
 @strawberry.type
 class CommunityMutation:
     @strawberry.mutation(description="Join a group (your tier must open it).")
-    async def join_group(self, info: Info[Context, None], id: relay.GlobalID) -> T.GroupResult:
+    async def join_group(
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The group's global id.")],
+    ) -> T.GroupResult:
         _, member = await info.context.require_member()
         group_id = node_id(id, "Group", "id")
         await service.join(group_id=group_id, member_id=member.id)
         return T.Group.from_model(await service.group_by_id(group_id=group_id))
 
     @strawberry.mutation(description="Leave a group.")
-    async def leave_group(self, info: Info[Context, None], id: relay.GlobalID) -> T.Done:
+    async def leave_group(
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The group's global id.")],
+    ) -> T.Done:
         _, member = await info.context.require_member()
         await service.leave(group_id=node_id(id, "Group", "id") or 0, member_id=member.id)
         return T.Done()
@@ -83,9 +143,24 @@ class CommunityMutation:
     async def create_post(
         self,
         info: Info[Context, None],
-        group_id: relay.GlobalID,
-        text: str,
-        image_urls: list[str] | None = None,
+        group_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="The group to post in; you must be a member and not muted or banned."
+            ),
+        ],
+        text: Annotated[
+            str,
+            strawberry.argument(
+                description="The post's text, 1-2000 characters (InvalidInput otherwise)."
+            ),
+        ],
+        image_urls: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="https image URLs, at most 4 (InvalidInput TOO_MANY otherwise)."
+            ),
+        ] = None,
     ) -> T.PostResult:
         _, member = await info.context.require_member()
         post = await service.create_post(
@@ -97,7 +172,17 @@ class CommunityMutation:
 
     @strawberry.mutation(description="Comment on a post.")
     async def comment_on_post(
-        self, info: Info[Context, None], post_id: relay.GlobalID, text: str
+        self,
+        info: Info[Context, None],
+        post_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The post's global id.")
+        ],
+        text: Annotated[
+            str,
+            strawberry.argument(
+                description="The comment's text, 1-1000 characters (InvalidInput otherwise)."
+            ),
+        ],
     ) -> T.CommentResult:
         _, member = await info.context.require_member()
         made = await service.comment(post_id=node_id(post_id, "Post", "postId"),
@@ -106,7 +191,17 @@ class CommunityMutation:
 
     @strawberry.mutation(description="React to a post; without a kind, take your reaction back.")
     async def react_to_post(
-        self, info: Info[Context, None], post_id: relay.GlobalID, kind: T.ReactionKind | None = None
+        self,
+        info: Info[Context, None],
+        post_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The post's global id.")
+        ],
+        kind: Annotated[
+            T.ReactionKind | None,
+            strawberry.argument(
+                description="Your reaction; it replaces your earlier one on the post."
+            ),
+        ] = None,
     ) -> T.PostResult:
         _, member = await info.context.require_member()
         post = await service.react(
@@ -120,9 +215,24 @@ class CommunityMutation:
     async def report_content(
         self,
         info: Info[Context, None],
-        reason: str,
-        post_id: relay.GlobalID | None = None,
-        comment_id: relay.GlobalID | None = None,
+        reason: Annotated[
+            str,
+            strawberry.argument(
+                description="Why it breaks the rules, for the moderators (at most 500 characters)."
+            ),
+        ],
+        post_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="The post to report; give exactly one of postId and commentId."
+            ),
+        ] = None,
+        comment_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="The comment to report; give exactly one of postId and commentId."
+            ),
+        ] = None,
     ) -> T.ModerationResult:
         _, member = await info.context.require_member()
         await service.report(
@@ -138,9 +248,21 @@ class CommunityMutation:
     async def hide_content(
         self,
         info: Info[Context, None],
-        reason: str,
-        post_id: relay.GlobalID | None = None,
-        comment_id: relay.GlobalID | None = None,
+        reason: Annotated[
+            str, strawberry.argument(description="Why it is hidden, kept in the moderation log.")
+        ],
+        post_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="The post to hide; give exactly one of postId and commentId."
+            ),
+        ] = None,
+        comment_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="The comment to hide; give exactly one of postId and commentId."
+            ),
+        ] = None,
     ) -> T.ModerationResult:
         _, staff = await info.context.require_member()
         await service.hide(
@@ -157,11 +279,23 @@ class CommunityMutation:
     async def moderate_member(
         self,
         info: Info[Context, None],
-        group_id: relay.GlobalID,
-        member: relay.GlobalID,
-        action: strawberry.enum(M.ModerationAction, name="ModerationAction"),  # type: ignore[valid-type]
-        reason: str,
-        until: dt.datetime | None = None,
+        group_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The group the action applies in.")
+        ],
+        member: Annotated[
+            relay.GlobalID, strawberry.argument(description="The member's global id.")
+        ],
+        action: Annotated[
+            T.ModerationAction,
+            strawberry.argument(
+                description="What to do to the member: MUTE, BAN or UNBAN (others are InvalidInput)."
+            ),
+        ],  # type: ignore[valid-type]
+        reason: Annotated[str, strawberry.argument(description="Why, kept in the moderation log.")],
+        until: Annotated[
+            dt.datetime | None,
+            strawberry.argument(description="When a mute or ban ends (UTC); null: until lifted."),
+        ] = None,
     ) -> T.ModerationResult:
         _, staff = await info.context.require_member()
         chosen = M.ModerationAction(action.value)
@@ -180,7 +314,18 @@ class CommunityMutation:
         extensions=allow(IsStaff(*ORGANIZERS)),
     )
     async def create_group(
-        self, info: Info[Context, None], texts: list[T.GroupTextInput], min_tier: str | None = None
+        self,
+        info: Info[Context, None],
+        texts: Annotated[
+            list[T.GroupTextInput],
+            strawberry.argument(description="The group's name and description per locale."),
+        ],
+        min_tier: Annotated[
+            str | None,
+            strawberry.argument(
+                description="A tier code members need to see and join it; null: every member."
+            ),
+        ] = None,
     ) -> T.GroupResult:
         group = await service.create_group(
             texts={t.locale: {"name": t.name, "description": t.description} for t in texts},
@@ -192,7 +337,14 @@ class CommunityMutation:
         description="Staff (admin, marketer): create a member-only event.",
         extensions=allow(IsStaff(*ORGANIZERS)),
     )
-    async def create_event(self, info: Info[Context, None], input: T.EventInput) -> T.EventResult:
+    async def create_event(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.EventInput,
+            strawberry.argument(description="The event's texts, time, place and capacity."),
+        ],
+    ) -> T.EventResult:
         event = await service.create_event(
             texts={t.locale: {"title": t.title, "description": t.description}
                    for t in input.texts},
@@ -202,7 +354,16 @@ class CommunityMutation:
         return T.Event.from_model(event)
 
     @strawberry.mutation(description="Take a place at an event, or the end of its waitlist.")
-    async def rsvp(self, info: Info[Context, None], event_id: relay.GlobalID) -> T.RsvpResult:
+    async def rsvp(
+        self,
+        info: Info[Context, None],
+        event_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="The event's global id; when it is full you are waitlisted."
+            ),
+        ],
+    ) -> T.RsvpResult:
         _, member = await info.context.require_member()
         place = await service.rsvp(event_id=node_id(event_id, "Event", "eventId"),
                                    member_id=member.id)  # fmt: skip
@@ -210,7 +371,14 @@ class CommunityMutation:
 
     @strawberry.mutation(description="Give up your place (the first on the waitlist gets it).")
     async def cancel_rsvp(
-        self, info: Info[Context, None], event_id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        event_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="The event's global id; the first waitlisted member gets your place."
+            ),
+        ],
     ) -> T.RsvpResult:
         _, member = await info.context.require_member()
         place = await service.cancel_rsvp(event_id=node_id(event_id, "Event", "eventId"),
@@ -222,7 +390,12 @@ class CommunityMutation:
 class CommunitySubscription:
     @strawberry.subscription(description="New posts in a group you can read (never hidden ones).")
     async def feed_post_added(
-        self, info: Info[Context, None], group_id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        group_id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="The group's global id; you must be eligible for it."),
+        ],
     ) -> AsyncGenerator[T.Post, None]:
         _, member = await info.context.require_member()
         group = await service.readable_group(node_id(group_id, "Group", "groupId"), member.id)

@@ -463,12 +463,26 @@ async def group_page(*, first: int | None, after: str | None):
     return await paginate_by_id(Group.filter(archived_at__isnull=True), first=first, after=after)
 
 
-async def post_page(*, group_id: int, first: int | None, after: str | None):
-    """One page of a group's posts that are not hidden, newest first."""
+async def post_page(
+    *,
+    group_id: int,
+    first: int | None,
+    after: str | None,
+    last: int | None = None,
+    before: str | None = None,
+):
+    """One page of a group's posts that are not hidden, newest first (`last`/`before`:
+    backward, towards the newest)."""
     from app.pagination import paginate_by_id
 
     query = Post.filter(group_id=group_id, hidden_at__isnull=True)
-    return await paginate_by_id(query, first=first, after=after, newest_first=True)
+    return await paginate_by_id(query, first=first, after=after, newest_first=True,
+                                last=last, before=before)  # fmt: skip
+
+
+async def post_count(*, group_id: int) -> int:
+    """How many posts of the group are not hidden: one COUNT on the (group_id, id) index."""
+    return await Post.filter(group_id=group_id, hidden_at__isnull=True).count()
 
 
 async def comment_page(*, post_id: int, first: int | None, after: str | None):
@@ -502,6 +516,36 @@ async def shown_post(*, post_id: int | None, group_id: int) -> Post | None:
     if post_id is None:
         return None
     return await Post.get_or_none(id=post_id, group_id=group_id, hidden_at__isnull=True)
+
+
+async def nodes_for(kind: str, ids: list[int], *, member_id: int) -> list:
+    """For `node(id:)`: the groups, posts, comments or events (`kind`) with these ids that
+    `member_id` may read, in order; None for any that does not exist, is archived, hidden
+    or cancelled, or sits behind a tier gate the member does not pass (no existence oracle:
+    all of these look the same)."""
+    model = {"group": Group, "post": Post, "comment": Comment, "event": Event}[kind]
+    live = {"group": {"archived_at__isnull": True}, "post": {"hidden_at__isnull": True},
+            "comment": {"hidden_at__isnull": True},
+            "event": {"cancelled_at__isnull": True}}[kind]  # fmt: skip
+    rows = {r.id: r for r in await model.filter(id__in=ids, **live)}
+    found = []
+    for pk in ids:
+        row = rows.get(pk)
+        try:
+            if row is None:
+                pass
+            elif kind == "group":
+                await _tier_gate(row.min_tier_id, member_id)
+            elif kind == "post":
+                await readable_group(row.group_id, member_id)
+            elif kind == "comment":
+                await visible_post(row.post_id, member_id)
+            else:
+                await _tier_gate(row.min_tier_id, member_id)
+        except (NotEligible, GroupNotFound, PostNotFound):
+            row = None
+        found.append(row)
+    return found
 
 
 # ---- retention and erasure -------------------------------------------------------------------

@@ -1,4 +1,5 @@
 import datetime as dt
+from collections.abc import Iterable
 from typing import Annotated
 
 import strawberry
@@ -8,6 +9,7 @@ from strawberry.types import Info
 from app import errors
 from app.community import models
 from app.graphql.context import Context
+from app.graphql.enums import described_enum
 from app.graphql.errors import (
     InvalidInputError,
     MemberNotFoundError,
@@ -17,63 +19,109 @@ from app.graphql.errors import (
 from app.i18n import localized
 from app.rewards.types import NotEligibleError
 
-ReactionKind = strawberry.enum(models.ReactionKind, name="ReactionKind")
-RsvpStatus = strawberry.enum(models.RsvpStatus, name="RsvpStatus")
+ReactionKind = described_enum(
+    models.ReactionKind,
+    name="ReactionKind",
+    description="A reaction to a post.",
+    values={
+        "LIKE": "Like.",
+        "LOVE": "Love.",
+        "CELEBRATE": "Celebrate.",
+        "INSIGHTFUL": "Insightful.",
+    },
+)
+RsvpStatus = described_enum(
+    models.RsvpStatus,
+    name="RsvpStatus",
+    description="Where an RSVP stands.",
+    values={
+        "CONFIRMED": "You have a place.",
+        "WAITLISTED": "The event is full; you get a place when one frees up, in order.",
+        "CANCELLED": "You cancelled.",
+    },
+)
+ModerationAction = described_enum(
+    models.ModerationAction,
+    name="ModerationAction",
+    description="A moderator's action on a member.",
+    values={
+        "HIDE_POST": "Not accepted by moderateMember (use hideContent).",
+        "HIDE_COMMENT": "Not accepted by moderateMember (use hideContent).",
+        "MUTE": "The member may read but not post or comment in the group until `until`.",
+        "BAN": "The member loses access to the group until `until`.",
+        "UNBAN": "Lift a mute or ban.",
+    },
+)
 
 
-@error_type(errors.GroupNotFound)
+@error_type(
+    errors.GroupNotFound, description="No such group, or it is for a tier you have not reached."
+)
 class GroupNotFoundError(UserError):
     pass
 
 
-@error_type(errors.PostNotFound)
+@error_type(errors.PostNotFound, description="No such post, or moderators hid it.")
 class PostNotFoundError(UserError):
     pass
 
 
-@error_type(errors.EventNotFound)
+@error_type(
+    errors.EventNotFound, description="No such event, or it is for a tier you have not reached."
+)
 class EventNotFoundError(UserError):
     pass
 
 
-@error_type(errors.PostingNotAllowed)
+@error_type(
+    errors.PostingNotAllowed,
+    description="You may not post or comment here: `reason` is NOT_A_MEMBER (join the group first), MUTED (until a time) or BANNED.",
+)
 class PostingNotAllowedError(UserError):
     reason: str = strawberry.field(description="NOT_A_MEMBER, MUTED or BANNED.")
     until: dt.datetime | None = strawberry.field(description="End of a mute.")
 
 
-@error_type(errors.SlowDown)
+@error_type(
+    errors.SlowDown,
+    description="Too many posts or comments in a short time: try again after `retryAfterSeconds`.",
+)
 class SlowDownError(UserError):
-    retry_after_seconds: int
+    retry_after_seconds: int = strawberry.field(description="Seconds to wait before posting again.")
 
 
-@error_type(errors.AlreadyRsvped)
+@error_type(
+    errors.AlreadyRsvped,
+    description="You already have an RSVP (confirmed or waitlisted) for this event.",
+)
 class AlreadyRsvpedError(UserError):
     pass
 
 
-@error_type(errors.RsvpNotFound)
+@error_type(errors.RsvpNotFound, description="You have no RSVP for this event to cancel.")
 class RsvpNotFoundError(UserError):
     pass
 
 
 @strawberry.type(description="Who wrote something: their display name only.")
 class Author:
-    id: relay.GlobalID
-    display_name: str
+    id: relay.GlobalID = strawberry.field(description="The author's member global id.")
+    display_name: str = strawberry.field(
+        description="The author's display name; null: none set (or erased)."
+    )
 
 
 @strawberry.type(description="A community group.")
-class Group:
-    id: relay.GlobalID
+class Group(relay.Node):
+    id: relay.NodeID[int]
     texts: strawberry.Private[dict]
     min_tier_id: strawberry.Private[int | None]
 
-    @strawberry.field
+    @strawberry.field(description="The name in your locale (falls back to English).")
     async def name(self, info: Info[Context, None]) -> str:
         return localized(self.texts, await info.context.locale(), "name")
 
-    @strawberry.field
+    @strawberry.field(description="The description in your locale (falls back to English).")
     async def description(self, info: Info[Context, None]) -> str:
         return localized(self.texts, await info.context.locale(), "description")
 
@@ -86,24 +134,54 @@ class Group:
 
     @classmethod
     def from_model(cls, g: models.Group) -> "Group":
-        return cls(id=relay.GlobalID("Group", str(g.id)), texts=g.texts, min_tier_id=g.min_tier_id)
+        return cls(id=g.id, texts=g.texts, min_tier_id=g.min_tier_id)
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list["Group | None"]:
+        """For `node(id:)`: what the signed-in member may read (see service.nodes_for)."""
+        from app.community.service import nodes_for
+        from app.graphql import policy
+
+        async def load(viewer, ids: list[int]) -> list:
+            return await nodes_for("group", ids, member_id=viewer.id)
+
+        return await policy.visible_nodes(
+            info, node_ids, access=None, load=load, convert=cls.from_model
+        )
 
 
 @strawberry.type(description="A comment on a post.")
-class Comment:
-    id: relay.GlobalID
-    text: str
-    created_at: dt.datetime
+class Comment(relay.Node):
+    id: relay.NodeID[int]
+    text: str = strawberry.field(description="The comment's text.")
+    created_at: dt.datetime = strawberry.field(description="When it was written (UTC).")
     author_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="Who wrote it.")
     async def author(self, info: Info[Context, None]) -> Author:
         return await _author(info, self.author_id)
 
     @classmethod
     def from_model(cls, c: models.Comment) -> "Comment":
-        return cls(id=relay.GlobalID("Comment", str(c.id)), text=c.text, created_at=c.created_at,
+        return cls(id=c.id, text=c.text, created_at=c.created_at,
                    author_id=c.author_id)  # fmt: skip
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list["Comment | None"]:
+        """For `node(id:)`: what the signed-in member may read (see service.nodes_for)."""
+        from app.community.service import nodes_for
+        from app.graphql import policy
+
+        async def load(viewer, ids: list[int]) -> list:
+            return await nodes_for("comment", ids, member_id=viewer.id)
+
+        return await policy.visible_nodes(
+            info, node_ids, access=None, load=load, convert=cls.from_model
+        )
 
 
 async def _author(info: Info[Context, None], member_id: int) -> Author:
@@ -114,25 +192,38 @@ async def _author(info: Info[Context, None], member_id: int) -> Author:
 
 @strawberry.type(description="How many of each reaction.")
 class ReactionCount:
-    kind: ReactionKind
-    count: int
+    kind: ReactionKind = strawberry.field(description="The reaction.")
+    count: int = strawberry.field(description="How many members reacted this way.")
 
 
 @strawberry.type(description="A post in a group.")
-class Post:
-    id: relay.GlobalID
-    text: str
-    image_urls: list[str]
-    created_at: dt.datetime
-    author: Author
-    comment_count: int
-    reactions: list[ReactionCount]
+class Post(relay.Node):
+    id: relay.NodeID[int]
+    text: str = strawberry.field(description="The post's text.")
+    image_urls: list[str] = strawberry.field(description="Its images' https URLs, in order.")
+    created_at: dt.datetime = strawberry.field(description="When it was posted (UTC).")
+    author: Author = strawberry.field(description="Who posted it.")
+    comment_count: int = strawberry.field(description="Visible comments on it.")
+    reactions: list[ReactionCount] = strawberry.field(
+        description="Reaction counts, one per kind that has any."
+    )
     my_reaction: ReactionKind | None = strawberry.field(description="Your own reaction, if any.")
     pk: strawberry.Private[int]
 
     @strawberry.field(description="Oldest first.")
     async def comments(
-        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the previous page; null: the first page."
+            ),
+        ] = None,
     ) -> "CommentConnection":
         from app.community import service
         from app.graphql.relay import to_connection
@@ -154,7 +245,7 @@ class Post:
                 if viewer else [None] * len(ids))  # fmt: skip
         return [
             cls(
-                id=relay.GlobalID("Post", str(p.id)),
+                id=p.id,
                 text=p.text,
                 image_urls=list(p.image_urls or ()),
                 created_at=p.created_at,
@@ -172,88 +263,139 @@ class Post:
             for p, m, n, r, own in zip(posts, members, counts, reactions, mine, strict=True)
         ]
 
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list["Post | None"]:
+        """For `node(id:)`: what the signed-in member may read (see service.nodes_for)."""
+        from app.community.service import nodes_for
+        from app.graphql import policy
 
-@strawberry.type
+        async def load(viewer, ids: list[int]) -> list:
+            return await nodes_for("post", ids, member_id=viewer.id)
+
+        rows = await policy.visible_nodes(
+            info, node_ids, access=None, load=load, convert=lambda row: row
+        )
+        built = iter(await cls.build(info, [r for r in rows if r is not None]))
+        return [next(built) if r is not None else None for r in rows]
+
+
+@strawberry.type(description="A page of a post's comments, oldest first.")
 class CommentConnection(relay.Connection[Comment]):
     pass
 
 
-@strawberry.type
+@strawberry.type(description="A page of a group's feed, newest first.")
 class PostConnection(relay.Connection[Post]):
-    pass
+    group_id: strawberry.Private[int | None] = None
+
+    @strawberry.field(
+        description="How many posts the group's feed holds (hidden ones never); one COUNT "
+        "on the group's posts index, run only when asked."
+    )
+    async def total_count(self) -> int:
+        from app.community.service import post_count
+
+        return 0 if self.group_id is None else await post_count(group_id=self.group_id)
 
 
-@strawberry.type
+@strawberry.type(description="A page of the groups you may see.")
 class GroupConnection(relay.Connection[Group]):
     pass
 
 
 @strawberry.type(description="A member-only event.")
-class Event:
-    id: relay.GlobalID
-    location: str | None
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
-    places_left: int
+class Event(relay.Node):
+    id: relay.NodeID[int]
+    location: str | None = strawberry.field(description="Where it takes place; null: not given.")
+    starts_at: dt.datetime = strawberry.field(description="When it starts (UTC).")
+    ends_at: dt.datetime = strawberry.field(description="When it ends (UTC).")
+    capacity: int = strawberry.field(description="Places in total.")
+    places_left: int = strawberry.field(
+        description="Places not yet confirmed; 0: new RSVPs are waitlisted."
+    )
     texts: strawberry.Private[dict]
 
-    @strawberry.field
+    @strawberry.field(description="The title in your locale (falls back to English).")
     async def title(self, info: Info[Context, None]) -> str:
         return localized(self.texts, await info.context.locale(), "title")
 
-    @strawberry.field
+    @strawberry.field(description="The description in your locale (falls back to English).")
     async def description(self, info: Info[Context, None]) -> str:
         return localized(self.texts, await info.context.locale(), "description")
 
     @classmethod
     def from_model(cls, e: models.Event) -> "Event":
-        return cls(id=relay.GlobalID("Event", str(e.id)), location=e.location,
+        return cls(id=e.id, location=e.location,
                    starts_at=e.starts_at, ends_at=e.ends_at, capacity=e.capacity,
                    places_left=max(e.capacity - e.confirmed, 0), texts=e.texts)  # fmt: skip
 
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list["Event | None"]:
+        """For `node(id:)`: what the signed-in member may read (see service.nodes_for)."""
+        from app.community.service import nodes_for
+        from app.graphql import policy
 
-@strawberry.type
+        async def load(viewer, ids: list[int]) -> list:
+            return await nodes_for("event", ids, member_id=viewer.id)
+
+        return await policy.visible_nodes(
+            info, node_ids, access=None, load=load, convert=cls.from_model
+        )
+
+
+@strawberry.type(description="A page of upcoming events, soonest first.")
 class EventConnection(relay.Connection[Event]):
     pass
 
 
 @strawberry.type(description="Your place at an event.")
 class Rsvp:
-    status: RsvpStatus
+    status: RsvpStatus = strawberry.field(description="Whether you have a place or are waitlisted.")
     waitlist_position: int | None = strawberry.field(description="1 = next in line.")
-    event: Event
+    event: Event = strawberry.field(description="The event.")
 
 
-@strawberry.type
+@strawberry.type(description="The action was carried out.")
 class Done:
-    ok: bool = True
+    ok: bool = strawberry.field(default=True, description="Always true.")
 
 
 PostResult = Annotated[
     Post | InvalidInputError | GroupNotFoundError | NotEligibleError | PostingNotAllowedError
     | SlowDownError | PostNotFoundError,
-    strawberry.union("PostResult"),
+    strawberry.union("PostResult", description="The post, or InvalidInput, GroupNotFound, NotEligible, PostingNotAllowed, SlowDown, PostNotFound."),
 ]  # fmt: skip
 CommentResult = Annotated[
     Comment | InvalidInputError | PostNotFoundError | NotEligibleError | PostingNotAllowedError
     | SlowDownError,
-    strawberry.union("CommentResult"),
+    strawberry.union("CommentResult", description="The comment, or InvalidInput, PostNotFound, NotEligible, PostingNotAllowed, SlowDown."),
 ]  # fmt: skip
 GroupResult = Annotated[
     Group | GroupNotFoundError | NotEligibleError | InvalidInputError,
-    strawberry.union("GroupResult"),
+    strawberry.union(
+        "GroupResult", description="The group, or GroupNotFound, NotEligible, InvalidInput."
+    ),
 ]
 RsvpResult = Annotated[
     Rsvp | EventNotFoundError | NotEligibleError | AlreadyRsvpedError | RsvpNotFoundError
     | InvalidInputError,
-    strawberry.union("RsvpResult"),
+    strawberry.union("RsvpResult", description="The RSVP, or EventNotFound, NotEligible, AlreadyRsvped, RsvpNotFound, InvalidInput."),
 ]  # fmt: skip
 ModerationResult = Annotated[
     Done | InvalidInputError | PostNotFoundError | GroupNotFoundError | MemberNotFoundError,
-    strawberry.union("ModerationResult"),
+    strawberry.union(
+        "ModerationResult",
+        description="Done, or InvalidInput, PostNotFound, GroupNotFound, MemberNotFound.",
+    ),
 ]
-EventResult = Annotated[Event | InvalidInputError, strawberry.union("EventResult")]
+EventResult = Annotated[
+    Event | InvalidInputError,
+    strawberry.union("EventResult", description="The event, or InvalidInput."),
+]
 FeedResult = Annotated[
     PostConnection | GroupNotFoundError | NotEligibleError | InvalidInputError,
     strawberry.union(
@@ -264,25 +406,31 @@ FeedResult = Annotated[
 ]
 
 
-@strawberry.input
+@strawberry.input(description="A group's texts in one locale.")
 class GroupTextInput:
-    locale: str
-    name: str
-    description: str = ""
+    locale: str = strawberry.field(description="en, nl or es.")
+    name: str = strawberry.field(description="The group's name.")
+    description: str = strawberry.field(default="", description="What the group is about.")
 
 
-@strawberry.input
+@strawberry.input(description="An event's texts in one locale.")
 class EventTextInput:
-    locale: str
-    title: str
-    description: str = ""
+    locale: str = strawberry.field(description="en, nl or es.")
+    title: str = strawberry.field(description="The event's title.")
+    description: str = strawberry.field(default="", description="What the event is.")
 
 
-@strawberry.input(name="CommunityEventInput")
+@strawberry.input(
+    name="CommunityEventInput", description="A new community event (admins, marketers)."
+)
 class EventInput:
-    texts: list[EventTextInput]
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    capacity: int
-    location: str | None = None
-    min_tier: str | None = None
+    texts: list[EventTextInput] = strawberry.field(
+        description="One per locale; English is the fallback."
+    )
+    starts_at: dt.datetime = strawberry.field(description="When it starts (UTC); in the future.")
+    ends_at: dt.datetime = strawberry.field(description="When it ends (UTC); after `startsAt`.")
+    capacity: int = strawberry.field(description="Places in total, at least 1.")
+    location: str | None = strawberry.field(default=None, description="Where it takes place.")
+    min_tier: str | None = strawberry.field(
+        default=None, description="A tier code members need to RSVP; null: every member."
+    )

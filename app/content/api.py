@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -20,7 +22,18 @@ class ContentQuery:
         "teaser (title only)."
     )
     async def content(
-        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the previous page; null: the first page."
+            ),
+        ] = None,
     ) -> T.ContentConnection:
         _, member = await info.context.require_member()
         page = await service.published_page(first=first, after=after)
@@ -35,7 +48,16 @@ class ContentMutation:
         extensions=allow(IsStaff(*CONTENT_EDITORS)),
     )
     async def save_content(
-        self, info: Info[Context, None], input: T.ContentInput, id: relay.GlobalID | None = None
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.ContentInput,
+            strawberry.argument(description="The content's kind, texts and publication window."),
+        ],
+        id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(description="The content to replace; null: create new content."),
+        ] = None,
     ) -> T.SaveContentResult:
         item = await service.save_content(
             item_id=node_id(id, "Content", "id"),
@@ -54,7 +76,9 @@ class ContentMutation:
         extensions=allow(IsStaff(*CONTENT_EDITORS)),
     )
     async def unpublish_content(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The content's global id.")],
     ) -> T.SaveContentResult:
         item = await service.unpublish(item_id=node_id(id, "Content", "id"))
         return T.ContentSaved(id=relay.GlobalID("Content", str(item.id)))

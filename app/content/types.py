@@ -11,13 +11,23 @@ from app.content import models
 from app.content.service import Seen
 from app.graphql import policy
 from app.graphql.context import Context
+from app.graphql.enums import described_enum
 from app.graphql.errors import InvalidInputError, UserError, error_type
 from app.i18n import localized
 
-ContentKind = strawberry.enum(models.ContentKind, name="ContentKind")
+ContentKind = described_enum(
+    models.ContentKind,
+    name="ContentKind",
+    description="What kind of content it is.",
+    values={
+        "ARTICLE": "A written article.",
+        "VIDEO": "A video (`videoUrl`).",
+        "BEHIND_THE_SCENES": "A behind-the-scenes story.",
+    },
+)
 
 
-@error_type(errors.ContentNotFound)
+@error_type(errors.ContentNotFound, description="No content has that id.")
 class ContentNotFoundError(UserError):
     pass
 
@@ -25,15 +35,17 @@ class ContentNotFoundError(UserError):
 @strawberry.type(description="Exclusive content. `locked`: title only, for a higher tier.")
 class Content(relay.Node):
     id: relay.NodeID[int]
-    kind: ContentKind
-    locked: bool
+    kind: ContentKind = strawberry.field(description="What kind of content it is.")
+    locked: bool = strawberry.field(
+        description="True: your tier is too low; only the title is shown."
+    )
     required_tier: str | None = strawberry.field(description="The tier that unlocks it.")
-    published_at: dt.datetime
+    published_at: dt.datetime = strawberry.field(description="When it went live (UTC).")
     texts: strawberry.Private[dict]
     video: strawberry.Private[str | None]
     image: strawberry.Private[str | None]
 
-    @strawberry.field
+    @strawberry.field(description="The title in your locale (falls back to English).")
     async def title(self, info: Info[Context, None]) -> str:
         return localized(self.texts, await info.context.locale(), "title")
 
@@ -45,7 +57,7 @@ class Content(relay.Node):
     def video_url(self) -> str | None:
         return None if self.locked else self.video
 
-    @strawberry.field
+    @strawberry.field(description="Null while locked or without an image.")
     def image_url(self) -> str | None:
         return self.image
 
@@ -73,34 +85,45 @@ class Content(relay.Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="A page of content, newest first.")
 class ContentConnection(relay.Connection[Content]):
     pass
 
 
-@strawberry.input
+@strawberry.input(description="The content's texts in one locale.")
 class ContentTextInput:
-    locale: str
-    title: str
-    body: str = ""
+    locale: str = strawberry.field(description="en, nl or es.")
+    title: str = strawberry.field(description="The title.")
+    body: str = strawberry.field(default="", description="The body text; may be empty for a video.")
 
 
 @strawberry.input(description="Exclusive content's settings.")
 class ContentInput:
-    kind: ContentKind
-    texts: list[ContentTextInput]
-    publish_at: dt.datetime
-    unpublish_at: dt.datetime | None = None
-    video_url: str | None = None
-    image_url: str | None = None
+    kind: ContentKind = strawberry.field(description="What kind of content it is.")
+    texts: list[ContentTextInput] = strawberry.field(
+        description="One per locale; English is the fallback."
+    )
+    publish_at: dt.datetime = strawberry.field(description="When it goes live (UTC).")
+    unpublish_at: dt.datetime | None = strawberry.field(
+        default=None, description="When it comes down (UTC); null: stays up."
+    )
+    video_url: str | None = strawberry.field(
+        default=None, description="https URL of the video; null: none."
+    )
+    image_url: str | None = strawberry.field(
+        default=None, description="https URL of the image; null: none."
+    )
     min_tier: str | None = strawberry.field(default=None, description="A tier code.")
 
 
-@strawberry.type
+@strawberry.type(description="The content was saved.")
 class ContentSaved:
-    id: relay.GlobalID
+    id: relay.GlobalID = strawberry.field(description="The content's global id.")
 
 
 SaveContentResult = Annotated[
-    ContentSaved | InvalidInputError | ContentNotFoundError, strawberry.union("SaveContentResult")
+    ContentSaved | InvalidInputError | ContentNotFoundError,
+    strawberry.union(
+        "SaveContentResult", description="ContentSaved, or ContentNotFound, InvalidInput."
+    ),
 ]

@@ -1,4 +1,5 @@
 import dataclasses
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -30,12 +31,7 @@ def _member_ref(ref: T.MemberRefInput) -> service.MemberRef:
 
 
 def purchase_type(p: models.Purchase) -> T.Purchase:
-    return T.Purchase(
-        id=relay.GlobalID("Purchase", str(p.id)), source=p.source, external_id=p.external_id,
-        amount=p.amount, currency=p.currency, occurred_at=p.occurred_at, store=p.store,
-        points_earned=p.points_earned, refunded_amount=p.refunded_amount,
-        points_clawed_back=p.points_clawed_back, points_awaiting_terms=p.points_awaiting_terms,
-    )  # fmt: skip
+    return T.Purchase.from_model(p)
 
 
 async def _transaction(txn_id: int | None) -> PointsTransaction | None:
@@ -53,7 +49,11 @@ class EarningMutation:
         extensions=allow(HasScope("purchases:write")),
     )
     async def record_purchase(
-        self, info: Info[Context, None], input: T.PurchaseInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.PurchaseInput, strawberry.argument(description="The purchase as the till saw it.")
+        ],
     ) -> T.RecordPurchaseResult:
         client = await info.context.principal()
         recorded = await service.record_purchase(
@@ -82,7 +82,12 @@ class EarningMutation:
         extensions=allow(HasScope("purchases:write")),
     )
     async def record_refund(
-        self, info: Info[Context, None], input: T.RefundInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.RefundInput,
+            strawberry.argument(description="The refund and the purchase it belongs to."),
+        ],
     ) -> T.RecordRefundResult:
         client = await info.context.principal()
         recorded = await service.record_refund(
@@ -105,7 +110,9 @@ class EarningMutation:
         extensions=allow(HasScope("events:write")),
     )
     async def record_event(
-        self, info: Info[Context, None], input: T.EventInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[T.EventInput, strawberry.argument(description="The member's action.")],
     ) -> T.RecordEventResult:
         client = await info.context.principal()
         ref = _member_ref(input.member)
@@ -128,7 +135,14 @@ class EarningMutation:
         "earn points when you make your first qualifying purchase."
     )
     async def apply_referral_code(
-        self, info: Info[Context, None], code: str
+        self,
+        info: Info[Context, None],
+        code: Annotated[
+            str,
+            strawberry.argument(
+                description="A friend's referral code (InvalidInput when unknown, your own, or too late)."
+            ),
+        ],
     ) -> T.ApplyReferralCodeResult:
         _, member = await info.context.require_member()
         await actions.apply_referral_code(member_id=member.id, code=code)
@@ -141,7 +155,12 @@ class EarningMutation:
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
     async def update_earning_policy(
-        self, info: Info[Context, None], input: T.EarningPolicyInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.EarningPolicyInput,
+            strawberry.argument(description="The settings to change; omitted ones stay."),
+        ],
     ) -> T.EarningRulesResult:
         staff = await info.context.require_staff(*RULE_EDITORS)
         changes = {
@@ -162,7 +181,11 @@ class EarningMutation:
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
     async def set_currency_rate(
-        self, info: Info[Context, None], input: T.CurrencyRateInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.CurrencyRateInput, strawberry.argument(description="The currency and its rate.")
+        ],
     ) -> T.EarningRulesResult:
         return await _rules_after(config.set_currency_rate(
             currency=input.currency, points_per_unit=input.points_per_unit,
@@ -174,7 +197,12 @@ class EarningMutation:
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
     async def set_earning_multiplier(
-        self, info: Info[Context, None], input: T.EarningMultiplierInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.EarningMultiplierInput,
+            strawberry.argument(description="The category or SKU and its factor."),
+        ],
     ) -> T.EarningRulesResult:
         return await _rules_after(config.set_multiplier(
             target=models.MultiplierTarget(input.target), value=input.value,
@@ -187,7 +215,11 @@ class EarningMutation:
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
     async def remove_earning_multiplier(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The multiplier's global id.")
+        ],
     ) -> T.EarningRulesResult:
         multiplier_id = _node_id(id, "EarningMultiplier", "id")
         return await _rules_after(config.remove_multiplier(multiplier_id=multiplier_id))
@@ -197,7 +229,12 @@ class EarningMutation:
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
     async def add_bonus_window(
-        self, info: Info[Context, None], input: T.BonusWindowInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.BonusWindowInput,
+            strawberry.argument(description="The promotion's name, window and factor."),
+        ],
     ) -> T.EarningRulesResult:
         return await _rules_after(config.add_bonus_window(
             name=input.name, starts_at=input.starts_at, ends_at=input.ends_at,
@@ -210,7 +247,11 @@ class EarningMutation:
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
     async def remove_bonus_window(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The bonus window's global id.")
+        ],
     ) -> T.EarningRulesResult:
         window_id = _node_id(id, "BonusWindow", "id")
         return await _rules_after(config.remove_bonus_window(window_id=window_id))
@@ -221,7 +262,11 @@ class EarningMutation:
         extensions=allow(IsStaff(*RULE_EDITORS)),
     )
     async def save_event_type(
-        self, info: Info[Context, None], input: T.EventTypeInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.EventTypeInput, strawberry.argument(description="The event type, matched by code.")
+        ],
     ) -> T.EarningRulesResult:
         return await _rules_after(config.save_event_type(
             code=input.code, name=input.name, points=input.points,
@@ -244,16 +289,8 @@ async def earning_rules() -> T.EarningRules:
                            minor_digits=r.minor_digits, minimum_spend=r.minimum_spend)
             for r in await config.currency_rates()
         ],
-        multipliers=[
-            T.EarningMultiplier(id=relay.GlobalID("EarningMultiplier", str(m.id)),
-                                target=m.target, value=m.value, multiplier=m.multiplier)
-            for m in await config.multipliers()
-        ],
-        bonus_windows=[
-            T.BonusWindow(id=relay.GlobalID("BonusWindow", str(w.id)), name=w.name,
-                          starts_at=w.starts_at, ends_at=w.ends_at, multiplier=w.multiplier)
-            for w in await config.bonus_windows()
-        ],
+        multipliers=[T.EarningMultiplier.from_model(m) for m in await config.multipliers()],
+        bonus_windows=[T.BonusWindow.from_model(w) for w in await config.bonus_windows()],
         event_types=[
             T.EventType(code=e.code, name=e.name, points=e.points, daily_limit=e.daily_limit,
                         total_limit=e.total_limit, active=e.active)

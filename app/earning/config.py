@@ -206,3 +206,15 @@ async def bonus_windows() -> list[BonusWindow]:
 async def event_types() -> list[EventType]:
     """Every event type (active or not), by code."""
     return await EventType.all().order_by("code")
+
+
+async def multipliers_by_ids(ids: list[int]) -> list[EarningMultiplier | None]:
+    """Multipliers in the order asked (None where there is none), for `node(id:)`."""
+    found = {m.id: m for m in await EarningMultiplier.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def bonus_windows_by_ids(ids: list[int]) -> list[BonusWindow | None]:
+    """Bonus windows in the order asked (None where there is none), for `node(id:)`."""
+    found = {w.id: w for w in await BonusWindow.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]

@@ -29,22 +29,34 @@ log = logging.getLogger("app.graphql")
     description="An expected problem with a request: a stable code and a localized message."
 )
 class UserError:
-    code: str
-    message: str
+    code: str = strawberry.field(
+        description="Stable machine-readable code in UPPER_SNAKE_CASE (for example "
+        "`INSUFFICIENT_POINTS`); branch on this, not on the message."
+    )
+    message: str = strawberry.field(
+        description="Human-readable explanation in the caller's language (their profile, else "
+        "`Accept-Language`); fit to show to the member as is."
+    )
 
 
 @strawberry.type(description="One rejected input field.")
 class FieldError:
     field: str = strawberry.field(description="The input field's name as sent.")
-    code: str
-    message: str
+    code: str = strawberry.field(
+        description="Stable code of the problem with this field (for example `TOO_LONG`)."
+    )
+    message: str = strawberry.field(
+        description="Localized explanation of the problem with this field."
+    )
 
 
 @strawberry.type(
     name="InvalidInput", description="Some input fields were rejected; nothing was changed."
 )
 class InvalidInputError(UserError):
-    fields: list[FieldError]
+    fields: list[FieldError] = strawberry.field(
+        description="Every rejected input field, one entry per problem."
+    )
 
 
 # Each expected domain error maps to one GraphQL type; `error_type` registers it.
@@ -63,7 +75,10 @@ def error_type(domain_error: type[errors.DomainError], *, description: str | Non
     return register
 
 
-@error_type(errors.InvalidCredentials)
+@error_type(
+    errors.InvalidCredentials,
+    description="The email or password is wrong (deliberately not saying which).",
+)
 class InvalidCredentialsError(UserError):
     pass
 
@@ -75,31 +90,45 @@ class InvalidCredentialsError(UserError):
     "sign-up in one request, refused unchecked (send it on its own).",
 )
 class TooManyAttemptsError(UserError):
-    retry_after_seconds: int
+    retry_after_seconds: int = strawberry.field(
+        description="Seconds to wait before trying again; 0 for ONE_PASSWORD_CHECK_PER_REQUEST."
+    )
 
 
 _ERROR_TYPES[errors.OnePasswordCheckPerRequest] = TooManyAttemptsError
 
 
-@error_type(errors.EmailAlreadyRegistered)
+@error_type(
+    errors.EmailAlreadyRegistered,
+    description="An account with this email exists already; sign in instead.",
+)
 class EmailAlreadyRegisteredError(UserError):
     pass
 
 
-@error_type(errors.MemberNotFound)
+@error_type(
+    errors.MemberNotFound,
+    description="No member with this id (or email) that the caller may see.",
+)
 class MemberNotFoundError(UserError):
     pass
 
 
-@error_type(errors.PurchaseNotFound)
+@error_type(
+    errors.PurchaseNotFound,
+    description="No purchase with this source and external id; nothing was changed.",
+)
 class PurchaseNotFoundError(UserError):
     pass
 
 
-@error_type(errors.InsufficientPoints)
+@error_type(
+    errors.InsufficientPoints,
+    description="The member's spendable balance is below what this costs; nothing was booked.",
+)
 class InsufficientPointsError(UserError):
-    available: int
-    required: int
+    available: int = strawberry.field(description="Points the member can spend now.")
+    required: int = strawberry.field(description="Points this operation needs.")
 
 
 @error_type(
@@ -110,27 +139,44 @@ class IdempotencyKeyReusedError(UserError):
     pass
 
 
-@error_type(errors.PurchaseAlreadyRecorded)
+@error_type(
+    errors.PurchaseAlreadyRecorded,
+    description="This purchase (source and external id) earned already, under another "
+    "idempotency key; nothing was booked twice.",
+)
 class PurchaseAlreadyRecordedError(UserError):
     purchase_id: strawberry.Private[int]
 
 
-@error_type(errors.RefundExceedsPurchase)
+@error_type(
+    errors.RefundExceedsPurchase,
+    description="The refund is larger than what is left of the purchase; see `refundable`.",
+)
 class RefundExceedsPurchaseError(UserError):
     refundable: int = strawberry.field(description="Minor units still refundable.")
 
 
-@error_type(errors.RefundAlreadyRecorded)
+@error_type(
+    errors.RefundAlreadyRecorded,
+    description="A refund with this external id was recorded already; nothing changed.",
+)
 class RefundAlreadyRecordedError(UserError):
     pass
 
 
-@error_type(errors.EventLimitReached)
+@error_type(
+    errors.EventLimitReached,
+    description="The member earned this event as often as its type allows (or this very "
+    "event already); no points were booked.",
+)
 class EventLimitReachedError(UserError):
     pass
 
 
-@error_type(errors.UnknownEventType)
+@error_type(
+    errors.UnknownEventType,
+    description="No active event type with this key; nothing was recorded.",
+)
 class UnknownEventTypeError(UserError):
     pass
 

@@ -22,7 +22,8 @@ Measures, per operation (the document's worst operation is the one compared to a
   counts as MAX_PAGE_SIZE, never as the default: graphql-core refuses it afterwards, but the
   cost it is compared with must not be smaller than any page it could run. A list of objects
   without such an argument multiplies it by LIST_WEIGHT; the `edges` of a connection do not
-  multiply again (the connection field's page size already did). Introspection fields
+  multiply again (the connection field's page size already did). `nodes(ids:)` multiplies
+  it by the number of ids (MAX_NODE_IDS when not known from the document and variables). Introspection fields
   (answered from the schema in memory) cost 1 each and do not multiply.
 - introspection lists: lists of introspection objects nested in one another (at most
   INTROSPECTION_LISTS: `__schema { types { fields { args ...` is GraphiQL's three).
@@ -53,6 +54,7 @@ from graphql import (
     GraphQLSchema,
     InlineFragmentNode,
     IntValueNode,
+    ListValueNode,
     NullValueNode,
     OperationDefinitionNode,
     OperationType,
@@ -66,7 +68,7 @@ from graphql import (
 )
 from graphql.validation.rules import overlapping_fields_can_be_merged as overlapping_fields
 
-from app.pagination import MAX_PAGE_SIZE
+from app.pagination import MAX_NODE_IDS, MAX_PAGE_SIZE
 
 # Page size assumed for a `first`/`last` argument that is absent and has no default.
 DEFAULT_PAGE_SIZE = 20
@@ -77,6 +79,9 @@ CEILING = 2**53 - 1
 # The code of every limit error (graphql-core's validation errors carry the same one).
 CODE = "GRAPHQL_VALIDATION_FAILED"
 PAGE_ARGUMENTS = ("first", "last")
+# A list field taking this argument (`nodes(ids:)`) multiplies its selection's cost by the
+# number of ids given (MAX_NODE_IDS when that is not a list known before execution).
+ID_LIST_ARGUMENT = "ids"
 # graphql-core's OverlappingFieldsCanBeMergedRule compares fields that share a response key
 # pairwise: `{ me { id } me { id } ... }` is quadratic (450 copies spend its default budget
 # of 500,000 units, about 2 s of CPU, before it aborts). Realistic documents spend nothing
@@ -344,6 +349,21 @@ class _Meter:
         size = max(sizes) if sizes else DEFAULT_PAGE_SIZE
         return min(max(size, 1), CEILING)
 
+    def _id_count(self, node: FieldNode) -> int:
+        """How many ids a `nodes(ids:)` field names: the literal list's or the variable's
+        length, else MAX_NODE_IDS (the resolver refuses more than that)."""
+        for argument in node.arguments or ():
+            if argument.name.value != ID_LIST_ARGUMENT:
+                continue
+            value = argument.value
+            if isinstance(value, ListValueNode):
+                return min(max(len(value.values), 1), MAX_NODE_IDS)
+            if isinstance(value, VariableNode):
+                given = self.variables.get(value.name.value)
+                if isinstance(given, list):
+                    return min(max(len(given), 1), MAX_NODE_IDS)
+        return MAX_NODE_IDS
+
     def _fold(
         self, definition: GraphQLField | None, node: FieldNode, parent: Any
     ) -> tuple[int, int, int, int]:
@@ -364,6 +384,8 @@ class _Meter:
         size = self._page_size(definition, node)
         if size is not None:
             return size, aliased, 1, 0
+        if is_list and ID_LIST_ARGUMENT in definition.args:
+            return self._id_count(node), aliased, 1, 0
         if is_list and not _is_connection(parent):
             return LIST_WEIGHT, aliased, 1, 0
         return 1, aliased, 1, 0

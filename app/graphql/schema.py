@@ -17,6 +17,7 @@ from app.campaigns.api import CampaignsMutation, CampaignsQuery
 from app.community.api import CommunityMutation, CommunityQuery, CommunitySubscription
 from app.content.api import ContentMutation, ContentQuery
 from app.earning.api import EarningMutation, EarningQuery
+from app.errors import FieldProblem, InvalidInput
 from app.graphql.errors import ErrorCodes
 from app.graphql.extensions import operation_limits
 from app.graphql.results import error_handlers
@@ -24,7 +25,9 @@ from app.integrations.api import IntegrationsMutation, IntegrationsQuery
 from app.ledger.api import LedgerMutation, LedgerQuery, LedgerSubscription
 from app.members.api import MemberMutation, MemberQuery, MemberSubscription
 from app.messaging.api import MessagingMutation, MessagingSubscription
+from app.observability import Observe
 from app.offers.api import OffersMutation, OffersQuery
+from app.pagination import MAX_NODE_IDS
 from app.privacy.api import PrivacyMutation, PrivacyQuery
 from app.program.api import ProgramMutation, ProgramQuery
 from app.rewards.api import RewardsMutation, RewardsQuery
@@ -62,9 +65,52 @@ async def resolve_node(
     return None if found is None else strawberry_cast(found_type, found)
 
 
+async def resolve_node_list(
+    info: Info,
+    ids: Annotated[
+        list[relay.GlobalID],
+        strawberry.argument(
+            description=f"The IDs of the objects, at most {MAX_NODE_IDS} (more is "
+            "BAD_USER_INPUT); each counts towards the operation's cost limit."
+        ),
+    ],
+) -> list[relay.Node | None]:
+    """`nodes(ids:)`: `node(id:)` for each id, in order (one `resolve_nodes` per type)."""
+    if len(ids) > MAX_NODE_IDS:
+        raise InvalidInput([FieldProblem("ids", "INVALID_VALUE", {"max": MAX_NODE_IDS})])
+    by_type: dict[type, list[int]] = {}
+    types: list[type | None] = []
+    for gid in ids:
+        found_type = node_type(info, gid)
+        types.append(found_type)
+        if found_type is not None:
+            by_type.setdefault(found_type, [])
+    answers: dict[type, list] = {}
+    for found_type in by_type:
+        wanted = [gid.node_id for gid, t in zip(ids, types, strict=True) if t is found_type]
+        resolved = found_type.resolve_nodes(info=info, node_ids=wanted, required=False)
+        if inspect.isawaitable(resolved):
+            resolved = await resolved
+        answers[found_type] = list(resolved)
+    result: list[relay.Node | None] = []
+    taken = dict.fromkeys(answers, 0)
+    for found_type in types:
+        if found_type is None:
+            result.append(None)
+            continue
+        found = answers[found_type][taken[found_type]]
+        taken[found_type] += 1
+        result.append(None if found is None else strawberry_cast(found_type, found))
+    return result
+
+
 def _query_type() -> type:
     # A fresh class per schema: a schema's fields must not be shared with another schema.
-    @strawberry.type(name="Query")
+    @strawberry.type(
+        name="Query",
+        description="Everything you can read. Fields a role may not use answer FORBIDDEN (or "
+        "UNAUTHENTICATED when signed out); each field says who may call it.",
+    )
     class Query(
         MemberQuery,
         AuthQuery,
@@ -86,11 +132,20 @@ def _query_type() -> type:
             description="Any object with a global id that you may see; null otherwise (also "
             "for an id of an unknown type, of a type that is not a Node, or out of range).",
         )
+        nodes: list[relay.Node | None] = strawberry.field(
+            resolver=resolve_node_list,
+            description=f"`node` for up to {MAX_NODE_IDS} ids at once, in the order given: "
+            "each entry is null when that object does not exist or you may not see it.",
+        )
 
     return Query
 
 
-@strawberry.type
+@strawberry.type(
+    description="Everything you can change. Expected failures come back as typed members of "
+    "each field's result union (select `... on UserError { code message }`); FORBIDDEN and "
+    "UNAUTHENTICATED are top-level errors."
+)
 class Mutation(
     AuthMutation,
     MemberMutation,
@@ -110,7 +165,11 @@ class Mutation(
     pass
 
 
-@strawberry.type
+@strawberry.type(
+    description="Live events over WebSocket (`graphql-transport-ws` or legacy `graphql-ws`), "
+    "for the signed-in "
+    "member: the stream ends when the access token expires or the session is revoked."
+)
 class Subscription(
     MemberSubscription,
     LedgerSubscription,
@@ -123,7 +182,8 @@ class Subscription(
 
 def build_schema(settings: Settings) -> strawberry.Schema:
     """The schema with this deployment's limits, caches and introspection policy."""
-    extensions: list = [ErrorCodes, operation_limits(settings)]
+    # Observe first: its operation hook closes last, after ErrorCodes gave errors their codes.
+    extensions: list = [Observe, ErrorCodes, operation_limits(settings)]
     return strawberry.Schema(
         query=_query_type(),
         mutation=Mutation,

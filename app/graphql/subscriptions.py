@@ -3,22 +3,43 @@
 Every stream also listens to its member's `sessions:` topic (app.events.session_topic): a
 sign-out, a password change, a refresh-token reuse or an erasure committed in any server
 process ends the streams of the sessions it revoked within moments, with the same
-UNAUTHENTICATED / SESSION_EXPIRED error as an expired token. In case a notice is lost (Redis
-unwell), each stream also asks the database every `SESSION_RECHECK_SECONDS`.
+UNAUTHENTICATED error as an expired token. In case a notice is lost (Redis unwell), each
+stream also asks the database every `SESSION_RECHECK_SECONDS`.
+
+The end of a stream says why: its last message is an error with `extensions.code`
+UNAUTHENTICATED and `extensions.reason` TOKEN_EXPIRED (the access token's time is up: refresh
+it and reconnect) or SESSION_REVOKED (signed out, password changed, refresh token reused,
+account erased: sign in again), then `complete`, in both WebSocket protocols. The socket stays
+open (a socket's token is fixed at connection_init, so a client reconnects with the new one).
+
+Each event is resolved with fresh DataLoaders: the socket's context lives as long as the
+socket, and cached loads (a balance, a tier) would otherwise be as old as the first event.
 """
 
 import asyncio
 import time
 from collections.abc import AsyncGenerator
 
+from graphql import GraphQLError
 from strawberry.types import Info
 
+from app import observability
 from app.auth import service as auth
 from app.errors import Unauthenticated
 from app.events import bus, member_topic, revokes, session_topic
 from app.graphql.context import Context
+from app.graphql.loaders import Loaders
+from app.i18n import translate
 
 SESSION_RECHECK_SECONDS = 60.0
+TOKEN_EXPIRED = "TOKEN_EXPIRED"
+SESSION_REVOKED = "SESSION_REVOKED"
+
+
+def _ended(info: Info[Context, None], reason: str) -> GraphQLError:
+    """The stream's last error: UNAUTHENTICATED, with why in `reason`."""
+    message = translate("SESSION_EXPIRED", info.context.locale_hint or "en")
+    return GraphQLError(message, extensions={"code": "UNAUTHENTICATED", "reason": reason})
 
 
 async def _still_live(info: Info[Context, None]) -> bool:
@@ -27,6 +48,11 @@ async def _still_live(info: Info[Context, None]) -> bool:
     except Unauthenticated:
         return False
     return True
+
+
+def _why(principal: object) -> str:
+    expires_at = getattr(principal, "expires_at", 0)
+    return TOKEN_EXPIRED if expires_at - time.time() <= 0 else SESSION_REVOKED
 
 
 async def topic_events(info: Info[Context, None], topic: str) -> AsyncGenerator[dict, None]:
@@ -42,21 +68,23 @@ async def topic_events(info: Info[Context, None], topic: str) -> AsyncGenerator[
     ):
         # A sign-out that committed before we listened sent its notice to nobody: ask again.
         if not await _still_live(info):
-            raise Unauthenticated("SESSION_EXPIRED")
+            raise _ended(info, _why(principal))
         recheck_at = time.monotonic() + SESSION_RECHECK_SECONDS
         event: asyncio.Future | None = None
         notice: asyncio.Future | None = None
+        observability.subscription_opened()
         try:
             while True:
                 remaining = principal.expires_at - time.time()
                 if remaining <= 0:
-                    raise Unauthenticated("SESSION_EXPIRED")
+                    raise _ended(info, TOKEN_EXPIRED)
                 if time.monotonic() >= recheck_at:  # busy streams too: a notice can be lost
                     if not await _still_live(info):
-                        raise Unauthenticated("SESSION_EXPIRED")
+                        raise _ended(info, _why(principal))
                     recheck_at = time.monotonic() + SESSION_RECHECK_SECONDS
                 no_notice = notices.empty() and (notice is None or not notice.done())
                 if event is None and no_notice and not queue.empty():
+                    info.context.loaders = Loaders()
                     yield queue.get_nowait()  # events waiting, no notice: no task needed
                     continue
                 event = event or asyncio.ensure_future(queue.get())
@@ -68,12 +96,14 @@ async def topic_events(info: Info[Context, None], topic: str) -> AsyncGenerator[
                 if notice in done:  # before any event: nothing is delivered after sign-out
                     ended, notice = revokes(notice.result(), principal.session_id), None
                     if ended:
-                        raise Unauthenticated("SESSION_EXPIRED")
+                        raise _ended(info, SESSION_REVOKED)
                     continue
                 if event in done:
                     delivered, event = event.result(), None
+                    info.context.loaders = Loaders()
                     yield delivered
         finally:
+            observability.subscription_closed()
             for waiting in (event, notice):
                 if waiting is not None:
                     waiting.cancel()

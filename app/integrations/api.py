@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -39,10 +41,26 @@ class IntegrationsQuery:
     async def webhook_deliveries(
         self,
         info: Info[Context, None],
-        endpoint_id: relay.GlobalID | None = None,
-        status: T.WebhookDeliveryStatus | None = None,
-        first: int | None = 20,
-        after: str | None = None,
+        endpoint_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(
+                description="Only this endpoint's deliveries; null: every endpoint."
+            ),
+        ] = None,
+        status: Annotated[
+            T.WebhookDeliveryStatus | None,
+            strawberry.argument(description="Only deliveries in this state; null: all."),
+        ] = None,
+        first: Annotated[
+            int | None,
+            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `endCursor` of the previous page; null: the first page."
+            ),
+        ] = None,
     ) -> T.WebhookDeliveryConnection:
         page = await endpoints.list_deliveries(
             endpoint_id=node_id(endpoint_id, "WebhookEndpoint", "endpointId"),
@@ -59,7 +77,12 @@ class IntegrationsMutation:
         extensions=allow(IsStaff(*ADMINS)),
     )
     async def create_webhook_endpoint(
-        self, info: Info[Context, None], input: T.CreateWebhookEndpointInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.CreateWebhookEndpointInput,
+            strawberry.argument(description="The endpoint's URL and the event types it wants."),
+        ],
     ) -> T.CreateWebhookEndpointResult:
         _, staff = await info.context.require_member()
         endpoint, secret = await endpoints.create_endpoint(
@@ -74,7 +97,12 @@ class IntegrationsMutation:
         extensions=allow(IsStaff(*ADMINS)),
     )
     async def update_webhook_endpoint(
-        self, info: Info[Context, None], input: T.UpdateWebhookEndpointInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.UpdateWebhookEndpointInput,
+            strawberry.argument(description="The endpoint and the fields to change."),
+        ],
     ) -> T.UpdateWebhookEndpointResult:
         endpoint = await endpoints.update_endpoint(
             endpoint_id=node_id(input.id, "WebhookEndpoint", "id"),
@@ -90,7 +118,14 @@ class IntegrationsMutation:
         extensions=allow(IsStaff(*ADMINS)),
     )
     async def delete_webhook_endpoint(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="The endpoint's global id; its delivery log is deleted with it."
+            ),
+        ],
     ) -> T.DeleteWebhookEndpointResult:
         await endpoints.delete_endpoint(endpoint_id=node_id(id, "WebhookEndpoint", "id"))
         return T.WebhookEndpointDeleted(id=id)
@@ -101,7 +136,14 @@ class IntegrationsMutation:
         extensions=allow(IsStaff(*ADMINS)),
     )
     async def replay_webhook_delivery(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(
+                description="The delivery's global id; it is sent again whatever its status (same event id, fresh signature, fresh attempts)."
+            ),
+        ],
     ) -> T.ReplayWebhookDeliveryResult:
         delivery = await endpoints.replay(delivery_id=node_id(id, "WebhookDelivery", "id"))
         return T.WebhookDelivery.from_model(delivery)
@@ -113,7 +155,14 @@ class IntegrationsMutation:
         extensions=allow(HasScope("members:sync")),
     )
     async def upsert_member(
-        self, info: Info[Context, None], input: T.UpsertMemberInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.UpsertMemberInput,
+            strawberry.argument(
+                description="The member as the CRM knows them, keyed by `externalRef`."
+            ),
+        ],
     ) -> T.UpsertMemberResult:
         values = {"external_ref": input.external_ref}
         for name in sync.PROFILE_COLUMNS:

@@ -130,6 +130,18 @@ async def delete_endpoint(*, endpoint_id: int) -> None:
         raise WebhookEndpointNotFound()
 
 
+async def endpoints_by_ids(ids: Sequence[int]) -> list[WebhookEndpoint | None]:
+    """Endpoints in the order asked (None where there is none), for `node(id:)`."""
+    found = {e.id: e for e in await WebhookEndpoint.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
+async def deliveries_by_ids(ids: Sequence[int]) -> list[WebhookDelivery | None]:
+    """Deliveries in the order asked (None where there is none), for `node(id:)`."""
+    found = {d.id: d for d in await WebhookDelivery.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
+
+
 async def list_endpoints() -> list[WebhookEndpoint]:
     """Every endpoint, oldest first (a handful: no paging)."""
     return await WebhookEndpoint.all().order_by("id")

@@ -23,7 +23,7 @@ from collections.abc import Sequence
 from tortoise.expressions import F, Q
 from tortoise.functions import Max
 
-from app import jobs
+from app import jobs, observability
 from app.clock import now
 from app.db import Transaction, connection, current_transaction, transaction
 from app.integrations import targets as guard
@@ -236,7 +236,9 @@ async def deliver_job(payload: dict) -> None:
             await WebhookEndpoint.filter(id=endpoint.id, consecutive_failures__gt=0).using_db(
                 tx.connection
             ).update(consecutive_failures=0)  # fmt: skip
+        observability.count_webhook("delivered")
         return
+    observability.count_webhook("failed")
     await _failed(endpoint, delivery, attempts, code, error)
 
 

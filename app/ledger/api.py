@@ -1,4 +1,5 @@
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -38,7 +39,14 @@ class LedgerMutation:
         extensions=allow(IsStaff(*ADJUSTERS)),
     )
     async def adjust_points(
-        self, info: Info[Context, None], input: earning_types.AdjustPointsInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            earning_types.AdjustPointsInput,
+            strawberry.argument(
+                description="The member, the points (positive credits, negative debits) and the reason."
+            ),
+        ],
     ) -> earning_types.AdjustPointsResult:
         staff = await info.context.require_staff(*ADJUSTERS)
         member_id = _node_id(input.member, "Member", "member")
@@ -60,7 +68,12 @@ class LedgerMutation:
         extensions=allow(IsStaff(*APPROVERS)),
     )
     async def approve_adjustment(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="Global id of the pending AdjustmentApproval."),
+        ],
     ) -> earning_types.ApproveAdjustmentResult:
         staff = await info.context.require_staff(*APPROVERS)
         row, _ = await adjustments.approve_adjustment(
@@ -76,7 +89,15 @@ class LedgerMutation:
         extensions=allow(IsStaff(*ADJUSTERS)),
     )
     async def reject_adjustment(
-        self, info: Info[Context, None], id: relay.GlobalID, note: str
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID,
+            strawberry.argument(description="Global id of the pending AdjustmentApproval."),
+        ],
+        note: Annotated[
+            str, strawberry.argument(description="Why it is rejected; shown to the requester.")
+        ],
     ) -> earning_types.RejectAdjustmentResult:
         staff = await info.context.require_staff(*ADJUSTERS)
         row = await adjustments.reject_adjustment(
@@ -97,9 +118,21 @@ class LedgerQuery:
     async def pending_adjustments(
         self,
         info: Info[Context, None],
-        first: int | None = 20,
-        after: str | None = None,
-        status: AdjustmentStatus | None = AdjustmentStatus.PENDING,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Cursor of the last item seen; null for the first page."
+            ),
+        ] = None,
+        status: Annotated[
+            AdjustmentStatus | None,
+            strawberry.argument(
+                description="Only requests in this status (default PENDING); null for all."
+            ),
+        ] = AdjustmentStatus.PENDING,
     ) -> AdjustmentApprovalConnection:
         page = await adjustments.adjustments(status=status, first=first, after=after)
         return to_connection(AdjustmentApprovalConnection, page, AdjustmentApproval.from_model)
@@ -116,6 +149,9 @@ class LedgerSubscription:
             if txn is None or txn.member_id != member_id:
                 continue
             (balance,) = await service.balances([member_id])
+            info.context.loaders.ledger.balance.prime(member_id, balance)  # `member { balance }`
             yield PointsChange(
-                transaction=PointsTransaction.from_model(txn), balance=Balance.from_service(balance)
+                transaction=PointsTransaction.from_model(txn),
+                balance=Balance.from_service(balance),
+                member_id=member_id,
             )

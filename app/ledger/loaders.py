@@ -17,6 +17,15 @@ _activity = per_owner_page_loader(
     )
 )
 
+# (member id, page size, before id, after id, kind): backward pages (`last`/`before`)
+ActivityBackKey = tuple[int, int, int | None, int | None, Kind | None]
+
+_activity_back = per_owner_page_loader(
+    lambda member_ids, size, before, after, kind: service.activity_pages_backward(
+        member_ids, size=size, before_id=before, after_id=after, kind=kind
+    )
+)
+
 
 class LedgerLoaders:
     @cached_property
@@ -34,3 +43,13 @@ class LedgerLoaders:
     @cached_property
     def activity(self) -> DataLoader[ActivityKey, tuple[list[PointsTransaction], bool]]:
         return DataLoader(load_fn=_activity)
+
+    @cached_property
+    def activity_backward(
+        self,
+    ) -> DataLoader[ActivityBackKey, tuple[list[PointsTransaction], bool, bool]]:
+        return DataLoader(load_fn=_activity_back)
+
+    @cached_property
+    def activity_count(self) -> DataLoader[tuple[int, Kind | None], int]:
+        return DataLoader(load_fn=service.activity_counts)

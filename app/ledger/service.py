@@ -587,6 +587,43 @@ async def activity_pages(
     )  # fmt: skip
 
 
+async def activity_pages_backward(
+    member_ids: Sequence[int],
+    *,
+    size: int,
+    before_id: int | None,
+    after_id: int | None,
+    kind: Kind | None,
+) -> dict[int, tuple[list[PointsTransaction], bool, bool]]:
+    """Backward (`last`/`before`) pages of several members' newest-first activity in one
+    query (plus one for hasNextPage): {member id: (transactions, has previous, has next)}."""
+    from app.pagination import backward_pages_per_owner
+
+    return await backward_pages_per_owner(
+        PointsTransaction, member_ids, size=size, before_id=before_id, after_id=after_id,
+        where={"kind": kind.value} if kind is not None else None,
+    )  # fmt: skip
+
+
+async def activity_counts(keys: Sequence[tuple[int, Kind | None]]) -> list[int]:
+    """How many transactions (of the kind, None: all) each (member, kind) has: one grouped
+    COUNT over the (member_id, id) index per kind asked (a DataLoader `load_fn`)."""
+    from tortoise.functions import Count
+
+    found: dict[tuple[int, Kind | None], int] = {}
+    kinds: dict[Kind | None, list[int]] = {}
+    for member_id, kind in keys:
+        kinds.setdefault(kind, []).append(member_id)
+    for kind, member_ids in kinds.items():
+        query = PointsTransaction.filter(member_id__in=member_ids)
+        if kind is not None:
+            query = query.filter(kind=kind.value)
+        rows = await query.annotate(n=Count("id")).group_by("member_id").values("member_id", "n")
+        for row in rows:
+            found[(row["member_id"], kind)] = int(row["n"])
+    return [found.get((member_id, kind), 0) for member_id, kind in keys]
+
+
 # ---- the ledger for other domains (tiers, reminders): one aggregate query each -------------
 
 

@@ -9,6 +9,7 @@ from strawberry.types import Info
 from app import errors
 from app.graphql import policy
 from app.graphql.context import Context
+from app.graphql.enums import described_enum
 from app.graphql.errors import UserError, error_type
 from app.i18n import translate
 from app.ledger import models
@@ -19,15 +20,29 @@ if TYPE_CHECKING:
 # Resolved when first used, not imported: the members' types show balances and transactions.
 _MEMBER = strawberry.LazyType("Member", "app.members.types")
 
-PointsTransactionKind = strawberry.enum(
-    models.Kind, name="PointsTransactionKind", description="What moved the points."
+PointsTransactionKind = described_enum(
+    models.Kind,
+    name="PointsTransactionKind",
+    description="What moved the points.",
+    values={
+        "PURCHASE": "Earned on a purchase (often pending until the return period ends).",
+        "ACTION": "Earned for an action or event (a review, a check-in, ...).",
+        "BONUS": "A bonus: a campaign, an offer or a bonus window.",
+        "REFERRAL": "Earned for referring a member, or for being referred.",
+        "RELEASE": "Pending points that became available when the return period ended.",
+        "REFUND": "Points taken back because a purchase was refunded.",
+        "REDEMPTION": "Points spent on a reward or at checkout.",
+        "CANCELLATION": "Points given back because a redemption was cancelled.",
+        "EXPIRY": "Points that expired unspent (also the forfeited balance on erasure).",
+        "ADJUSTMENT": "A manual correction by staff (see `reason`, `actor`).",
+    },
 )
 
 
 @strawberry.type(description="Points that expire on a date unless spent first.")
 class ExpiringPoints:
-    points: int
-    expires_at: dt.datetime
+    points: int = strawberry.field(description="Points that expire on this date.")
+    expires_at: dt.datetime = strawberry.field(description="When they expire (UTC).")
 
 
 @strawberry.type(description="A member's points.")
@@ -57,19 +72,26 @@ class Balance:
 @strawberry.type(description="One reason points moved, and by how much.")
 class EarningStep:
     rule: str = strawberry.field(description="A stable code, e.g. RULE_BASE, RULE_MULTIPLIER.")
-    points: int
+    points: int = strawberry.field(description="Points this step added (negative: took away).")
     description: str = strawberry.field(description="In the viewer's language.")
 
 
 @strawberry.type(description="A movement of points on a member's account.")
 class PointsTransaction(relay.Node):
     id: relay.NodeID[int]
-    kind: PointsTransactionKind
+    kind: PointsTransactionKind = strawberry.field(description="What moved the points.")
     points: int = strawberry.field(description="Change to available + pending points.")
-    available_change: int
-    pending_change: int
-    reference: str | None
-    created_at: dt.datetime
+    available_change: int = strawberry.field(
+        description="Change to spendable points (negative for spending, expiry, refunds)."
+    )
+    pending_change: int = strawberry.field(
+        description="Change to points on hold (positive when earned, negative when released)."
+    )
+    reference: str | None = strawberry.field(
+        description="What it refers to (a purchase's external id, a voucher code, ...); null "
+        "when nothing does."
+    )
+    created_at: dt.datetime = strawberry.field(description="When it was booked (UTC).")
     reason: str | None = strawberry.field(description="Why staff made this correction.")
     member_id: strawberry.Private[int]
     steps: strawberry.Private[list]
@@ -148,21 +170,53 @@ class PointsTransaction(relay.Node):
         )  # fmt: skip
 
 
-@strawberry.type
+@strawberry.type(description="A page of points transactions, newest first.")
 class PointsTransactionConnection(relay.Connection[PointsTransaction]):
-    pass
+    member_id: strawberry.Private[int | None] = None
+    kind: strawberry.Private[object] = None
+
+    @strawberry.field(
+        description="How many movements the list holds (of `kind` when given): one COUNT on "
+        "the member's (member, id) index, run only when asked (one grouped COUNT for a "
+        "list of members)."
+    )
+    async def total_count(self, info: Info[Context, None]) -> int:
+        if self.member_id is None:
+            return 0
+        return await info.context.loaders.ledger.activity_count.load((self.member_id, self.kind))
 
 
 @strawberry.type(description="Your points moved: the movement and the balance after it.")
 class PointsChange:
-    transaction: PointsTransaction
-    balance: Balance
+    transaction: PointsTransaction = strawberry.field(description="The movement.")
+    balance: Balance = strawberry.field(description="Your balance after it.")
+    member_id: strawberry.Private[int]
+
+    @strawberry.field(
+        description="You: the same node (and global id) as `me`, so a normalized cache "
+        "updates `me.balance` from the event when you select `member { id balance { ... } }`."
+    )
+    async def member(
+        self, info: Info[Context, None]
+    ) -> Annotated["Member", strawberry.lazy("app.members.types")]:
+        viewer = await info.context.viewer()
+        if viewer is None or viewer.id != self.member_id:
+            raise errors.Forbidden()
+        found = await info.context.loaders.members.by_id.load(self.member_id)
+        if found is None:
+            raise errors.Forbidden()
+        return _MEMBER.resolve_type().from_model(found)
 
 
-AdjustmentStatus = strawberry.enum(
+AdjustmentStatus = described_enum(
     models.AdjustmentStatus,
     name="AdjustmentStatus",
     description="Where a correction that needs a second admin's approval stands.",
+    values={
+        "PENDING": "Waiting for a second admin to decide.",
+        "APPROVED": "Approved and posted to the member's points.",
+        "REJECTED": "Rejected; no points moved.",
+    },
 )
 
 
@@ -248,7 +302,7 @@ async def _staff_account(info: Info[Context, None], member_id: int | None):
     return _MEMBER.resolve_type().from_model(found) if found else None
 
 
-@strawberry.type
+@strawberry.type(description="A page of staff corrections awaiting or past approval, oldest first.")
 class AdjustmentApprovalConnection(relay.Connection[AdjustmentApproval]):
     pass
 

@@ -1,4 +1,5 @@
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -35,7 +36,11 @@ class MemberQuery:
         "`node`); null for an unknown or malformed id.",
         extensions=allow(Can(Access.MEMBER)),
     )
-    async def member(self, info: Info[Context, None], id: relay.GlobalID) -> Member | None:
+    async def member(
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The member's global id.")],
+    ) -> Member | None:
         member_id = node_pk(id, "Member")
         if member_id is None:
             return None
@@ -49,9 +54,21 @@ class MemberQuery:
     async def members(
         self,
         info: Info[Context, None],
-        search: str | None = None,
-        first: int | None = 20,
-        after: str | None = None,
+        search: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Part of an email or display name (case-insensitive); null lists everyone."
+            ),
+        ] = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Cursor of the last item seen; null for the first page."
+            ),
+        ] = None,
     ) -> MemberConnection:
         page = await service.search_members(search=search, first=first, after=after)
         for m in page.items:
@@ -63,7 +80,11 @@ class MemberQuery:
 class MemberMutation:
     @strawberry.mutation(description="Change your own profile; invalid input changes nothing.")
     async def update_profile(
-        self, info: Info[Context, None], input: UpdateProfileInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            UpdateProfileInput, strawberry.argument(description="Only the fields given change.")
+        ],
     ) -> UpdateProfileResult:
         _, viewer = await info.context.require_member()
         changes: dict = {}

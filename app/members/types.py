@@ -10,6 +10,7 @@ from strawberry.types import Info
 from app.errors import Forbidden
 from app.graphql import policy
 from app.graphql.context import Context
+from app.graphql.enums import described_enum
 from app.graphql.errors import InvalidInputError
 from app.graphql.relay import to_connection
 from app.ledger.types import (
@@ -20,44 +21,75 @@ from app.ledger.types import (
 )
 from app.members import models
 from app.messaging.types import CategoryPush, InboxConnection, InboxMessage
-from app.pagination import Page, decode_cursor, encode_cursor, page_size
+from app.pagination import (
+    Page,
+    backward_bounds,
+    decode_cursor,
+    encode_cursor,
+    is_backward,
+    page_size,
+)
 from app.program.types import TermsAcceptance
 from app.rewards.service import RedemptionStatus as RedemptionStatusModel
 from app.rewards.types import Redemption, RedemptionConnection, RedemptionStatus
 from app.tiers.types import TierStatus
 
-Role = strawberry.enum(models.Role, name="Role", description="An account's role.")
+Role = described_enum(
+    models.Role,
+    name="Role",
+    description="An account's role.",
+    values={
+        "MEMBER": "A program member using the app.",
+        "ADMIN": "Staff: runs the program, may do everything staff may.",
+        "MARKETER": "Staff: offers, content, campaigns and segments.",
+        "SUPPORT": "Staff: looks up members and corrects points within limits.",
+    },
+)
 
 
 @strawberry.enum(description="A channel the program can reach a member on.")
 class Channel(Enum):
-    PUSH = "push"
-    EMAIL = "email"
-    SMS = "sms"
-    IN_APP = "in_app"
+    PUSH = strawberry.enum_value("push", description="Push notifications to the member's devices.")
+    EMAIL = strawberry.enum_value("email", description="Email to the account's address.")
+    SMS = strawberry.enum_value("sms", description="Text messages to the member's phone.")
+    IN_APP = strawberry.enum_value("in_app", description="Messages in the app's inbox.")
 
 
 @strawberry.type(
     description="A member's choice for one channel, with when they gave or withdrew consent."
 )
 class ChannelPreference:
-    channel: Channel
-    opted_in: bool
-    consented_at: dt.datetime | None
-    withdrawn_at: dt.datetime | None
+    channel: Channel = strawberry.field(description="The channel this choice is for.")
+    opted_in: bool = strawberry.field(description="True when the member agreed to this channel.")
+    consented_at: dt.datetime | None = strawberry.field(
+        description="When the member last opted in; null if they never did."
+    )
+    withdrawn_at: dt.datetime | None = strawberry.field(
+        description="When the member last opted out; null if they never did."
+    )
 
 
 @strawberry.type(description="A program member (or a staff account).")
 class Member(relay.Node):
     id: relay.NodeID[int]
-    email: str
-    display_name: str | None
-    locale: str
-    time_zone: str
-    birthday: dt.date | None
-    interests: list[str]
-    role: Role
-    member_since: dt.datetime
+    email: str = strawberry.field(description="The sign-in email address.")
+    display_name: str | None = strawberry.field(
+        description="The name shown in the app and community; null until the member sets one."
+    )
+    locale: str = strawberry.field(
+        description="Language for messages and errors: `en`, `nl` or `es`."
+    )
+    time_zone: str = strawberry.field(
+        description="IANA time zone (for example `Europe/Amsterdam`) for dates shown."
+    )
+    birthday: dt.date | None = strawberry.field(
+        description="For birthday rewards; null when not given."
+    )
+    interests: list[str] = strawberry.field(
+        description="Interest tags the member chose, for offers and content; may be empty."
+    )
+    role: Role = strawberry.field(description="Member or one of the staff roles.")
+    member_since: dt.datetime = strawberry.field(description="When the account was created (UTC).")
     card_number: str | None = strawberry.field(description="The loyalty card tills scan.")
     referral_code: str | None = strawberry.field(
         description="Give it to friends: you both earn points on their first purchase."
@@ -100,17 +132,49 @@ class Member(relay.Node):
     async def activity(
         self,
         info: Info[Context, None],
-        first: int | None = 20,
-        after: str | None = None,
-        kind: PointsTransactionKind | None = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Cursor of the last item seen; null for the newest."),
+        ] = None,
+        kind: Annotated[
+            PointsTransactionKind | None,
+            strawberry.argument(description="Only movements of this kind; null for all."),
+        ] = None,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 0..100 movements before `before` (the "
+                "oldest when `before` is null); when given, `first` is ignored."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `startCursor` of a page: the movements newer than it (with "
+                "`last`, default 20)."
+            ),
+        ] = None,
     ) -> PointsTransactionConnection:
         if not await policy.sees_part(info, policy.Access.TRANSACTIONS, self.id):
             raise Forbidden()
-        size = page_size(first)
-        before = decode_cursor(after) if after is not None else None
-        items, more = await info.context.loaders.ledger.activity.load((self.id, size, before, kind))
-        page = Page(items, [encode_cursor(t.id) for t in items], more, after is not None)
-        return to_connection(PointsTransactionConnection, page, PointsTransaction.from_model)
+        loaders = info.context.loaders.ledger
+        if is_backward(last, before):
+            size, before_id, after_id = backward_bounds(last, before, after)
+            items, previous, following = await loaders.activity_backward.load(
+                (self.id, size, before_id, after_id, kind)
+            )
+            page = Page(items, [encode_cursor(t.id) for t in items], following, previous)
+        else:
+            size = page_size(first)
+            below = decode_cursor(after) if after is not None else None
+            items, more = await loaders.activity.load((self.id, size, below, kind))
+            page = Page(items, [encode_cursor(t.id) for t in items], more, after is not None)
+        connection = to_connection(PointsTransactionConnection, page, PointsTransaction.from_model)
+        connection.member_id, connection.kind = self.id, kind
+        return connection
 
     @strawberry.field(description="Which categories of messages may push to your devices.")
     async def notification_preferences(self, info: Info[Context, None]) -> list[CategoryPush]:
@@ -127,9 +191,31 @@ class Member(relay.Node):
     async def inbox(
         self,
         info: Info[Context, None],
-        first: int | None = 20,
-        after: str | None = None,
-        unread_only: bool = False,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Cursor of the last message seen; null for the newest."
+            ),
+        ] = None,
+        unread_only: Annotated[
+            bool, strawberry.argument(description="Only messages not yet read.")
+        ] = False,
+        last: Annotated[
+            int | None,
+            strawberry.argument(
+                description="Backward paging: the last 0..100 messages before `before` (the "
+                "oldest when `before` is null); when given, `first` is ignored."
+            ),
+        ] = None,
+        before: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The `startCursor` of a page: the messages newer than it (with `last`)."
+            ),
+        ] = None,
     ) -> InboxConnection:
         from app.messaging.service import inbox_page, unread_count
 
@@ -137,10 +223,16 @@ class Member(relay.Node):
         if viewer is None or viewer.id != self.id:  # private, even to staff
             raise Forbidden()
         page = await inbox_page(
-            member_id=self.id, first=first, after=after, unread_only=unread_only
+            member_id=self.id,
+            first=first,
+            after=after,
+            unread_only=unread_only,
+            last=last,
+            before=before,
         )
         connection = to_connection(InboxConnection, page, InboxMessage.from_model)
         connection.unread_count = await unread_count(self.id)
+        connection.member_id, connection.unread_only = self.id, unread_only
         return connection
 
     @strawberry.field(description="Your tier, the next one and the way there.")
@@ -164,9 +256,17 @@ class Member(relay.Node):
     async def redemptions(
         self,
         info: Info[Context, None],
-        first: int | None = 20,
-        after: str | None = None,
-        status: RedemptionStatus | None = None,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(description="Cursor of the last item seen; null for the newest."),
+        ] = None,
+        status: Annotated[
+            RedemptionStatus | None,
+            strawberry.argument(description="Only redemptions in this status; null for all."),
+        ] = None,
     ) -> RedemptionConnection:
         if not await policy.sees_part(info, policy.Access.REDEMPTIONS, self.id):
             raise Forbidden()
@@ -190,27 +290,48 @@ class Member(relay.Node):
         )  # fmt: skip
 
 
-@strawberry.type
+@strawberry.type(description="A page of members (staff search).")
 class MemberConnection(relay.Connection[Member]):
     pass
 
 
 @strawberry.input(description="A channel choice; opting in records consent now.")
 class ChannelPreferenceInput:
-    channel: Channel
-    opted_in: bool
+    channel: Channel = strawberry.field(description="The channel to set.")
+    opted_in: bool = strawberry.field(
+        description="True to opt in (records consent), false to opt out."
+    )
 
 
 @strawberry.input(
     description="Only the fields given are changed; send null to clear a nullable one."
 )
 class UpdateProfileInput:
-    display_name: str | None = strawberry.UNSET
-    locale: str | None = strawberry.UNSET
-    time_zone: str | None = strawberry.UNSET
-    birthday: dt.date | None = strawberry.UNSET
-    interests: list[str] | None = strawberry.UNSET
-    communication_preferences: list[ChannelPreferenceInput] | None = strawberry.UNSET
+    display_name: str | None = strawberry.field(
+        default=strawberry.UNSET, description="Name shown in the app; null clears it."
+    )
+    locale: str | None = strawberry.field(
+        default=strawberry.UNSET, description="`en`, `nl` or `es`; null is rejected."
+    )
+    time_zone: str | None = strawberry.field(
+        default=strawberry.UNSET, description="An IANA time zone name; null is rejected."
+    )
+    birthday: dt.date | None = strawberry.field(
+        default=strawberry.UNSET, description="Date of birth (not in the future); null clears it."
+    )
+    interests: list[str] | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Replaces all interest tags (lower-cased, deduplicated); [] clears them.",
+    )
+    communication_preferences: list[ChannelPreferenceInput] | None = strawberry.field(
+        default=strawberry.UNSET, description="Channel choices to change; channels not listed stay."
+    )
 
 
-UpdateProfileResult = Annotated[Member | InvalidInputError, strawberry.union("UpdateProfileResult")]
+UpdateProfileResult = Annotated[
+    Member | InvalidInputError,
+    strawberry.union(
+        "UpdateProfileResult",
+        description="Your updated profile, or the rejected fields (nothing changed).",
+    ),
+]

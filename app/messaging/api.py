@@ -1,4 +1,5 @@
 from collections.abc import AsyncGenerator
+from typing import Annotated
 
 import strawberry
 from strawberry import relay
@@ -28,7 +29,12 @@ class MessagingMutation:
         "account registered moves to you)."
     )
     async def register_device(
-        self, info: Info[Context, None], input: T.RegisterDeviceInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.RegisterDeviceInput,
+            strawberry.argument(description="The device's push token and details."),
+        ],
     ) -> T.RegisterDeviceResult:
         _, member = await info.context.require_member()
         device = await service.register_device(
@@ -38,7 +44,13 @@ class MessagingMutation:
         return T.Device.from_model(device)
 
     @strawberry.mutation(description="Stop pushes to this device (e.g. when signing out).")
-    async def unregister_device(self, info: Info[Context, None], token: str) -> bool:
+    async def unregister_device(
+        self,
+        info: Info[Context, None],
+        token: Annotated[
+            str, strawberry.argument(description="The push token to stop pushing to.")
+        ],
+    ) -> bool:
         _, member = await info.context.require_member()
         return await service.unregister_device(member_id=member.id, token=token)
 
@@ -46,7 +58,17 @@ class MessagingMutation:
         description="Switch pushes of one category on or off (the inbox keeps every message)."
     )
     async def set_notification_preference(
-        self, info: Info[Context, None], category: T.MessageCategory, push: bool
+        self,
+        info: Info[Context, None],
+        category: Annotated[
+            T.MessageCategory, strawberry.argument(description="The message category.")
+        ],
+        push: Annotated[
+            bool,
+            strawberry.argument(
+                description="True: messages of this category also push to your devices."
+            ),
+        ],
     ) -> list[T.CategoryPush]:
         _, member = await info.context.require_member()
         await service.set_category_push(member_id=member.id,
@@ -55,7 +77,11 @@ class MessagingMutation:
 
     @strawberry.mutation(description="Mark one of your messages read.")
     async def mark_read(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The inbox message's global id.")
+        ],
     ) -> T.InboxMessageResult:
         _, member = await info.context.require_member()
         message = await service.mark_read(member_id=member.id, message_id=_message_id(id))
@@ -63,7 +89,11 @@ class MessagingMutation:
 
     @strawberry.mutation(description="The app opened this message (e.g. from its push).")
     async def mark_opened(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The inbox message's global id.")
+        ],
     ) -> T.InboxMessageResult:
         _, member = await info.context.require_member()
         message = await service.mark_opened(member_id=member.id, message_id=_message_id(id))
@@ -76,7 +106,11 @@ class MessagingMutation:
 
     @strawberry.mutation(description="Delete one of your messages.")
     async def delete_message(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The inbox message's global id.")
+        ],
     ) -> T.InboxMessageResult:
         _, member = await info.context.require_member()
         message_id = _message_id(id)

@@ -19,7 +19,7 @@ import re
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
 
-from app import jobs
+from app import jobs, observability
 from app.clock import now
 from app.db import Transaction, connection, insert_rows, transaction
 from app.errors import FieldProblem, InvalidInput, MessageNotFound
@@ -77,6 +77,12 @@ async def register_device(
         except IntegrityError:
             continue
     return await Device.get(token_key=key)
+
+
+async def devices_by_ids(ids: list[int]) -> list[Device | None]:
+    """Devices in the order asked (None where there is none), for `node(id:)`."""
+    found = {d.id: d for d in await Device.filter(id__in=list(ids))}
+    return [found.get(i) for i in ids]
 
 
 async def unregister_device(*, member_id: int, token: str) -> bool:
@@ -170,6 +176,14 @@ def _mine(member_id: int):
 async def unread_count(member_id: int) -> int:
     """How many of the member's inbox messages (not deleted) are unread."""
     return await _mine(member_id).filter(read_at__isnull=True).count()
+
+
+async def inbox_count(*, member_id: int, unread_only: bool = False) -> int:
+    """How many of the member's inbox messages (not deleted; unread only if asked) there are."""
+    query = _mine(member_id)
+    if unread_only:
+        query = query.filter(read_at__isnull=True)
+    return await query.count()
 
 
 async def mark_read(*, member_id: int, message_id: int) -> InboxMessage:
@@ -274,6 +288,7 @@ async def _push_chunk(
             return [], False
         pushes = [_push_for(m, d, badges.get(m.member_id, 0)) for m, d in chunk]
         results = await push_sender().send(pushes)
+        observability.count_pushes(results)
     sent: list[PushDelivery] = []
     failed: dict[str, list[int]] = {}
     dead_tokens: dict[str, list[int]] = {}
@@ -341,15 +356,23 @@ async def delivery_counts(*, message_ids) -> dict:
 
 
 async def inbox_page(
-    *, member_id: int, first: int | None, after: str | None, unread_only: bool = False
+    *,
+    member_id: int,
+    first: int | None,
+    after: str | None,
+    unread_only: bool = False,
+    last: int | None = None,
+    before: str | None = None,
 ):
-    """One page of the member's inbox (deleted messages left out), newest first."""
+    """One page of the member's inbox (deleted messages left out), newest first
+    (`last`/`before`: backward, towards the newest)."""
     from app.pagination import paginate_by_id
 
     query = InboxMessage.filter(member_id=member_id, deleted_at__isnull=True)
     if unread_only:
         query = query.filter(read_at__isnull=True)
-    return await paginate_by_id(query, first=first, after=after, newest_first=True)
+    return await paginate_by_id(query, first=first, after=after, newest_first=True,
+                                last=last, before=before)  # fmt: skip
 
 
 async def forget_member(*, member_id: int) -> list[int]:

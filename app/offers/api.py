@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -9,7 +11,6 @@ from app.graphql.relay import node_id
 from app.offers import models as M
 from app.offers import service
 from app.offers import types as T
-from app.pagination import Page, page_size
 
 OFFER_EDITORS = policy.roles(policy.Access.EDIT_OFFERS)
 
@@ -41,22 +42,26 @@ class OffersQuery:
         "then those about your interests and what you buy, then the newest."
     )
     async def offers(
-        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Cursor of the last item seen; null for the first page."
+            ),
+        ] = None,
     ) -> T.OfferConnection:
         from app.graphql.relay import to_connection
 
         _, member = await info.context.require_member()
-        size = page_size(first)
-        start = service.decode_position(after) + 1 if after else 0
         loaders = info.context.loaders
         known = (await loaders.tiers.status.load(member.id),
                  await loaders.ledger.balance.load(member.id))  # fmt: skip
         shown = await service.offers_for(member.id, known=known)
-        items = shown[start : start + size]
-        page = Page(
-            items, [service.encode_position(start + n) for n in range(len(items))],
-            start + size < len(shown), start > 0,
-        )  # fmt: skip
+        page = service.ranked_page(shown, first=first, after=after)
         locale = await info.context.locale()
         return to_connection(T.OfferConnection, page, lambda s: T.Offer.from_shown(s, locale))
 
@@ -65,7 +70,9 @@ class OffersQuery:
 class OffersMutation:
     @strawberry.mutation(description="Clip an offer that needs activation (again: no change).")
     async def activate_offer(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The offer's global id.")],
     ) -> T.ActivateOfferResult:
         _, member = await info.context.require_member()
         shown = await service.activate(member_id=member.id,
@@ -77,7 +84,11 @@ class OffersMutation:
         extensions=allow(IsStaff(*OFFER_EDITORS)),
     )
     async def create_offer(
-        self, info: Info[Context, None], input: T.OfferInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.OfferInput, strawberry.argument(description="The new offer's settings.")
+        ],
     ) -> T.SaveOfferResult:
         offer = await service.create_offer(fields=_fields(input))
         return _saved(offer)
@@ -87,7 +98,13 @@ class OffersMutation:
         extensions=allow(IsStaff(*OFFER_EDITORS)),
     )
     async def update_offer(
-        self, info: Info[Context, None], id: relay.GlobalID, input: T.OfferInput
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The offer's global id.")],
+        input: Annotated[
+            T.OfferInput,
+            strawberry.argument(description="The offer's settings, replacing the current ones."),
+        ],
     ) -> T.SaveOfferResult:
         offer = await service.update_offer(offer_id=node_id(id, "Offer", "id"),
                                            fields=_fields(input))  # fmt: skip
@@ -98,7 +115,9 @@ class OffersMutation:
         extensions=allow(IsStaff(*OFFER_EDITORS)),
     )
     async def archive_offer(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The offer's global id.")],
     ) -> T.SaveOfferResult:
         offer = await service.archive_offer(offer_id=node_id(id, "Offer", "id"))
         return _saved(offer)

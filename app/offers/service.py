@@ -76,6 +76,8 @@ class Shown:
     offer: Offer
     visible_from: dt.datetime
     activation: OfferActivation | None
+    # The offer's place in the member's ranking (`rank_key`), for keyset cursors.
+    rank: tuple = ()
 
     @property
     def uses_left(self) -> int | None:
@@ -96,11 +98,61 @@ async def offers_for(
         member_id
     ]
     mine = [(o, seg) for o, seg in await live_offers() if is_for(o, profile, at, seg)]
-    mine.sort(key=lambda pair: rank_key(*pair, profile), reverse=True)
-    mine = [o for o, _ in mine]
+    ranked = sorted(((rank_key(*pair, profile), pair[0]) for pair in mine),
+                    key=lambda kv: kv[0], reverse=True)  # fmt: skip
     # All of the member's clips (few), rather than an IN list of every offer shown.
     activations = {a.offer_id: a for a in await OfferActivation.filter(member_id=member_id)}
-    return [Shown(o, visible_from(o, profile), activations.get(o.id)) for o in mine]
+    return [Shown(o, visible_from(o, profile), activations.get(o.id), key) for key, o in ranked]
+
+
+def encode_rank(key: tuple) -> str:
+    """A keyset cursor for an offer's place in a ranking: its `rank_key` (targeted,
+    interests, bought, starts_at, id), so an offer inserted before it shifts nothing."""
+    targeted, interests, bought, starts_at, pk = key
+    raw = f"r:{int(targeted)}:{interests}:{bought}:{starts_at.isoformat()}:{pk}"
+    return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
+
+
+def decode_rank(cursor: str) -> tuple | int:
+    """The rank key in a cursor from `encode_rank`, or the position in an older position
+    cursor (`encode_position`, still accepted); InvalidInput if neither."""
+    try:
+        raw = base64.urlsafe_b64decode((cursor + "=" * (-len(cursor) % 4)).encode()).decode()
+        if raw.startswith("p:"):
+            return decode_position(cursor)
+        prefix, targeted, interests, bought, rest = raw.split(":", 4)
+        starts_at, _, pk = rest.rpartition(":")
+        numbers = (targeted, interests, bought, pk)
+        if (
+            prefix != "r"
+            or targeted not in ("0", "1")
+            or not all(n.isascii() and n.isdigit() and len(n) <= 19 for n in numbers)
+        ):
+            raise ValueError
+        when = dt.datetime.fromisoformat(starts_at)
+        if when.tzinfo is None:
+            raise ValueError
+        return (targeted == "1", int(interests), int(bought), when, int(pk))
+    except (ValueError, UnicodeDecodeError):
+        raise InvalidInput([FieldProblem("after", "INVALID_VALUE")]) from None
+
+
+def ranked_page(shown: list[Shown], *, first: int | None, after: str | None):
+    """One page of a ranked list (`offers_for`) after a keyset cursor: the offers ranked
+    below the cursor's key, whatever was inserted or removed above it since."""
+    from app.pagination import Page, page_size
+
+    size = page_size(first)
+    start = 0
+    if after is not None:
+        key = decode_rank(after)
+        if isinstance(key, int):  # an older position cursor
+            start = key + 1
+        else:
+            start = next((n for n, s in enumerate(shown) if s.rank < key), len(shown))
+    items = shown[start : start + size]
+    return Page(items, [encode_rank(s.rank) for s in items], start + size < len(shown),
+                start > 0)  # fmt: skip
 
 
 def encode_position(position: int) -> str:

@@ -10,17 +10,40 @@ from strawberry.types import Info
 from app import errors
 from app.graphql import policy
 from app.graphql.context import Context
+from app.graphql.enums import described_enum
 from app.graphql.errors import InvalidInputError, UserError, error_type
 from app.i18n import localized
 from app.offers import models
 from app.offers.service import Shown
 from app.segments import service as segments
 
-OfferKind = strawberry.enum(models.OfferKind, name="OfferKind")
-Engagement = strawberry.enum(segments.Engagement, name="Engagement")
+OfferKind = described_enum(
+    models.OfferKind,
+    name="OfferKind",
+    description="What an offer gives.",
+    values={
+        "BONUS_POINTS": "Extra points on qualifying purchases (`bonusMultiplier` or `bonusPoints`).",
+        "MEMBER_PRICE": "A lower price for members on one product (`sku`, `memberPrice`).",
+        "EARLY_ACCESS": "Some tiers see and use it before everyone else.",
+    },
+)
+Engagement = described_enum(
+    segments.Engagement,
+    name="Engagement",
+    description="How engaged a member is, from when they last purchased (or joined).",
+    values={
+        "NEW": "Joined in the last 30 days, nothing bought yet.",
+        "ACTIVE": "Bought in the last 30 days.",
+        "LAPSING": "Last bought 31 to 90 days ago.",
+        "DORMANT": "Nothing bought for 90 days (or ever, after the first 30 days).",
+    },
+)
 
 
-@error_type(errors.OfferNotFound)
+@error_type(
+    errors.OfferNotFound,
+    description="No offer with this id that is made for you (or, for staff, that exists).",
+)
 class OfferNotFoundError(UserError):
     pass
 
@@ -28,26 +51,44 @@ class OfferNotFoundError(UserError):
 @strawberry.type(description="An offer made for you.")
 class Offer(relay.Node):
     id: relay.NodeID[int]
-    kind: OfferKind
-    image_url: str | None
-    link: str | None
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    kind: OfferKind = strawberry.field(description="What the offer gives.")
+    image_url: str | None = strawberry.field(description="An image to show; null: none.")
+    link: str | None = strawberry.field(description="Where to read more; null: none.")
+    starts_at: dt.datetime = strawberry.field(description="When it starts to apply (UTC).")
+    ends_at: dt.datetime = strawberry.field(description="When it stops applying (UTC).")
     visible_from: dt.datetime = strawberry.field(description="When you could first see it.")
     early_access: bool = strawberry.field(description="You see it before everyone else.")
-    needs_activation: bool
-    activated: bool
+    needs_activation: bool = strawberry.field(
+        description="True: it applies only after you activate it (`activateOffer`)."
+    )
+    activated: bool = strawberry.field(description="True once you activated it.")
     uses_left: int | None = strawberry.field(description="Bonus offers: purchases it still pays.")
-    bonus_multiplier: Decimal | None
-    bonus_points: int | None
-    qualifying_categories: list[str]
-    minimum_spend: int | None
-    sku: str | None
-    member_price: int | None
-    regular_price: int | None
-    currency: str | None
+    bonus_multiplier: Decimal | None = strawberry.field(
+        description="Bonus offers: multiplies the points a qualifying purchase earns; null: none."
+    )
+    bonus_points: int | None = strawberry.field(
+        description="Bonus offers: fixed extra points per qualifying purchase; null: none."
+    )
+    qualifying_categories: list[str] = strawberry.field(
+        description="Product categories that qualify; empty: every purchase."
+    )
+    minimum_spend: int | None = strawberry.field(
+        description="Least a purchase must total to qualify, in minor units of `currency`."
+    )
+    sku: str | None = strawberry.field(description="Member-price offers: the product.")
+    member_price: int | None = strawberry.field(
+        description="Member-price offers: your price, in minor units of `currency`."
+    )
+    regular_price: int | None = strawberry.field(
+        description="Member-price offers: the usual price, in minor units of `currency`."
+    )
+    currency: str | None = strawberry.field(
+        description="ISO 4217 code the amounts are in; null when the offer has none."
+    )
     title: str = strawberry.field(description="In your language (English if not translated).")
-    description: str
+    description: str = strawberry.field(
+        description="In your language (English if not translated); may be empty."
+    )
 
     @classmethod
     def from_shown(cls, s: Shown, locale: str) -> "Offer":
@@ -84,13 +125,16 @@ class Offer(relay.Node):
         )
 
 
-@strawberry.type
+@strawberry.type(description="A page of offers made for you.")
 class OfferConnection(relay.Connection[Offer]):
     pass
 
 
 ActivateOfferResult = Annotated[
-    Offer | OfferNotFoundError | InvalidInputError, strawberry.union("ActivateOfferResult")
+    Offer | OfferNotFoundError | InvalidInputError,
+    strawberry.union(
+        "ActivateOfferResult", description="The activated offer, or why it cannot be activated."
+    ),
 ]
 
 
@@ -99,15 +143,27 @@ class SegmentInput:
     tiers: list[str] | None = strawberry.field(
         default=None, description='Tier codes; "" for members below every tier.'
     )
-    min_points: int | None = None
-    max_points: int | None = None
-    purchased_within_days: int | None = None
+    min_points: int | None = strawberry.field(
+        default=None, description="At least this many available points."
+    )
+    max_points: int | None = strawberry.field(
+        default=None, description="At most this many available points."
+    )
+    purchased_within_days: int | None = strawberry.field(
+        default=None, description="Made a purchase in the last this-many days."
+    )
     categories: list[str] | None = strawberry.field(
         default=None, description="Bought any of these in the last 365 days."
     )
-    interests: list[str] | None = None
-    locales: list[str] | None = None
-    engagement: list[Engagement] | None = None
+    interests: list[str] | None = strawberry.field(
+        default=None, description="Chose any of these interest tags."
+    )
+    locales: list[str] | None = strawberry.field(
+        default=None, description="Uses one of these languages (`en`, `nl`, `es`)."
+    )
+    engagement: list[Engagement] | None = strawberry.field(
+        default=None, description="Is in any of these engagement states."
+    )
     has_device: bool | None = strawberry.field(
         default=None, description="Has (true) or has not (false) an active device for pushes."
     )
@@ -130,43 +186,74 @@ def segment_from_input(s: SegmentInput | None) -> segments.Segment:
     )  # fmt: skip
 
 
-@strawberry.input
+@strawberry.input(description="An offer's texts in one language.")
 class OfferTextInput:
-    locale: str
-    title: str
-    description: str = ""
+    locale: str = strawberry.field(description="`en`, `nl` or `es`.")
+    title: str = strawberry.field(description="The headline in this language.")
+    description: str = strawberry.field(default="", description="The details (optional).")
 
 
 @strawberry.input(description="An offer's settings. Money in minor units of `currency`.")
 class OfferInput:
-    kind: OfferKind
-    texts: list[OfferTextInput]
-    starts_at: dt.datetime
-    ends_at: dt.datetime
-    segment: SegmentInput | None = None
-    image_url: str | None = None
-    link: str | None = None
-    interests: list[str] | None = None
-    early_access_tiers: list[str] | None = None
-    early_access_hours: int = 0
-    needs_activation: bool = False
-    bonus_multiplier: Decimal | None = None
-    bonus_points: int | None = None
-    qualifying_categories: list[str] | None = None
-    minimum_spend: int | None = None
-    uses_per_member: int = 1
-    sku: str | None = None
-    member_price: int | None = None
-    regular_price: int | None = None
-    currency: str | None = None
+    kind: OfferKind = strawberry.field(description="What the offer gives.")
+    texts: list[OfferTextInput] = strawberry.field(
+        description="Title and description per language; English is the fallback."
+    )
+    starts_at: dt.datetime = strawberry.field(description="When it starts to apply.")
+    ends_at: dt.datetime = strawberry.field(description="When it stops; after `startsAt`.")
+    segment: SegmentInput | None = strawberry.field(
+        default=None, description="Who it is for; null: every member."
+    )
+    image_url: str | None = strawberry.field(default=None, description="An https image URL.")
+    link: str | None = strawberry.field(default=None, description="An https link to read more.")
+    interests: list[str] | None = strawberry.field(
+        default=None, description="Interest tags it is about, to rank it for members."
+    )
+    early_access_tiers: list[str] | None = strawberry.field(
+        default=None, description="Tier codes that see it `earlyAccessHours` before the start."
+    )
+    early_access_hours: int = strawberry.field(
+        default=0, description="Hours before `startsAt` the early-access tiers see it."
+    )
+    needs_activation: bool = strawberry.field(
+        default=False, description="True: members must activate it before it applies."
+    )
+    bonus_multiplier: Decimal | None = strawberry.field(
+        default=None, description="Bonus offers: multiplier on the points a purchase earns."
+    )
+    bonus_points: int | None = strawberry.field(
+        default=None, description="Bonus offers: fixed extra points per qualifying purchase."
+    )
+    qualifying_categories: list[str] | None = strawberry.field(
+        default=None, description="Product categories that qualify; null: every purchase."
+    )
+    minimum_spend: int | None = strawberry.field(
+        default=None, description="Least a purchase must total, in minor units of `currency`."
+    )
+    uses_per_member: int = strawberry.field(
+        default=1, description="Bonus offers: how many purchases per member it pays on."
+    )
+    sku: str | None = strawberry.field(
+        default=None, description="Member-price offers: the product."
+    )
+    member_price: int | None = strawberry.field(
+        default=None, description="Member-price offers: the members' price, in minor units."
+    )
+    regular_price: int | None = strawberry.field(
+        default=None, description="Member-price offers: the usual price, in minor units."
+    )
+    currency: str | None = strawberry.field(
+        default=None, description="ISO 4217 code of `minimumSpend` and the prices."
+    )
 
 
 @strawberry.type(description="An offer as staff set it up.")
 class OfferSaved:
-    id: relay.GlobalID
-    archived: bool
+    id: relay.GlobalID = strawberry.field(description="The offer's global id.")
+    archived: bool = strawberry.field(description="True once archived (members no longer see it).")
 
 
 SaveOfferResult = Annotated[
-    OfferSaved | InvalidInputError | OfferNotFoundError, strawberry.union("SaveOfferResult")
+    OfferSaved | InvalidInputError | OfferNotFoundError,
+    strawberry.union("SaveOfferResult", description="The saved offer, or why it was not saved."),
 ]

@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -28,7 +30,12 @@ class PrivacyQuery:
         "own, or (support staff) any member's."
     )
     async def consent_history(
-        self, info: Info[Context, None], member_id: relay.GlobalID | None = None
+        self,
+        info: Info[Context, None],
+        member_id: Annotated[
+            relay.GlobalID | None,
+            strawberry.argument(description="Staff: whose history; null for your own."),
+        ] = None,
     ) -> list[T.ConsentChange]:
         _, viewer = await info.context.require_member()
         target = node_id(member_id, "Member", "memberId") if member_id else viewer.id
@@ -54,9 +61,18 @@ class PrivacyMutation:
     async def set_consent(
         self,
         info: Info[Context, None],
-        purpose: T.ConsentPurpose,
-        granted: bool,
-        policy_version: str | None = None,
+        purpose: Annotated[
+            T.ConsentPurpose, strawberry.argument(description="What the consent is for.")
+        ],
+        granted: Annotated[
+            bool, strawberry.argument(description="True to give consent, false to withdraw it.")
+        ],
+        policy_version: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The privacy policy version shown to the member, if any."
+            ),
+        ] = None,
     ) -> T.SetConsentResult:
         _, viewer = await info.context.require_member()
         state = await service.set_consent(
@@ -80,7 +96,11 @@ class PrivacyMutation:
         "data is removed, your points are forfeited and you cannot sign in again."
     )
     async def delete_account(
-        self, info: Info[Context, None], password: str
+        self,
+        info: Info[Context, None],
+        password: Annotated[
+            str, strawberry.argument(description="Your current password, to confirm.")
+        ],
     ) -> T.DeleteAccountResult:
         info.context.claim_password_check()
         _, viewer = await info.context.require_member()
@@ -95,7 +115,17 @@ class PrivacyMutation:
         extensions=allow(IsStaff(*SUPPORT_ROLES)),
     )
     async def erase_member(
-        self, info: Info[Context, None], member_id: relay.GlobalID, reason: T.ErasureReason
+        self,
+        info: Info[Context, None],
+        member_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The member's global id.")
+        ],
+        reason: Annotated[
+            T.ErasureReason,
+            strawberry.argument(
+                description="Why the account is erased (kept in the erasure record)."
+            ),
+        ],
     ) -> T.EraseMemberResult:
         _, viewer = await info.context.require_member()
         target_id = node_id(member_id, "Member", "memberId")

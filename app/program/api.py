@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 from strawberry.types import Info
 
@@ -26,7 +28,11 @@ class ProgramQuery:
         extensions=allow(IsStaff(*TERMS_EDITORS)),
     )
     async def terms_documents(
-        self, info: Info[Context, None], kind: T.TermsDocumentKind
+        self,
+        info: Info[Context, None],
+        kind: Annotated[
+            T.TermsDocumentKind, strawberry.argument(description="Terms or privacy policy.")
+        ],
     ) -> list[T.TermsDocument]:
         rows = await terms.documents(models.DocumentKind(kind.value))
         return [T.TermsDocument.from_document(row) for row in rows]
@@ -40,7 +46,11 @@ class ProgramMutation:
         extensions=allow(IsStaff(*TERMS_EDITORS)),
     )
     async def publish_terms_document(
-        self, info: Info[Context, None], input: T.PublishTermsInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.PublishTermsInput, strawberry.argument(description="The new version and its texts.")
+        ],
     ) -> T.PublishTermsResult:
         staff = await info.context.require_staff(*TERMS_EDITORS)
         row = await terms.publish(
@@ -54,7 +64,16 @@ class ProgramMutation:
         description="Accept the program terms in force (give its version). Purchases recorded "
         "while you had not accepted are credited now, once."
     )
-    async def accept_terms(self, info: Info[Context, None], version: str) -> T.AcceptTermsResult:
+    async def accept_terms(
+        self,
+        info: Info[Context, None],
+        version: Annotated[
+            str,
+            strawberry.argument(
+                description="The version you accept: the one in force (`program.terms.version`)."
+            ),
+        ],
+    ) -> T.AcceptTermsResult:
         principal, member = await info.context.require_member()
         client = info.context.client
         accepted = await flows.accept_terms(

@@ -1,3 +1,5 @@
+from typing import Annotated
+
 import strawberry
 from strawberry import relay
 from strawberry.types import Info
@@ -51,11 +53,26 @@ class RewardsQuery:
     async def rewards(
         self,
         info: Info[Context, None],
-        first: int | None = 20,
-        after: str | None = None,
-        category: str | None = None,
-        affordable: bool = False,
-        include_inactive: bool = False,
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Cursor of the last item seen; null for the first page."
+            ),
+        ] = None,
+        category: Annotated[
+            str | None, strawberry.argument(description="Only rewards in this catalog category.")
+        ] = None,
+        affordable: Annotated[
+            bool,
+            strawberry.argument(description="Only rewards you have enough available points for."),
+        ] = False,
+        include_inactive: Annotated[
+            bool,
+            strawberry.argument(description="Staff: include archived and not-yet-valid rewards."),
+        ] = False,
     ) -> T.RewardConnection:
         _, member = await info.context.require_member()
         if include_inactive and not policy.allows(member, policy.Access.CATALOG_DRAFTS):
@@ -78,9 +95,18 @@ class RewardsQuery:
     async def voucher(
         self,
         info: Info[Context, None],
-        code: str,
-        basket_amount: int | None = None,
-        currency: str | None = None,
+        code: Annotated[
+            str, strawberry.argument(description="The voucher code as shown or scanned.")
+        ],
+        basket_amount: Annotated[
+            int | None,
+            strawberry.argument(
+                description="The basket, in minor units of `currency`, to compute the discount."
+            ),
+        ] = None,
+        currency: Annotated[
+            str | None, strawberry.argument(description="ISO 4217 code of `basketAmount`.")
+        ] = None,
     ) -> T.VoucherResult:
         found = await till.check_voucher(code=code, basket_amount=basket_amount, currency=currency)
         return _voucher_check(found)
@@ -91,7 +117,17 @@ class RewardsQuery:
         extensions=allow(HasScope("cashback:pay")),
     )
     async def pending_cashback(
-        self, info: Info[Context, None], first: int | None = 20, after: str | None = None
+        self,
+        info: Info[Context, None],
+        first: Annotated[
+            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+        ] = 20,
+        after: Annotated[
+            str | None,
+            strawberry.argument(
+                description="Cursor of the last item seen; null for the first page."
+            ),
+        ] = None,
     ) -> T.CashbackCreditConnection:
         page = await service.pending_cashback(first=first, after=after)
         return to_connection(T.CashbackCreditConnection, page, T.CashbackCredit.from_model)
@@ -125,7 +161,12 @@ async def _saved(info: Info[Context, None], reward: M.Reward) -> T.RewardSaved:
 class RewardsMutation:
     @strawberry.mutation(description="Spend points on a reward (idempotent by key).")
     async def redeem_reward(
-        self, info: Info[Context, None], input: T.RedeemRewardInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.RedeemRewardInput,
+            strawberry.argument(description="The reward, the quantity and an idempotency key."),
+        ],
     ) -> T.RedeemRewardResult:
         _, member = await info.context.require_member()
         reward_id = _reward_id(input.reward_id, "rewardId")
@@ -140,7 +181,11 @@ class RewardsMutation:
         "points and stock come back, exactly once."
     )
     async def cancel_redemption(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The redemption's global id.")
+        ],
     ) -> T.CancelRedemptionResult:
         _, member = await info.context.require_member()
         redemption_id = node_id(id, "Redemption", "id")
@@ -153,7 +198,12 @@ class RewardsMutation:
         extensions=allow(HasScope("vouchers:redeem")),
     )
     async def consume_voucher(
-        self, info: Info[Context, None], input: T.ConsumeVoucherInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.ConsumeVoucherInput,
+            strawberry.argument(description="The voucher code and the till's reference."),
+        ],
     ) -> T.VoucherResult:
         client = await info.context.principal()
         found = await till.consume_voucher(
@@ -168,7 +218,12 @@ class RewardsMutation:
         extensions=allow(HasScope("vouchers:redeem")),
     )
     async def redeem_points_at_checkout(
-        self, info: Info[Context, None], input: T.CheckoutPointsInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.CheckoutPointsInput,
+            strawberry.argument(description="The member, the basket and how many points to use."),
+        ],
     ) -> T.CheckoutResult:
         client = await info.context.principal()
         ref = MemberRef(
@@ -195,7 +250,14 @@ class RewardsMutation:
         extensions=allow(HasScope("cashback:pay")),
     )
     async def mark_cashback_paid(
-        self, info: Info[Context, None], id: relay.GlobalID, reference: str
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The cashback credit's global id.")
+        ],
+        reference: Annotated[
+            str, strawberry.argument(description="The payment's reference in the paying system.")
+        ],
     ) -> T.CashbackPaidResult:
         client = await info.context.principal()
         credit = await till.mark_cashback_paid(
@@ -209,7 +271,11 @@ class RewardsMutation:
         extensions=allow(IsStaff(*CATALOG_EDITORS)),
     )
     async def create_reward(
-        self, info: Info[Context, None], input: T.RewardInput
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.RewardInput, strawberry.argument(description="The new reward's settings.")
+        ],
     ) -> T.SaveRewardResult:
         _, staff = await info.context.require_member()
         reward = await catalog.create_reward(fields=_fields(input), actor_id=staff.id)
@@ -223,9 +289,17 @@ class RewardsMutation:
     async def update_reward(
         self,
         info: Info[Context, None],
-        id: relay.GlobalID,
-        input: T.RewardInput,
-        clear: list[str] | None = None,
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The reward's global id.")],
+        input: Annotated[
+            T.RewardInput,
+            strawberry.argument(description="The settings to change; fields left out stay."),
+        ],
+        clear: Annotated[
+            list[str] | None,
+            strawberry.argument(
+                description="Names of optional input fields to clear (set to null)."
+            ),
+        ] = None,
     ) -> T.SaveRewardResult:
         if input.stock is not None:
             raise InvalidInput([FieldProblem("stock", "INVALID_VALUE")])
@@ -246,7 +320,9 @@ class RewardsMutation:
         extensions=allow(IsStaff(*CATALOG_EDITORS)),
     )
     async def archive_reward(
-        self, info: Info[Context, None], id: relay.GlobalID
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The reward's global id.")],
     ) -> T.SaveRewardResult:
         reward = await catalog.archive_reward(reward_id=_reward_id(id))
         return await _saved(info, reward)
@@ -257,7 +333,12 @@ class RewardsMutation:
         extensions=allow(IsStaff(*CATALOG_EDITORS)),
     )
     async def adjust_reward_stock(
-        self, info: Info[Context, None], id: relay.GlobalID, change: int
+        self,
+        info: Info[Context, None],
+        id: Annotated[relay.GlobalID, strawberry.argument(description="The reward's global id.")],
+        change: Annotated[
+            int, strawberry.argument(description="Units to add (positive) or remove (negative).")
+        ],
     ) -> T.SaveRewardResult:
         reward = await catalog.adjust_stock(reward_id=_reward_id(id), change=change)
         return await _saved(info, reward)
@@ -268,7 +349,15 @@ class RewardsMutation:
         extensions=allow(IsStaff(*CATALOG_EDITORS)),
     )
     async def set_checkout_rate(
-        self, info: Info[Context, None], currency: str, points_per_unit: int, minor_digits: int = 2
+        self,
+        info: Info[Context, None],
+        currency: Annotated[str, strawberry.argument(description="ISO 4217 code.")],
+        points_per_unit: Annotated[
+            int, strawberry.argument(description="Points one major unit costs at the till.")
+        ],
+        minor_digits: Annotated[
+            int, strawberry.argument(description="Minor-unit digits of the currency (default 2).")
+        ] = 2,
     ) -> T.SetCheckoutRateResult:
         rate = await catalog.set_checkout_rate(
             currency=currency, points_per_unit=points_per_unit, minor_digits=minor_digits

@@ -11,6 +11,7 @@ from app import clock, errors
 from app.earning.types import MemberRefInput
 from app.graphql import policy
 from app.graphql.context import Context
+from app.graphql.enums import described_enum
 from app.graphql.errors import (
     IdempotencyKeyReusedError,
     InsufficientPointsError,
@@ -25,9 +26,33 @@ from app.program.types import TermsNotAcceptedError
 from app.rewards import models
 from app.rewards.service import Availability, availability
 
-RewardKind = strawberry.enum(models.RewardKind, name="RewardKind")
-LimitPeriod = strawberry.enum(models.LimitPeriod, name="LimitPeriod")
-RedemptionStatus = strawberry.enum(models.RedemptionStatus, name="RedemptionStatus")
+RewardKind = described_enum(
+    models.RewardKind,
+    name="RewardKind",
+    description="What a reward gives.",
+    values={
+        "DISCOUNT_VOUCHER": "A voucher for percent or amount off, maybe above a minimum basket.",
+        "FREE_PRODUCT": "A voucher for one product (`sku`) for free.",
+        "UPGRADE": "An upgrade (a room, a seat), shown as a voucher.",
+        "EXCLUSIVE_ACCESS": "An entitlement (an event ticket, an early-access window).",
+        "CASHBACK": "Money an integration pays out (`cashbackAmount`).",
+    },
+)
+LimitPeriod = described_enum(
+    models.LimitPeriod,
+    name="LimitPeriod",
+    description="The calendar period a per-member redemption limit counts over.",
+    values={"DAY": "Per day.", "WEEK": "Per week.", "MONTH": "Per month.", "YEAR": "Per year."},
+)
+RedemptionStatus = described_enum(
+    models.RedemptionStatus,
+    name="RedemptionStatus",
+    description="Where a redemption stands.",
+    values={
+        "ISSUED": "Points spent; vouchers or cashback issued.",
+        "CANCELLED": "Cancelled; the points were given back.",
+    },
+)
 
 
 # ---- errors -----------------------------------------------------------------------------------
@@ -38,14 +63,14 @@ class RewardUnavailableError(UserError):
     reason: str = strawberry.field(description="NOT_FOUND, ARCHIVED, NOT_STARTED or ENDED.")
 
 
-@error_type(errors.OutOfStock)
+@error_type(errors.OutOfStock, description="Not enough units left; nothing was booked.")
 class OutOfStockError(UserError):
-    stock_left: int
+    stock_left: int = strawberry.field(description="Units still available.")
 
 
 @error_type(errors.LimitReached, description="The member's redemption limit for this reward.")
 class LimitReachedError(UserError):
-    limit: int
+    limit: int = strawberry.field(description="Units allowed per member (in the period).")
     period: LimitPeriod | None = strawberry.field(description="Null: a lifetime limit.")
 
 
@@ -55,32 +80,38 @@ class NotEligibleError(UserError):
     tier: str = strawberry.field(description="The name of the tier it needs.")
 
 
-@error_type(errors.RedemptionNotFound)
+@error_type(errors.RedemptionNotFound, description="No redemption with this id that you may see.")
 class RedemptionNotFoundError(UserError):
     pass
 
 
-@error_type(errors.RedemptionNotCancellable)
+@error_type(
+    errors.RedemptionNotCancellable, description="The redemption can no longer be cancelled."
+)
 class RedemptionNotCancellableError(UserError):
     reason: str = strawberry.field(description="ALREADY_CANCELLED, VOUCHER_USED or CASHBACK_PAID.")
 
 
-@error_type(errors.VoucherNotFound)
+@error_type(errors.VoucherNotFound, description="No voucher with this code.")
 class VoucherNotFoundError(UserError):
     pass
 
 
-@error_type(errors.VoucherNotUsable)
+@error_type(errors.VoucherNotUsable, description="The voucher exists but cannot be used now.")
 class VoucherNotUsableError(UserError):
     reason: str = strawberry.field(description="USED, EXPIRED, CANCELLED or BASKET_TOO_SMALL.")
 
 
-@error_type(errors.CheckoutAlreadyRecorded)
+@error_type(
+    errors.CheckoutAlreadyRecorded,
+    description="This till transaction was paid with points already, under another "
+    "idempotency key; nothing was booked twice.",
+)
 class CheckoutAlreadyRecordedError(UserError):
     pass
 
 
-@error_type(errors.CashbackNotPayable)
+@error_type(errors.CashbackNotPayable, description="The cashback cannot be marked paid.")
 class CashbackNotPayableError(UserError):
     reason: str = strawberry.field(description="NOT_FOUND, ALREADY_PAID or CANCELLED.")
 
@@ -94,40 +125,58 @@ class RedeemBlock:
         description="INSUFFICIENT_POINTS, OUT_OF_STOCK, LIMIT_REACHED, NOT_ELIGIBLE or "
         "REWARD_UNAVAILABLE."
     )
-    message: str
+    message: str = strawberry.field(description="Why, in the viewer's language.")
 
 
 @strawberry.type(description="A reward's texts in one language.")
 class RewardText:
-    locale: str
-    title: str
-    description: str
-    terms: str
+    locale: str = strawberry.field(description="`en`, `nl` or `es`.")
+    title: str = strawberry.field(description="The title in this language.")
+    description: str = strawberry.field(description="The description (may be empty).")
+    terms: str = strawberry.field(description="The small print (may be empty).")
 
 
 @strawberry.type(description="Something members spend points on.")
 class Reward(relay.Node):
     id: relay.NodeID[int]
-    kind: RewardKind
-    category: str
-    points_cost: int
+    kind: RewardKind = strawberry.field(description="What the reward gives.")
+    category: str = strawberry.field(description="Catalog category, lower-case.")
+    points_cost: int = strawberry.field(description="Points one unit costs.")
     stock_left: int | None = strawberry.field(description="Units left; null = unlimited.")
     per_member_limit: int | None = strawberry.field(description="Units per member, ever.")
     period_limit: int | None = strawberry.field(description="Units per member per period.")
-    limit_period: LimitPeriod | None
-    valid_from: dt.datetime | None
-    valid_until: dt.datetime | None
-    image_url: str | None
-    percent_off: int | None
+    limit_period: LimitPeriod | None = strawberry.field(
+        description="The period `periodLimit` counts over; null: no period limit."
+    )
+    valid_from: dt.datetime | None = strawberry.field(
+        description="Redeemable from then; null: already."
+    )
+    valid_until: dt.datetime | None = strawberry.field(
+        description="Redeemable until then; null: no end."
+    )
+    image_url: str | None = strawberry.field(description="An image to show; null: none.")
+    percent_off: int | None = strawberry.field(
+        description="Discount vouchers: percent off the basket (1-100); null otherwise."
+    )
     amount_off: int | None = strawberry.field(description="Minor units of `currency`.")
     minimum_basket: int | None = strawberry.field(description="Minor units of `currency`.")
-    currency: str | None
-    sku: str | None
-    entitlement: str | None
-    access_starts_at: dt.datetime | None
-    access_ends_at: dt.datetime | None
+    currency: str | None = strawberry.field(
+        description="ISO 4217 code of the money amounts; null when there are none."
+    )
+    sku: str | None = strawberry.field(description="Free-product rewards: the product.")
+    entitlement: str | None = strawberry.field(
+        description="Exclusive-access rewards: what it grants (a ticket, an access window)."
+    )
+    access_starts_at: dt.datetime | None = strawberry.field(
+        description="Exclusive-access rewards: when the access starts."
+    )
+    access_ends_at: dt.datetime | None = strawberry.field(
+        description="Exclusive-access rewards: when the access ends."
+    )
     cashback_amount: int | None = strawberry.field(description="Minor units of `currency`.")
-    archived: bool
+    archived: bool = strawberry.field(
+        description="True once staff archived it (no longer redeemable)."
+    )
     min_tier_id: strawberry.Private[int | None]
     texts_by_locale: strawberry.Private[dict]
     availability: strawberry.Private[Availability | None] = None
@@ -136,11 +185,11 @@ class Reward(relay.Node):
     async def title(self, info: Info[Context, None]) -> str:
         return await self._text(info, "title")
 
-    @strawberry.field
+    @strawberry.field(description="In the viewer's language (English when not translated).")
     async def description(self, info: Info[Context, None]) -> str:
         return await self._text(info, "description")
 
-    @strawberry.field
+    @strawberry.field(description="The small print, in the viewer's language; may be empty.")
     async def terms(self, info: Info[Context, None]) -> str:
         return await self._text(info, "terms")
 
@@ -223,7 +272,7 @@ async def with_availability(
     return [Reward.from_model(r, found[r.id]) for r in rewards]
 
 
-@strawberry.type
+@strawberry.type(description="A page of the reward catalog.")
 class RewardConnection(relay.Connection[Reward]):
     pass
 
@@ -233,17 +282,17 @@ class RewardConnection(relay.Connection[Reward]):
 
 @strawberry.enum(description="Where a voucher stands.")
 class VoucherStatus(Enum):
-    ACTIVE = "active"
-    USED = "used"
-    EXPIRED = "expired"
-    CANCELLED = "cancelled"
+    ACTIVE = strawberry.enum_value("active", description="Usable until `expiresAt`.")
+    USED = strawberry.enum_value("used", description="Used at a till or the door.")
+    EXPIRED = strawberry.enum_value("expired", description="Not used in time.")
+    CANCELLED = strawberry.enum_value("cancelled", description="Its redemption was cancelled.")
 
 
 @strawberry.type(description="A code to show at the till or the door; usable once.")
 class Voucher:
-    expires_at: dt.datetime
-    used_at: dt.datetime | None
-    status: VoucherStatus
+    expires_at: dt.datetime = strawberry.field(description="Last moment it can be used (UTC).")
+    used_at: dt.datetime | None = strawberry.field(description="When it was used; null: not yet.")
+    status: VoucherStatus = strawberry.field(description="Where the voucher stands.")
     secret: strawberry.Private[str]
     member_id: strawberry.Private[int]
 
@@ -274,16 +323,18 @@ class Voucher:
 @strawberry.type(description="Points spent on a reward.")
 class Redemption(relay.Node):
     id: relay.NodeID[int]
-    quantity: int
-    points: int
-    status: RedemptionStatus
-    created_at: dt.datetime
-    cancelled_at: dt.datetime | None
+    quantity: int = strawberry.field(description="Units redeemed.")
+    points: int = strawberry.field(description="Points spent, in total.")
+    status: RedemptionStatus = strawberry.field(description="Issued or cancelled.")
+    created_at: dt.datetime = strawberry.field(description="When it was redeemed (UTC).")
+    cancelled_at: dt.datetime | None = strawberry.field(
+        description="When it was cancelled; null: it was not."
+    )
     member_id: strawberry.Private[int]
     reward_id: strawberry.Private[int]
     transaction_id: strawberry.Private[int]
 
-    @strawberry.field
+    @strawberry.field(description="The reward redeemed.")
     async def reward(self, info: Info[Context, None]) -> Reward:
         return Reward.from_model(await info.context.loaders.rewards.reward.load(self.reward_id))
 
@@ -318,7 +369,7 @@ class Redemption(relay.Node):
         )  # fmt: skip
 
 
-@strawberry.type
+@strawberry.type(description="A page of redemptions, newest first.")
 class RedemptionConnection(relay.Connection[Redemption]):
     pass
 
@@ -326,10 +377,10 @@ class RedemptionConnection(relay.Connection[Redemption]):
 # ---- inputs and results -----------------------------------------------------------------------
 
 
-@strawberry.input
+@strawberry.input(description="Spend points on a reward.")
 class RedeemRewardInput:
-    reward_id: relay.GlobalID
-    quantity: int = 1
+    reward_id: relay.GlobalID = strawberry.field(description="The reward's global id.")
+    quantity: int = strawberry.field(default=1, description="Units to redeem (default 1).")
     idempotency_key: str = strawberry.field(
         description="8-128 of [A-Za-z0-9._:-]; a retry with the same key gets the same answer."
     )
@@ -346,102 +397,151 @@ RedeemRewardResult = Annotated[
     | IdempotencyKeyReusedError
     | TermsNotAcceptedError
     | NotAMemberAccountError,
-    strawberry.union("RedeemRewardResult"),
+    strawberry.union(
+        "RedeemRewardResult",
+        description="The redemption, or why the reward cannot be redeemed (nothing was booked).",
+    ),
 ]
 
 CancelRedemptionResult = Annotated[
     Redemption | RedemptionNotFoundError | RedemptionNotCancellableError | InvalidInputError,
-    strawberry.union("CancelRedemptionResult"),
+    strawberry.union(
+        "CancelRedemptionResult",
+        description="The cancelled redemption (points given back), or why it cannot be cancelled.",
+    ),
 ]
 
 
 @strawberry.input(description="Texts of a reward in one language.")
 class RewardTextInput:
-    locale: str
-    title: str
-    description: str = ""
-    terms: str = ""
+    locale: str = strawberry.field(description="`en`, `nl` or `es`.")
+    title: str = strawberry.field(description="The title in this language.")
+    description: str = strawberry.field(default="", description="The description (optional).")
+    terms: str = strawberry.field(default="", description="The small print (optional).")
 
 
 @strawberry.input(description="A reward's settings. Money in minor units of `currency`.")
 class RewardInput:
-    kind: RewardKind | None = None
-    category: str | None = None
-    points_cost: int | None = None
+    kind: RewardKind | None = strawberry.field(
+        default=None, description="What it gives; required when creating."
+    )
+    category: str | None = strawberry.field(
+        default=None, description="Catalog category; required when creating."
+    )
+    points_cost: int | None = strawberry.field(
+        default=None, description="Points per unit (positive); required when creating."
+    )
     stock: int | None = strawberry.field(
         default=None, description="Units on offer; leave empty for unlimited (create only)."
     )
-    per_member_limit: int | None = None
-    period_limit: int | None = None
-    limit_period: LimitPeriod | None = None
-    valid_from: dt.datetime | None = None
-    valid_until: dt.datetime | None = None
+    per_member_limit: int | None = strawberry.field(
+        default=None, description="Units per member, ever."
+    )
+    period_limit: int | None = strawberry.field(
+        default=None, description="Units per member per `limitPeriod`."
+    )
+    limit_period: LimitPeriod | None = strawberry.field(
+        default=None, description="The period `periodLimit` counts over."
+    )
+    valid_from: dt.datetime | None = strawberry.field(
+        default=None, description="Redeemable from then."
+    )
+    valid_until: dt.datetime | None = strawberry.field(
+        default=None, description="Redeemable until then."
+    )
     texts: list[RewardTextInput] | None = strawberry.field(
         default=None, description="`en` is required; `nl` and `es` optional."
     )
-    image_url: str | None = None
-    percent_off: int | None = None
-    amount_off: int | None = None
-    minimum_basket: int | None = None
-    currency: str | None = None
-    sku: str | None = None
-    entitlement: str | None = None
-    access_starts_at: dt.datetime | None = None
-    access_ends_at: dt.datetime | None = None
-    cashback_amount: int | None = None
+    image_url: str | None = strawberry.field(default=None, description="An https image URL.")
+    percent_off: int | None = strawberry.field(
+        default=None, description="Discount vouchers: percent off (1-100)."
+    )
+    amount_off: int | None = strawberry.field(
+        default=None, description="Discount vouchers: amount off, in minor units of `currency`."
+    )
+    minimum_basket: int | None = strawberry.field(
+        default=None, description="Discount vouchers: least basket, in minor units."
+    )
+    currency: str | None = strawberry.field(
+        default=None, description="ISO 4217 code of the money amounts."
+    )
+    sku: str | None = strawberry.field(
+        default=None, description="Free-product rewards: the product."
+    )
+    entitlement: str | None = strawberry.field(
+        default=None, description="Exclusive-access rewards: what it grants."
+    )
+    access_starts_at: dt.datetime | None = strawberry.field(
+        default=None, description="Exclusive-access rewards: when access starts."
+    )
+    access_ends_at: dt.datetime | None = strawberry.field(
+        default=None, description="Exclusive-access rewards: when access ends."
+    )
+    cashback_amount: int | None = strawberry.field(
+        default=None, description="Cashback rewards: amount paid out, in minor units."
+    )
     voucher_prefix: str | None = strawberry.field(default=None, description="Up to 8 A-Z/0-9.")
     voucher_pattern: str | None = strawberry.field(
         default=None, description="X = a random character, at least 10; e.g. XXXX-XXXX-XXXX."
     )
-    voucher_valid_days: int | None = None
+    voucher_valid_days: int | None = strawberry.field(
+        default=None, description="Days a voucher stays usable after redemption."
+    )
     min_tier: str | None = strawberry.field(
         default=None, description="A tier code: only that tier and higher may redeem."
     )
 
 
-@strawberry.type
+@strawberry.type(description="A reward created or changed by staff.")
 class RewardSaved:
-    reward: Reward
+    reward: Reward = strawberry.field(description="The reward as saved.")
 
 
 SaveRewardResult = Annotated[
     RewardSaved | InvalidInputError | RewardUnavailableError,
-    strawberry.union("SaveRewardResult"),
+    strawberry.union("SaveRewardResult", description="The saved reward, or why it was not saved."),
 ]
 
 
 @strawberry.type(description="A voucher as a till sees it.")
 class VoucherCheck:
-    voucher: Voucher
-    reward: Reward
-    member_id: relay.GlobalID
+    voucher: Voucher = strawberry.field(description="The voucher.")
+    reward: Reward = strawberry.field(description="The reward it was issued for.")
+    member_id: relay.GlobalID = strawberry.field(description="The holder's global id.")
     discount_amount: int | None = strawberry.field(
         description="Off the basket sent, for discount vouchers (minor units)."
     )
     replayed: bool = strawberry.field(description="True when this answers a retry.")
 
 
-@strawberry.input
+@strawberry.input(description="Use a voucher at a till or the door.")
 class ConsumeVoucherInput:
-    code: str
+    code: str = strawberry.field(description="The voucher code as shown or scanned.")
     reference: str = strawberry.field(description="The till's receipt or transaction id.")
     basket_amount: int | None = strawberry.field(default=None, description="Minor units.")
-    currency: str | None = None
+    currency: str | None = strawberry.field(
+        default=None, description="ISO 4217 code of `basketAmount`."
+    )
 
 
 VoucherResult = Annotated[
     VoucherCheck | VoucherNotFoundError | VoucherNotUsableError | InvalidInputError,
-    strawberry.union("VoucherResult"),
+    strawberry.union(
+        "VoucherResult",
+        description="The voucher as the till sees it, or why the code cannot be used.",
+    ),
 ]
 
 
 @strawberry.input(description="Pay (part of) a basket with the member's points.")
 class CheckoutPointsInput:
-    idempotency_key: str
-    member: MemberRefInput
+    idempotency_key: str = strawberry.field(
+        description="Unique per attempt; a retry with the same key returns the first answer."
+    )
+    member: MemberRefInput = strawberry.field(description="Whose points pay.")
     external_id: str = strawberry.field(description="The till's transaction id.")
     basket_amount: int = strawberry.field(description="Minor units.")
-    currency: str
+    currency: str = strawberry.field(description="ISO 4217 code of the basket.")
     points: int | None = strawberry.field(
         default=None, description="Spend at most this many (default: what the basket needs)."
     )
@@ -452,12 +552,12 @@ class CheckoutPointsInput:
 
 @strawberry.type(description="Points paid at a till.")
 class CheckoutPaid:
-    points_used: int
+    points_used: int = strawberry.field(description="Points debited.")
     amount_covered: int = strawberry.field(description="Minor units taken off the basket.")
     amount_due: int = strawberry.field(description="Minor units left to pay otherwise.")
-    currency: str
-    transaction: PointsTransaction
-    replayed: bool
+    currency: str = strawberry.field(description="ISO 4217 code of the amounts.")
+    transaction: PointsTransaction = strawberry.field(description="The debit.")
+    replayed: bool = strawberry.field(description="True when this answers a retry.")
 
 
 CheckoutResult = Annotated[
@@ -469,31 +569,41 @@ CheckoutResult = Annotated[
     | CheckoutAlreadyRecordedError
     | TermsNotAcceptedError
     | NotAMemberAccountError,
-    strawberry.union("CheckoutResult"),
+    strawberry.union(
+        "CheckoutResult",
+        description="The points paid at the till, or why not (nothing was booked).",
+    ),
 ]
 
 
 @strawberry.type(description="Points per currency unit when paying at the till.")
 class CheckoutRate:
-    currency: str
-    points_per_unit: int
-    minor_digits: int
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    points_per_unit: int = strawberry.field(
+        description="Points one major unit (for example 1 EUR) costs."
+    )
+    minor_digits: int = strawberry.field(description="Minor-unit digits (2 for EUR, 0 for JPY).")
 
 
 SetCheckoutRateResult = Annotated[
-    CheckoutRate | InvalidInputError, strawberry.union("SetCheckoutRateResult")
+    CheckoutRate | InvalidInputError,
+    strawberry.union(
+        "SetCheckoutRateResult", description="The checkout rate as saved, or the rejected fields."
+    ),
 ]
 
 
 @strawberry.type(description="Cashback a redemption owes a member, to be paid by an integration.")
 class CashbackCredit(relay.Node):
     id: relay.NodeID[int]
-    member_id: relay.GlobalID
+    member_id: relay.GlobalID = strawberry.field(description="The member's global id.")
     amount: int = strawberry.field(description="Minor units of `currency`.")
-    currency: str
-    created_at: dt.datetime
-    paid_at: dt.datetime | None
-    payment_reference: str | None
+    currency: str = strawberry.field(description="ISO 4217 code.")
+    created_at: dt.datetime = strawberry.field(description="When it was owed (UTC).")
+    paid_at: dt.datetime | None = strawberry.field(description="When paid; null: not yet.")
+    payment_reference: str | None = strawberry.field(
+        description="The payer's reference, given when marked paid."
+    )
 
     @classmethod
     def from_model(cls, c: models.CashbackCredit) -> "CashbackCredit":
@@ -514,14 +624,16 @@ class CashbackCredit(relay.Node):
         )  # fmt: skip
 
 
-@strawberry.type
+@strawberry.type(description="A page of cashback credits.")
 class CashbackCreditConnection(relay.Connection[CashbackCredit]):
     pass
 
 
 CashbackPaidResult = Annotated[
     CashbackCredit | CashbackNotPayableError | InvalidInputError,
-    strawberry.union("CashbackPaidResult"),
+    strawberry.union(
+        "CashbackPaidResult", description="The cashback credit marked paid, or why it cannot be."
+    ),
 ]
 
 

@@ -18,12 +18,22 @@ from app.tiers import types as T
 TIER_EDITORS = policy.roles(policy.Access.EDIT_TIERS)
 OVERRIDERS = policy.roles(policy.Access.OVERRIDE_TIER)
 
-SaveTierResult = Annotated[T.Tier | InvalidInputError, strawberry.union("SaveTierResult")]
+SaveTierResult = Annotated[
+    T.Tier | InvalidInputError,
+    strawberry.union("SaveTierResult", description="The saved tier, or the rejected fields."),
+]
 TierPolicyResult = Annotated[
-    T.TierPolicy | InvalidInputError, strawberry.union("UpdateTierPolicyResult")
+    T.TierPolicy | InvalidInputError,
+    strawberry.union(
+        "UpdateTierPolicyResult", description="The tier policy as saved, or the rejected fields."
+    ),
 ]
 OverrideTierResult = Annotated[
-    T.TierStatus | InvalidInputError | MemberNotFoundError, strawberry.union("OverrideTierResult")
+    T.TierStatus | InvalidInputError | MemberNotFoundError,
+    strawberry.union(
+        "OverrideTierResult",
+        description="The member's tier status after the override, or why it was refused.",
+    ),
 ]
 
 
@@ -58,7 +68,13 @@ class TiersMutation:
         description="Staff (admin, marketer): create a tier, or change the one with this code.",
         extensions=allow(IsStaff(*TIER_EDITORS)),
     )
-    async def save_tier(self, info: Info[Context, None], input: T.TierInput) -> SaveTierResult:
+    async def save_tier(
+        self,
+        info: Info[Context, None],
+        input: Annotated[
+            T.TierInput, strawberry.argument(description="The tier, matched by its code.")
+        ],
+    ) -> SaveTierResult:
         tier = await service.save_tier(
             code=input.code, rank=input.rank, threshold=input.threshold,
             earn_multiplier=input.earn_multiplier,
@@ -75,11 +91,23 @@ class TiersMutation:
     async def update_tier_policy(
         self,
         info: Info[Context, None],
-        basis: T.TierBasis,
-        window: T.TierWindow,
-        window_months: int = 12,
-        grace_days: int = 30,
-        spend_currency: str = "EUR",
+        basis: Annotated[T.TierBasis, strawberry.argument(description="Spend or points.")],
+        window: Annotated[
+            T.TierWindow, strawberry.argument(description="Rolling months or calendar year.")
+        ],
+        window_months: Annotated[
+            int,
+            strawberry.argument(description="Length of a rolling window in months (default 12)."),
+        ] = 12,
+        grace_days: Annotated[
+            int,
+            strawberry.argument(
+                description="Days a member keeps a tier below its threshold (default 30)."
+            ),
+        ] = 30,
+        spend_currency: Annotated[
+            str, strawberry.argument(description="ISO 4217 code spend counts in (default EUR).")
+        ] = "EUR",
     ) -> TierPolicyResult:
         policy = await service.update_policy(
             basis=models.Basis(basis.value), window=models.Window(window.value),
@@ -96,10 +124,20 @@ class TiersMutation:
     async def override_tier(
         self,
         info: Info[Context, None],
-        member: relay.GlobalID,
-        reason: str,
-        tier: str | None = None,
-        until: dt.datetime | None = None,
+        member: Annotated[
+            relay.GlobalID, strawberry.argument(description="The member's global id.")
+        ],
+        reason: Annotated[
+            str, strawberry.argument(description="Why (shown to staff, kept in the tier history).")
+        ],
+        tier: Annotated[
+            str | None,
+            strawberry.argument(description="The tier code to set; null ends the override."),
+        ] = None,
+        until: Annotated[
+            dt.datetime | None,
+            strawberry.argument(description="When the override ends; null: until changed."),
+        ] = None,
     ) -> OverrideTierResult:
         _, staff = await info.context.require_member()
         member_id = node_id(member, "Member", "member")

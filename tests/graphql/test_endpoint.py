@@ -26,7 +26,8 @@ async def test_mutation_over_get_is_refused(client):
             "query": 'mutation { logIn(input: {email: "a@b.co", password: "x"}) { __typename } }'
         },
     )
-    assert response.status_code == 400
+    assert response.status_code == 405  # GraphQL over HTTP: a mutation needs POST
+    assert response.headers["allow"] == "POST"
     assert response.json()["errors"][0]["extensions"]["code"] == "BAD_REQUEST"
 
 
@@ -128,7 +129,9 @@ async def test_development_suggests_fields(client):
 async def test_health_and_version(client):
     health = await client.get("/health")
     assert health.status_code == 200
-    assert health.json() == {"status": "ok", "database": True}
+    assert health.json() == {"status": "ok"}
+    ready = await client.get("/ready")
+    assert ready.status_code == 200 and ready.json()["database"] is True
     version = await client.get("/version")
     assert version.json()["version"]
     assert version.json()["environment"] == "test"
