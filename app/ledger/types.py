@@ -280,11 +280,14 @@ class AdjustmentApproval(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["AdjustmentApproval | None"]:
-        """Admins see every request; other staff their own; members nothing."""
+        """Admins see every request; support their own; everyone else (members, marketers,
+        a former support account) nothing."""
 
         async def load(viewer, ids: list[int]) -> list:
             from app.ledger import adjustments
 
+            if not policy.allows(viewer, policy.Access.ADJUST_POINTS):
+                return [None] * len(ids)  # members, marketers, and staff moved to such a role
             rows = await adjustments.adjustments_by_ids(ids)
             if viewer.role == policy.ADMIN:
                 return rows

@@ -24,7 +24,7 @@ from app.i18n import localized, translate
 from app.ledger.types import NotAMemberAccountError, PointsTransaction
 from app.program.types import TermsNotAcceptedError
 from app.rewards import models
-from app.rewards.service import Availability, availability
+from app.rewards.service import Availability, availability, unavailable_reason
 
 RewardKind = described_enum(
     models.RewardKind,
@@ -245,13 +245,16 @@ class Reward(relay.Node):
     async def resolve_nodes(
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["Reward | None"]:
-        """Signed-in members see rewards on offer (with whether they can redeem them);
-        staff see archived ones too."""
+        """Signed-in members see rewards on offer (with whether they can redeem them), as the
+        catalog lists them; staff see archived, future and ended ones too."""
 
         async def load(viewer, ids: list[int]) -> list:
             loaded = await info.context.loaders.rewards.reward.load_many(ids)
             drafts = policy.allows(viewer, policy.Access.CATALOG_DRAFTS)
-            visible = [r for r in loaded if r is not None and (drafts or r.archived_at is None)]
+            at = clock.now()  # members: what the catalog lists (not archived, started, not ended)
+            visible = [
+                r for r in loaded if r is not None and (drafts or unavailable_reason(r, at) is None)
+            ]
             converted = {r.id: r for r in await with_availability(info, visible)}
             return [converted.get(i) for i in ids]
 

@@ -441,3 +441,23 @@ async def test_inbox_total_count(client):
     body = await gql(client, query, {"u": True}, token=token)
     assert (body["data"]["me"]["inbox"]["totalCount"],
             body["data"]["me"]["inbox"]["unreadCount"]) == (2, 2)  # fmt: skip
+
+
+async def test_an_adjustment_request_is_hidden_once_its_requester_leaves_support(client):
+    """A support account sees its own correction requests only while it may correct."""
+    from app.ledger import adjustments
+    from app.members import service as members
+
+    victim = await factories.member()
+    requester = await factories.member(role=Role.SUPPORT)
+    request = await adjustments.request_adjustment(
+        member_id=victim.id, points=999_999, reason="goodwill", staff_id=requester.id,
+        expires_at=None, threshold=1,
+    )  # fmt: skip
+    assert request.pending is not None, request
+    gid = to_base64("AdjustmentApproval", request.pending.id)
+    assert await _node(client, gid, await member_token(requester)) is not None
+    for role in (Role.MARKETER, Role.MEMBER):
+        await members.set_role(email=requester.email, role=role)
+        moved = await members.Member.get(id=requester.id)
+        assert await _node(client, gid, await member_token(moved)) is None, role

@@ -20,11 +20,13 @@ from app.rewards.models import (
     RewardKind,
     Voucher,
 )
+from tests import factories
 from tests.helpers import (
     RECORD_PURCHASE,
     RECORD_REFUND,
     gql,
     integration_token,
+    member_token,
     purchase_input,
     staff_session,
 )
@@ -480,3 +482,20 @@ async def test_only_staff_read_checkout_rates(client, funded, query):
     _, token = await funded(0)
     body = await gql(client, query, token=token)
     assert body["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+async def test_node_shows_members_only_what_the_catalog_lists(client, reward):
+    """Unreleased and ended rewards stay hidden from members through node(id:) too."""
+    now = dt.datetime.now(dt.UTC)
+    future = await reward(valid_from=now + dt.timedelta(days=30))
+    ended = await reward(valid_until=now - dt.timedelta(days=1))
+    listed = await reward()
+    query = "query($id: ID!) { node(id: $id) { ... on Reward { id pointsCost } } }"
+    member = await member_token(await factories.member())
+    admin = (await staff_session(client, Role.ADMIN))["accessToken"]
+    for r, seen_by_member in ((future, False), (ended, False), (listed, True)):
+        gid = to_base64("Reward", r.id)
+        as_member = await gql(client, query, {"id": gid}, token=member)
+        assert (as_member["data"]["node"] is not None) is seen_by_member, (r, as_member)
+        as_admin = await gql(client, query, {"id": gid}, token=admin)
+        assert as_admin["data"]["node"]["id"] == gid  # staff see drafts and ended ones
