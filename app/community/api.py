@@ -13,7 +13,7 @@ from app.errors import FieldProblem, InvalidInput
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import IsStaff, allow
-from app.graphql.relay import node_id, to_connection
+from app.graphql.relay import PageAfter, PageFirst, node_id, to_connection
 from app.graphql.subscriptions import topic_events
 
 MODERATORS = policy.roles(policy.Access.MODERATE_COMMUNITY)
@@ -35,16 +35,8 @@ class CommunityQuery:
     async def groups(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="The `endCursor` of the previous page; null: the first page."
-            ),
-        ] = None,
+        first: PageFirst = 20,
+        after: PageAfter = None,
     ) -> T.GroupConnection:
         await info.context.require_member()
         page = await service.group_page(first=first, after=after)
@@ -63,16 +55,8 @@ class CommunityQuery:
                 description="The group's global id; you must be eligible for it (NotEligible otherwise)."
             ),
         ],
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="The `endCursor` of the previous page; null: the first page."
-            ),
-        ] = None,
+        first: PageFirst = 20,
+        after: PageAfter = None,
         last: Annotated[
             int | None,
             strawberry.argument(
@@ -100,16 +84,8 @@ class CommunityQuery:
     async def events(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="The `endCursor` of the previous page; null: the first page."
-            ),
-        ] = None,
+        first: PageFirst = 20,
+        after: PageAfter = None,
     ) -> T.EventConnection:
         await info.context.require_member()
         page = await service.upcoming_event_page(first=first, after=after)

@@ -16,6 +16,7 @@ from app.graphql.errors import (
     UserError,
     error_type,
 )
+from app.graphql.relay import PageAfter, PageFirst
 from app.i18n import localized
 from app.rewards.types import NotEligibleError
 
@@ -214,16 +215,8 @@ class Post(relay.Node):
     async def comments(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="The `endCursor` of the previous page; null: the first page."
-            ),
-        ] = None,
+        first: PageFirst = 20,
+        after: PageAfter = None,
     ) -> "CommentConnection":
         from app.community import service
         from app.graphql.relay import to_connection

@@ -10,7 +10,7 @@ from app.content import types as T
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import IsStaff, allow
-from app.graphql.relay import node_id, to_connection
+from app.graphql.relay import PageAfter, PageFirst, node_id, to_connection
 
 CONTENT_EDITORS = policy.roles(policy.Access.EDIT_CONTENT)
 
@@ -24,16 +24,8 @@ class ContentQuery:
     async def content(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="The `endCursor` of the previous page; null: the first page."
-            ),
-        ] = None,
+        first: PageFirst = 20,
+        after: PageAfter = None,
     ) -> T.ContentConnection:
         _, member = await info.context.require_member()
         page = await service.published_page(first=first, after=after)

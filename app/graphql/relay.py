@@ -1,8 +1,9 @@
 """Relay connection building from service pages."""
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
+import strawberry
 from strawberry import relay
 
 from app.errors import FieldProblem, InvalidInput
@@ -11,7 +12,35 @@ from app.pagination import Page
 
 C = TypeVar("C", bound=relay.Connection)
 
-__all__ = ["MAX_PK", "node_id", "node_pk", "parse_pk", "parse_pks", "to_connection"]
+# The paging arguments connection fields declare, described once (in the two wordings the
+# fields use: `PageFirst`/`PageAfter` and `PageSize`/`AfterCursor`).
+PageFirst = Annotated[
+    int | None, strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT).")
+]
+PageAfter = Annotated[
+    str | None,
+    strawberry.argument(description="The `endCursor` of the previous page; null: the first page."),
+]
+PageSize = Annotated[
+    int | None, strawberry.argument(description="Page size (default 20, at most 100).")
+]
+AfterCursor = Annotated[
+    str | None,
+    strawberry.argument(description="Cursor of the last item seen; null for the first page."),
+]
+
+__all__ = [
+    "MAX_PK",
+    "AfterCursor",
+    "PageAfter",
+    "PageFirst",
+    "PageSize",
+    "node_id",
+    "node_pk",
+    "parse_pk",
+    "parse_pks",
+    "to_connection",
+]
 
 
 def to_connection(connection_type: type[C], page: Page, convert: Callable[[Any], Any]) -> C:

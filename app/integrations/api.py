@@ -7,7 +7,7 @@ from strawberry.types import Info
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import HasScope, IsStaff, allow
-from app.graphql.relay import node_id, to_connection
+from app.graphql.relay import PageAfter, PageFirst, node_id, to_connection
 from app.integrations import endpoints, sync
 from app.integrations import types as T
 from app.integrations.models import DeliveryStatus
@@ -51,16 +51,8 @@ class IntegrationsQuery:
             T.WebhookDeliveryStatus | None,
             strawberry.argument(description="Only deliveries in this state; null: all."),
         ] = None,
-        first: Annotated[
-            int | None,
-            strawberry.argument(description="Page size, 0..100 (more is BAD_USER_INPUT)."),
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="The `endCursor` of the previous page; null: the first page."
-            ),
-        ] = None,
+        first: PageFirst = 20,
+        after: PageAfter = None,
     ) -> T.WebhookDeliveryConnection:
         page = await endpoints.list_deliveries(
             endpoint_id=node_id(endpoint_id, "WebhookEndpoint", "endpointId"),

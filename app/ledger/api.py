@@ -10,7 +10,7 @@ from app.earning import types as earning_types
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import IsStaff, allow
-from app.graphql.relay import node_id, to_connection
+from app.graphql.relay import AfterCursor, PageSize, node_id, to_connection
 from app.graphql.subscriptions import member_events
 from app.ledger import adjustments, service
 from app.ledger.types import (
@@ -118,15 +118,8 @@ class LedgerQuery:
     async def pending_adjustments(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Cursor of the last item seen; null for the first page."
-            ),
-        ] = None,
+        first: PageSize = 20,
+        after: AfterCursor = None,
         status: Annotated[
             AdjustmentStatus | None,
             strawberry.argument(

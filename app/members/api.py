@@ -9,7 +9,7 @@ from app.errors import FieldProblem, InvalidInput
 from app.graphql.context import Context
 from app.graphql.permissions import Can, allow
 from app.graphql.policy import Access
-from app.graphql.relay import node_pk, to_connection
+from app.graphql.relay import AfterCursor, PageSize, node_pk, to_connection
 from app.graphql.subscriptions import member_events
 from app.members import models, service
 from app.members.types import (
@@ -60,15 +60,8 @@ class MemberQuery:
                 description="Part of an email or display name (case-insensitive); null lists everyone."
             ),
         ] = None,
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Cursor of the last item seen; null for the first page."
-            ),
-        ] = None,
+        first: PageSize = 20,
+        after: AfterCursor = None,
     ) -> MemberConnection:
         page = await service.search_members(search=search, first=first, after=after)
         for m in page.items:

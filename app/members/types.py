@@ -12,7 +12,7 @@ from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.enums import described_enum
 from app.graphql.errors import InvalidInputError
-from app.graphql.relay import to_connection
+from app.graphql.relay import PageSize, to_connection
 from app.ledger.types import (
     Balance,
     PointsTransaction,
@@ -132,9 +132,7 @@ class Member(relay.Node):
     async def activity(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = 20,
+        first: PageSize = 20,
         after: Annotated[
             str | None,
             strawberry.argument(description="Cursor of the last item seen; null for the newest."),
@@ -191,9 +189,7 @@ class Member(relay.Node):
     async def inbox(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = 20,
+        first: PageSize = 20,
         after: Annotated[
             str | None,
             strawberry.argument(
@@ -256,9 +252,7 @@ class Member(relay.Node):
     async def redemptions(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = 20,
+        first: PageSize = 20,
         after: Annotated[
             str | None,
             strawberry.argument(description="Cursor of the last item seen; null for the newest."),

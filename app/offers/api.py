@@ -7,7 +7,7 @@ from strawberry.types import Info
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import IsStaff, allow
-from app.graphql.relay import node_id
+from app.graphql.relay import AfterCursor, PageSize, node_id
 from app.offers import models as M
 from app.offers import service
 from app.offers import types as T
@@ -44,15 +44,8 @@ class OffersQuery:
     async def offers(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Cursor of the last item seen; null for the first page."
-            ),
-        ] = None,
+        first: PageSize = 20,
+        after: AfterCursor = None,
     ) -> T.OfferConnection:
         from app.graphql.relay import to_connection
 

@@ -9,7 +9,7 @@ from app.errors import FieldProblem, Forbidden, InvalidInput
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import HasScope, IsStaff, allow
-from app.graphql.relay import node_id, to_connection
+from app.graphql.relay import AfterCursor, PageSize, node_id, to_connection
 from app.ledger.types import PointsTransaction
 from app.rewards import catalog, service, till
 from app.rewards import models as M
@@ -53,15 +53,8 @@ class RewardsQuery:
     async def rewards(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Cursor of the last item seen; null for the first page."
-            ),
-        ] = None,
+        first: PageSize = 20,
+        after: AfterCursor = None,
         category: Annotated[
             str | None, strawberry.argument(description="Only rewards in this catalog category.")
         ] = None,
@@ -119,15 +112,8 @@ class RewardsQuery:
     async def pending_cashback(
         self,
         info: Info[Context, None],
-        first: Annotated[
-            int | None, strawberry.argument(description="Page size (default 20, at most 100).")
-        ] = 20,
-        after: Annotated[
-            str | None,
-            strawberry.argument(
-                description="Cursor of the last item seen; null for the first page."
-            ),
-        ] = None,
+        first: PageSize = 20,
+        after: AfterCursor = None,
     ) -> T.CashbackCreditConnection:
         page = await service.pending_cashback(first=first, after=after)
         return to_connection(T.CashbackCreditConnection, page, T.CashbackCredit.from_model)
