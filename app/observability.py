@@ -457,10 +457,8 @@ def _dialect(client) -> str:
 
 
 def _principal(context) -> tuple[str, str | None]:
-    future = getattr(context, "_auth", None)
-    if future is None or not future.done() or future.exception() is not None:
-        return ("anonymous", None)
-    principal = future.result()[0]
+    known = getattr(context, "authenticated_principal", None)
+    principal = known() if known is not None else None
     if principal is None:
         return ("anonymous", None)
     return (principal.kind, str(principal.subject))

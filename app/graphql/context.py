@@ -125,6 +125,14 @@ class Context:
         self.token = token
         self._auth = None
 
+    def authenticated_principal(self) -> Principal | None:
+        """The principal this request has already authenticated, without authenticating
+        (None when nobody signed in, or authentication has not run or failed)."""
+        auth = self._auth
+        if auth is None or not auth.done() or auth.exception() is not None:
+            return None
+        return auth.result()[0]
+
     async def _authenticate(self) -> tuple[Principal | None, Member | None, Exception | None]:
         # One verification per request, shared by every resolver that asks (a plain future,
         # not a task: this runs on every request).
