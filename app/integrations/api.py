@@ -142,8 +142,8 @@ class IntegrationsMutation:
 
     @strawberry.mutation(
         description="CRM (scope members:sync): create or update a member by the CRM's id. "
-        "Repeating a call changes nothing. A member created here has no password yet: "
-        "they set one through the password reset.",
+        "Repeating a call changes nothing. A member created here has no usable password "
+        "and can not sign in to the app (no password reset or invitation exists yet).",
         extensions=allow(HasScope("members:sync")),
     )
     async def upsert_member(

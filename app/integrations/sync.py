@@ -5,8 +5,9 @@
 Passwords: a member created by sync gets an unusable password hash (it starts with "!",
 which no argon2 hash does, so every password check fails) and can not sign in yet. Sign-up
 with their email answers EMAIL_ALREADY_REGISTERED: a stranger who knows a CRM member's email
-can not claim that member's points by signing up first. They get a password through the
-password-reset flow (an emailed link proves they own the address).
+can not claim that member's points by signing up first. There is no email yet (no
+password reset, no invitation), so such a member can not sign in to the app; the till and
+the CRM still serve them by card or CRM id.
 """
 
 from __future__ import annotations
