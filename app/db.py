@@ -37,6 +37,7 @@ MODEL_MODULES = [
     "app.integrations.models",
     "app.program.models",
     "app.privacy.models",
+    "app.mail.models",
     "app.jobs",
     "app.graphql.documents",  # trusted (persisted) GraphQL documents
 ]

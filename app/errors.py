@@ -61,6 +61,16 @@ class EmailAlreadyRegistered(DomainError):
     code = "EMAIL_ALREADY_REGISTERED"
 
 
+class InvalidToken(DomainError):
+    """A mailed link's token is unknown (or forged), used, or expired (`reason`)."""
+
+    code = "INVALID_TOKEN"
+
+    def __init__(self, *, reason: str):
+        self.reason = reason
+        super().__init__(f"INVALID_TOKEN_{reason}", reason=reason)
+
+
 class NotFound(DomainError):
     """Something referred to does not exist (or is not visible to the caller)."""
 

@@ -116,11 +116,12 @@ class _Running:
 _running: ContextVar[_Running | None] = ContextVar("loyalty_running_job", default=None)
 
 
-async def complete_in(tx: Transaction) -> None:
+async def complete_in(tx: Transaction, *, payload: dict | None = None) -> None:
     """Mark the job this task is running done inside the handler's transaction `tx`, so
     the job's work and its completion commit together. Raises LeaseLost (rolling `tx`
     back) when this worker no longer holds the job. Outside a job (a handler called
-    directly) it does nothing."""
+    directly) it does nothing. `payload`, when given, replaces the job's payload (forgetting
+    what it held, e.g. an erased member's address)."""
     running = _running.get()
     if running is None:
         return
@@ -128,7 +129,8 @@ async def complete_in(tx: Transaction) -> None:
     marked = await Job.filter(
         id=job.id, locked_by=running.worker, attempts=job.attempts, status=JobStatus.PENDING
     ).using_db(tx.connection).update(status=JobStatus.DONE, finished_at=now(),
-                                     locked_until=None, last_error=None)  # fmt: skip
+                                     locked_until=None, last_error=None,
+                                     **({"payload": payload} if payload is not None else {}))  # fmt: skip
     if not marked:
         raise LeaseLost(f"job {job.id} is no longer held by {running.worker}")
 

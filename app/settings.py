@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -149,6 +150,74 @@ def _base_url(raw: str | None) -> str | None:
     return raw
 
 
+@dataclass(frozen=True)
+class SmtpConfig:
+    """Where mail goes, from SMTP_URL: `smtp://` (STARTTLS when the server offers it),
+    `smtp+starttls://` (STARTTLS required), `smtps://` (implicit TLS); user and password in
+    the URL's user part, percent-encoded."""
+
+    host: str
+    port: int
+    tls: str  # "auto", "starttls" or "implicit"
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    timeout_seconds: float = 30.0
+
+    def __str__(self) -> str:
+        scheme = {"auto": "smtp", "starttls": "smtp+starttls", "implicit": "smtps"}[self.tls]
+        user = f"{self.username}:***@" if self.username else ""
+        return f"{scheme}://{user}{self.host}:{self.port}"
+
+
+_SMTP_SCHEMES = {"smtp": ("auto", 25), "smtp+starttls": ("starttls", 587),
+                 "smtps": ("implicit", 465)}  # fmt: skip
+
+
+def _smtp(raw: str | None) -> SmtpConfig | None:
+    if not raw or not raw.strip():
+        return None
+    from urllib.parse import unquote, urlsplit
+
+    bad = SettingsError(
+        "SMTP_URL must be smtp://, smtp+starttls:// or smtps://[user:password@]host[:port]"
+    )
+    try:
+        url = urlsplit(raw.strip())
+        port = url.port
+    except ValueError:
+        raise bad from None
+    if url.scheme not in _SMTP_SCHEMES or not url.hostname or url.path not in ("", "/"):
+        raise bad
+    tls, default_port = _SMTP_SCHEMES[url.scheme]
+    return SmtpConfig(host=url.hostname, port=port or default_port, tls=tls,
+                      username=unquote(url.username) if url.username else None,
+                      password=unquote(url.password) if url.password else None)  # fmt: skip
+
+
+_ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$")
+
+
+def _mailbox(env: Mapping[str, str], name: str, default: str | None) -> str | None:
+    """A From/Reply-To value: `address` or `Display Name <address>`."""
+    from email.utils import formataddr, parseaddr
+
+    raw = (env.get(name) or "").strip() or default
+    if raw is None:
+        return None
+    display, address = parseaddr(raw)
+    if not _ADDRESS.match(address or "") or "\n" in raw or "\r" in raw:
+        raise SettingsError(f"{name} must be an email address, optionally as 'Name <address>'")
+    return formataddr((display, address)) if display else address
+
+
+def _links_url(raw: str | None) -> str | None:
+    """APP_LINK_BASE_URL: the apps' universal links (https only)."""
+    url = _base_url(raw)
+    if url is not None and not url.startswith("https://"):
+        raise SettingsError("APP_LINK_BASE_URL must be an https:// URL (the apps' universal links)")
+    return url
+
+
 def _log_format(env: Mapping[str, str]) -> str:
     value = (env.get("LOG_FORMAT") or "text").strip().lower()
     if value not in ("text", "json"):
@@ -227,6 +296,14 @@ class Settings:
     execution_timeout_seconds: float = 10.0
     # Where links in mail and exports point (never the request's Host header).
     public_base_url: str | None = None
+    # Mail: the SMTP server (None: mail is logged, and in development written to `mail_dir`
+    # as .eml files); From and Reply-To; the apps' universal links, which links in mail use
+    # instead of PUBLIC_BASE_URL when set (the app opens them, the web page is the fallback).
+    smtp: SmtpConfig | None = None
+    email_from: str = "Loyalty <noreply@loyalty.invalid>"
+    email_reply_to: str | None = None
+    app_link_base_url: str | None = None
+    mail_dir: str | None = None
     # Separation of duties: an adjustment of more points than this (either sign) waits for a
     # second admin's approval (0 = never); the largest purchase a till may record, in minor
     # units, per currency ("*" for any other currency).
@@ -269,6 +346,12 @@ class Settings:
         """PUBLIC_BASE_URL, else this server's own address (development and tests)."""
         return self.public_base_url or f"http://{self.host}:{self.port}"
 
+    @property
+    def link_base_url(self) -> str:
+        """Where links in mail point: the apps' universal links when configured, else the
+        public web address (never the request's Host)."""
+        return self.app_link_base_url or self.base_url
+
     def max_purchase_amount(self, currency: str) -> int:
         """The largest purchase accepted in `currency` (the `*` entry, else
         1,000,000, when it has none)."""
@@ -308,6 +391,8 @@ class Settings:
         log_level = env.get("LOG_LEVEL", "INFO").upper()
         if log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
             raise SettingsError("LOG_LEVEL must be DEBUG, INFO, WARNING or ERROR")
+        if (env.get("SMTP_URL") or "").strip() and not (env.get("EMAIL_FROM") or "").strip():
+            raise SettingsError("SMTP_URL needs EMAIL_FROM (the address mail is sent from)")
         settings = cls(
             environment=environment,
             database_url=database_url,
@@ -354,6 +439,18 @@ class Settings:
             max_fragment_spreads=_int(env, "GRAPHQL_MAX_FRAGMENT_SPREADS", 200, minimum=1),
             execution_timeout_seconds=_int(env, "GRAPHQL_TIMEOUT_MS", 10_000, minimum=100) / 1000,
             public_base_url=_base_url(env.get("PUBLIC_BASE_URL")),
+            smtp=_smtp(env.get("SMTP_URL")),
+            email_from=_mailbox(
+                env,
+                "EMAIL_FROM",
+                None if env.get("SMTP_URL") else "Loyalty <noreply@loyalty.invalid>",
+            ),
+            email_reply_to=_mailbox(env, "EMAIL_REPLY_TO", None),
+            app_link_base_url=_links_url(env.get("APP_LINK_BASE_URL")),
+            mail_dir=(
+                env.get("MAIL_DIR", "var/mail" if environment == "development" else "").strip()
+                or None
+            ),
             adjustment_approval_points=_int(env, "ADJUSTMENT_APPROVAL_POINTS", 10_000),
             max_purchase_amounts={
                 "*": _int(env, "MAX_PURCHASE_AMOUNT", 1_000_000, minimum=1),
@@ -407,6 +504,12 @@ class Settings:
             raise SettingsError(
                 "production needs PUBLIC_BASE_URL (links in mail and exports are built from it)"
             )
+        if self.smtp is None:
+            raise SettingsError(
+                "production needs SMTP_URL (password resets and address checks are mailed)"
+            )
+        if self.mail_dir:
+            raise SettingsError("production refuses MAIL_DIR: mail holds links that sign in")
 
     def sqlite_path(self) -> Path | None:
         """The SQLite database file (None: in memory, or not SQLite)."""

@@ -48,6 +48,7 @@ from app.community import service as community
 from app.integrations import hooks as webhook_events
 from app.integrations import webhooks
 from app.ledger import service as ledger
+from app.mail import service as mail
 from app.members import service as members
 from app.messaging import notifications
 from app.messaging import service as messaging
@@ -87,6 +88,7 @@ JOBS: tuple[tuple[str, jobs.Handler], ...] = (
     (campaigns.SEND_JOB, campaigns.send_job),
     (webhooks.JOB_KIND, webhooks.deliver_job),
     (exports.EXPORT_JOB, exports.build_job),
+    (mail.MAIL_JOB, mail.deliver_job),
 )
 
 

@@ -164,3 +164,25 @@ async def live_server(app) -> AsyncIterator[str]:
     """The same app on a real uvicorn (loopback, free port) for WebSocket tests."""
     async with serve_app(app) as address:
         yield address
+
+
+@pytest.fixture
+async def smtp(app, settings):
+    """A real SMTP server on loopback (tests/smtp.py), with the app's mail sent to it over
+    SMTP (aiosmtplib) for the length of the test."""
+    from app.mail.sender import SmtpEmailSender, use_sender
+    from app.settings import SmtpConfig
+    from tests.smtp import SmtpServer
+
+    server = SmtpServer().start()
+    configure(dataclasses.replace(settings, smtp=SmtpConfig(host=server.host, port=server.port,
+                                                            tls="auto", timeout_seconds=5),
+                                  email_from="Loyalty <noreply@loyalty.test>"))  # fmt: skip
+    use_sender(SmtpEmailSender(SmtpConfig(host=server.host, port=server.port, tls="auto",
+                                          timeout_seconds=5)))  # fmt: skip
+    try:
+        yield server
+    finally:
+        use_sender(None)
+        configure(settings)
+        server.stop()

@@ -24,6 +24,9 @@ class Campaign(Model):
     quiet_start = fields.IntField(default=21)  # members' local hour when quiet time begins
     quiet_end = fields.IntField(default=9)  # ... and ends
     holdout_percent = fields.IntField(default=0)  # control group, for measuring uplift
+    # Where it goes: "inbox" (the app's inbox), "push" (rings the bell for that inbox
+    # message, so it needs "inbox"), "email" (MARKETING_EMAIL consent, a verified address).
+    channels = fields.JSONField(default=lambda: ["inbox", "push"])
     created_by = fields.ForeignKeyField("models.Member", related_name=False, null=True,
                                         on_delete=fields.SET_NULL)  # fmt: skip
     launched_at = fields.DatetimeField(null=True)

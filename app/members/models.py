@@ -40,6 +40,9 @@ class Member(Model):
     created_at = fields.DatetimeField(auto_now_add=True)
     updated_at = fields.DatetimeField(auto_now=True)
     password_changed_at = fields.DatetimeField(null=True)
+    # When the member proved they read mail at `email` (a verification, invitation or reset
+    # link); None: not verified, so no marketing mail goes there.
+    email_verified_at = fields.DatetimeField(null=True)
 
     class Meta:
         table = "member"

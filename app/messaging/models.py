@@ -86,12 +86,13 @@ class PushDelivery(Model):
 
 
 class CategoryPreference(Model):
-    """A member's choice for one category of messages (no row: pushes on)."""
+    """A member's choice for one category of messages, per channel (no row: both on)."""
 
     id = fields.BigIntField(primary_key=True)
     member = fields.ForeignKeyField("models.Member", related_name=False, on_delete=fields.RESTRICT)
     category = fields.CharEnumField(MessageCategory, max_length=12)
     push = fields.BooleanField(default=True)
+    email = fields.BooleanField(default=True)
     updated_at = fields.DatetimeField(auto_now=True)
 
     class Meta:

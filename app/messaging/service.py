@@ -120,6 +120,44 @@ async def push_allowed(
             and (c != MessageCategory.MARKETING or m in consenting)}  # fmt: skip
 
 
+async def email_allowed(
+    pairs: list[tuple[int, MessageCategory]], conn=None
+) -> set[tuple[int, MessageCategory]]:
+    """Which (member, category) pairs may be mailed, as far as the member's category choices
+    go (nothing recorded: on). Marketing consent, a verified and deliverable address are
+    the mail domain's checks."""
+    member_ids = {m for m, _ in pairs}
+    muted = {(m, str(c)) for m, c in await CategoryPreference.filter(
+        member_id__in=member_ids, email=False).using_db(conn).values_list("member_id", "category")}  # fmt: skip
+    return {(m, c) for m, c in pairs if (m, str(c)) not in muted}
+
+
+async def set_category_channel(
+    *, member_id: int, category: MessageCategory, channel: str, enabled: bool
+) -> None:
+    """Turn one message category on or off for the member on `channel` ("push" or "email")."""
+    if channel not in ("push", "email"):
+        raise ValueError(channel)
+    updated = await CategoryPreference.filter(member_id=member_id, category=category).update(
+        **{channel: enabled}
+    )
+    if not updated:
+        with contextlib.suppress(IntegrityError):  # set twice at once: the same choice
+            await CategoryPreference.create(member_id=member_id, category=category,
+                                            **{channel: enabled})  # fmt: skip
+            return
+        await CategoryPreference.filter(member_id=member_id, category=category).update(
+            **{channel: enabled})  # fmt: skip
+
+
+async def category_channels(member_id: int) -> dict[MessageCategory, dict[str, bool]]:
+    """Per message category, whether the member gets it by push and by email."""
+    chosen = {c: (p, e) for c, p, e in await CategoryPreference.filter(
+        member_id=member_id).values_list("category", "push", "email")}  # fmt: skip
+    return {c: {"push": chosen.get(c, (True, True))[0], "email": chosen.get(c, (True, True))[1]}
+            for c in MessageCategory}  # fmt: skip
+
+
 async def set_category_push(*, member_id: int, category: MessageCategory, push: bool) -> None:
     """Turn pushes of one message category on or off for the member."""
     updated = await CategoryPreference.filter(member_id=member_id, category=category).update(

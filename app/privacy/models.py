@@ -24,6 +24,7 @@ class ConsentSource(StrEnum):
     CRM = "crm"
     STAFF = "staff"
     SYSTEM = "system"  # e.g. withdrawn by an erasure
+    EMAIL = "email"  # a mail's one-click unsubscribe (RFC 8058)
 
 
 class ConsentRecord(Model):

@@ -41,6 +41,7 @@ ConsentSource = described_enum(
         "CRM": "Synced from the CRM system.",
         "STAFF": "Recorded by staff on the member's behalf.",
         "SYSTEM": "By the system itself (for example withdrawn on erasure).",
+        "EMAIL": "The member, through a marketing mail's one-click unsubscribe link.",
     },
 )
 DataExportStatus = described_enum(
