@@ -175,10 +175,14 @@ def cmd_check_config(args: argparse.Namespace) -> None:
     problem = asyncio.run(_database_problem(settings))
     if problem:
         sys.exit(problem)
+    # SmtpConfig's str never shows the password.
+    mail = str(settings.smtp) if settings.smtp else "logged"
+    if settings.smtp is None and settings.mail_dir:
+        mail += f" (.eml files in {settings.mail_dir})"
     print(
         f"ok: environment={settings.environment} database={db.describe(settings.database_url)} "
         f"graphiql={settings.graphiql} introspection={settings.introspection} "
-        f"signing key={settings.jwt_active_kid}"
+        f"signing key={settings.jwt_active_kid} mail={mail}"
     )
 
 
@@ -257,7 +261,8 @@ def cmd_import_members(args: argparse.Namespace) -> None:
     async def work():
         return await import_members(Path(args.file), fmt=args.format, batch_size=args.batch_size,
                                     rejects=rejects, progress=None if args.quiet else sys.stderr,
-                                    events=not args.no_events)  # fmt: skip
+                                    events=not args.no_events,
+                                    invite=not args.no_invite)  # fmt: skip
 
     try:
         report = asyncio.run(_with_database(settings, work))
@@ -437,6 +442,7 @@ def build_parser() -> argparse.ArgumentParser:
         "interests (';'-separated in CSV). Every row is validated before it is written; a bad "
         "row is reported on stderr with its line number and reason and nothing of it is "
         "written; the others are imported. Running the same file again changes nothing. "
+        "Members created are mailed an invitation to set their password (--no-invite: not). "
         "Exit status: 0 all rows imported, 3 some rows rejected (the rest imported), "
         "1 the file could not be read.",
     )
@@ -448,6 +454,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress bar")
     p.add_argument("--no-events", action="store_true",
                    help="record no member.created/updated webhook events for this import")  # fmt: skip
+    p.add_argument("--no-invite", action="store_true",
+                   help="mail the members created no invitation to set their password")  # fmt: skip
     p.set_defaults(func=cmd_import_members)
 
     p = sub.add_parser(

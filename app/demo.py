@@ -41,6 +41,8 @@ async def seed_demo() -> list[str]:
                     email=email, password=DEMO_PASSWORD, role=role, display_name=name
                 )
             created += 1
+            account = await members.get_member_by_email(email=email)
+            await members.mark_email_verified(member_id=account.id)  # demo addresses
     if created:
         await _seed_tiers()
         await _seed_earning()

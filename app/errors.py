@@ -71,6 +71,26 @@ class InvalidToken(DomainError):
         super().__init__(f"INVALID_TOKEN_{reason}", reason=reason)
 
 
+class TokenForAnotherAccount(DomainError):
+    """A mailed confirmation link of one account, used while signed in as another: refused,
+    and the link stays unspent for its owner."""
+
+    code = "TOKEN_FOR_ANOTHER_ACCOUNT"
+
+
+class EmailAlreadyVerified(DomainError):
+    """The account's address is verified already: no verification mail is sent."""
+
+    code = "EMAIL_ALREADY_VERIFIED"
+
+
+class AlreadyHasPassword(DomainError):
+    """The member has set a password already: no invitation to set one is sent (they can
+    reset it if they forgot it)."""
+
+    code = "ALREADY_HAS_PASSWORD"
+
+
 class NotFound(DomainError):
     """Something referred to does not exist (or is not visible to the caller)."""
 

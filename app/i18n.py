@@ -43,6 +43,44 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Er bestaat al een account met dit e-mailadres. Probeer in te loggen.",
         "es": "Ya existe una cuenta con este correo electrónico. Intenta iniciar sesión.",
     },
+    # mailed links (app.mail.service.take_token)
+    "INVALID_TOKEN_UNKNOWN": {
+        "en": "This link is not valid. Ask for a new one.",
+        "nl": "Deze link is niet geldig. Vraag een nieuwe aan.",
+        "es": "Este enlace no es válido. Pide uno nuevo.",
+    },
+    "INVALID_TOKEN_USED": {
+        "en": "This link was used already. Ask for a new one if you still need it.",
+        "nl": "Deze link is al gebruikt. Vraag een nieuwe aan als je die nog nodig hebt.",
+        "es": "Este enlace ya se usó. Pide uno nuevo si aún lo necesitas.",
+    },
+    "INVALID_TOKEN_EXPIRED": {
+        "en": "This link has expired. Ask for a new one.",
+        "nl": "Deze link is verlopen. Vraag een nieuwe aan.",
+        "es": "Este enlace ha caducado. Pide uno nuevo.",
+    },
+    # confirming addresses (app.auth.addresses)
+    "EMAIL_TAKEN_SINCE": {
+        "en": "Another account uses this email address now, so it cannot be switched to it.",
+        "nl": "Een ander account gebruikt dit e-mailadres nu, dus je kunt er niet naar overstappen.",
+        "es": "Otra cuenta usa ahora esta dirección de correo, así que no se puede cambiar a ella.",
+    },
+    "TOKEN_FOR_ANOTHER_ACCOUNT": {
+        "en": "This link belongs to another account. Sign out, or open it signed in as its owner.",
+        "nl": "Deze link hoort bij een ander account. Log uit, of open hem ingelogd als de eigenaar.",
+        "es": "Este enlace es de otra cuenta. Cierra la sesión o ábrelo con la sesión de su titular.",
+    },
+    "EMAIL_ALREADY_VERIFIED": {
+        "en": "Your email address is already confirmed.",
+        "nl": "Je e-mailadres is al bevestigd.",
+        "es": "Tu dirección de correo ya está confirmada.",
+    },
+    # invitations (app.integrations.invitations)
+    "ALREADY_HAS_PASSWORD": {
+        "en": "This member has set a password already; they can reset it if they forgot it.",
+        "nl": "Dit lid heeft al een wachtwoord ingesteld; bij vergeten kan het opnieuw worden ingesteld.",
+        "es": "Este miembro ya ha establecido una contraseña; puede restablecerla si la ha olvidado.",
+    },
     "INVALID_INPUT": {
         "en": "Some of the information is not valid.",
         "nl": "Een deel van de gegevens is niet geldig.",
@@ -165,6 +203,11 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "Choose a password different from the current one.",
         "nl": "Kies een ander wachtwoord dan het huidige.",
         "es": "Elige una contraseña distinta de la actual.",
+    },
+    "SAME_EMAIL": {
+        "en": "This is already your email address.",
+        "nl": "Dit is al je e-mailadres.",
+        "es": "Esta ya es tu dirección de correo.",
     },
     "MEMBER_NOT_FOUND": {
         "en": "No member matches this reference.",
@@ -667,6 +710,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "en": "This time is in the past.",
         "nl": "Dit tijdstip ligt in het verleden.",
         "es": "Esta hora ya pasó.",
+    },
+    "DUPLICATE_CHANNEL": {
+        "en": "Name each channel once.",
+        "nl": "Noem elk kanaal maar één keer.",
+        "es": "Indica cada canal una sola vez.",
+    },
+    "PUSH_NEEDS_INBOX": {
+        "en": "A push announces an inbox message: add the inbox channel too.",
+        "nl": "Een pushbericht kondigt een inboxbericht aan: voeg ook het inboxkanaal toe.",
+        "es": "Una notificación push anuncia un mensaje de la bandeja de entrada: añade también el canal de bandeja de entrada.",
     },
     # program terms (app.program)
     "TERMS_NOT_ACCEPTED": {

@@ -15,10 +15,13 @@ from starlette.responses import JSONResponse
 from starlette.routing import Route, WebSocketRoute
 
 from app import cache, db, events, observability, wiring
+from app.auth import addresses_api
+from app.auth import pages as auth_pages
 from app.auth.oauth import token_endpoint
 from app.graphql.view import LoyaltyGraphQL
 from app.privacy.routes import download_export
-from app.requests import BodyLimitMiddleware, RequestIdMiddleware
+from app.privacy.unsubscribe_pages import email_unsubscribe
+from app.requests import BodyLimitMiddleware, RequestIdMiddleware, redact_access_log
 from app.settings import Settings, SettingsError, configure
 from app.worker import run_forever
 
@@ -73,6 +76,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
                 await db.close_database()
                 raise SettingsError(f"database unreachable: {db.describe(settings.database_url)}")
         events.use_bus(events.bus_for(settings.redis_url))
+        redact_access_log()  # mail's link tokens never reach the access log
         worker = None
         if settings.worker_interval:
             worker = asyncio.create_task(
@@ -118,6 +122,9 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             WebSocketRoute("/graphql", graphql),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/exports/{token}", download_export, methods=["GET"]),
+            Route("/email/unsubscribe", email_unsubscribe, methods=["GET", "POST"]),
+            Route(addresses_api.PATH, addresses_api.verify_email_endpoint, methods=["GET", "POST"]),
+            *auth_pages.ROUTES,
             Route("/health", health),
             Route("/ready", observability.ready_endpoint),
             Route("/metrics", observability.metrics_endpoint),

@@ -117,6 +117,33 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+_SECRET_IN_PATH = re.compile(r"(?:(?<=[?&]token=)|(?<=/exports/))[^&\s/?#\"]+")
+
+
+class RedactTokens(logging.Filter):
+    """Access-log lines name the request's path and query: the link tokens of mail
+    (`?token=...`) and export downloads (`/exports/<token>`) are replaced by `[redacted]`
+    before any handler sees them."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        """Redact tokens in the record's arguments (uvicorn's access log passes the path
+        with its query as one of them)."""
+        if isinstance(record.args, tuple) and record.args:
+            record.args = tuple(_SECRET_IN_PATH.sub("[redacted]", a) if isinstance(a, str) else a
+                                for a in record.args)  # fmt: skip
+        elif isinstance(record.msg, str):
+            record.msg = _SECRET_IN_PATH.sub("[redacted]", record.msg)
+        return True
+
+
+def redact_access_log() -> None:
+    """Install RedactTokens on uvicorn's access logger (idempotent; called at start-up, after
+    uvicorn configured its loggers)."""
+    access = logging.getLogger("uvicorn.access")
+    if not any(isinstance(f, RedactTokens) for f in access.filters):
+        access.addFilter(RedactTokens())
+
+
 def configure_logging(level: str) -> None:
     """Log to stderr at `level`, each line with the request id."""
     handler = logging.StreamHandler()

@@ -186,7 +186,8 @@ def _smtp(raw: str | None) -> SmtpConfig | None:
         port = url.port
     except ValueError:
         raise bad from None
-    if url.scheme not in _SMTP_SCHEMES or not url.hostname or url.path not in ("", "/"):
+    if (url.scheme not in _SMTP_SCHEMES or not url.hostname or url.path not in ("", "/")
+            or url.query or url.fragment or port == 0):  # fmt: skip
         raise bad
     tls, default_port = _SMTP_SCHEMES[url.scheme]
     return SmtpConfig(host=url.hostname, port=port or default_port, tls=tls,
@@ -199,22 +200,30 @@ _ADDRESS = re.compile(r"^[^@\s<>\"(),;:]+@[^@\s<>\"(),;:]+\.[^@\s<>\"(),;:]+$")
 
 def _mailbox(env: Mapping[str, str], name: str, default: str | None) -> str | None:
     """A From/Reply-To value: `address` or `Display Name <address>`."""
-    from email.utils import formataddr, parseaddr
+    from email.utils import formataddr, getaddresses, parseaddr
 
     raw = (env.get(name) or "").strip() or default
     if raw is None:
         return None
     display, address = parseaddr(raw)
-    if not _ADDRESS.match(address or "") or "\n" in raw or "\r" in raw:
+    one = len(getaddresses([raw])) == 1  # parseaddr keeps the first of a list silently
+    if not one or not _ADDRESS.match(address or "") or "\n" in raw or "\r" in raw:
         raise SettingsError(f"{name} must be an email address, optionally as 'Name <address>'")
     return formataddr((display, address)) if display else address
 
 
 def _links_url(raw: str | None) -> str | None:
     """APP_LINK_BASE_URL: the apps' universal links (https only)."""
-    url = _base_url(raw)
+    bad = SettingsError(
+        "APP_LINK_BASE_URL must be an https:// URL without user, query or fragment "
+        "(the apps' universal links)"
+    )
+    try:
+        url = _base_url(raw)
+    except SettingsError:  # its message names PUBLIC_BASE_URL
+        raise bad from None
     if url is not None and not url.startswith("https://"):
-        raise SettingsError("APP_LINK_BASE_URL must be an https:// URL (the apps' universal links)")
+        raise bad
     return url
 
 
@@ -280,6 +289,10 @@ class Settings:
     # Sign-ups per client address per window.
     signup_max_per_address: int = 10
     signup_window_seconds: int = 3600
+    # Password reset requests per account (any address) and per client address per window.
+    reset_max_per_account: int = 3
+    reset_max_per_address: int = 10
+    reset_window_seconds: int = 15 * 60
 
     graphiql: bool = True
     introspection: bool = True
@@ -327,6 +340,9 @@ class Settings:
     # without activity an account is erased by the worker (0 = never).
     export_link_ttl: int = 24 * 3600
     retention_inactive_days: int = 0
+    # How long the set-password link in an invitation (a member created by CRM sync or
+    # import) works.
+    invitation_ttl: int = 7 * 24 * 3600
     # Persisted operations (app.graphql.persisted): APQ registration on/off, how many APQ
     # documents are kept and how long one may be; TRUSTED_DOCUMENTS=only runs registered
     # documents alone (staff may still send free ones when TRUSTED_DOCUMENTS_STAFF).
@@ -427,6 +443,9 @@ class Settings:
             trusted_proxies=_trusted_proxies(env),
             signup_max_per_address=_int(env, "SIGNUP_MAX_PER_ADDRESS", 10, minimum=1),
             signup_window_seconds=_int(env, "SIGNUP_WINDOW_SECONDS", 3600, minimum=1),
+            reset_max_per_account=_int(env, "RESET_MAX_PER_ACCOUNT", 3, minimum=1),
+            reset_max_per_address=_int(env, "RESET_MAX_PER_ADDRESS", 10, minimum=1),
+            reset_window_seconds=_int(env, "RESET_WINDOW_SECONDS", 900, minimum=1),
             graphiql=_bool(env, "GRAPHIQL", not production),
             introspection=_bool(env, "GRAPHQL_INTROSPECTION", not production),
             field_suggestions=_bool(env, "GRAPHQL_FIELD_SUGGESTIONS", not production),
@@ -470,6 +489,7 @@ class Settings:
             webhook_timeout_seconds=_int(env, "WEBHOOK_TIMEOUT_SECONDS", 10, minimum=1),
             export_link_ttl=_int(env, "EXPORT_LINK_TTL", 24 * 3600, minimum=60),
             retention_inactive_days=_int(env, "RETENTION_INACTIVE_DAYS", 0),
+            invitation_ttl=_int(env, "INVITATION_TTL_SECONDS", 7 * 24 * 3600, minimum=3600),
             apq=_bool(env, "APQ", True),
             apq_max_documents=_int(env, "APQ_MAX_DOCUMENTS", 10_000, minimum=1),
             apq_max_document_bytes=_int(env, "APQ_MAX_DOCUMENT_BYTES", 20_000, minimum=256),
@@ -510,6 +530,11 @@ class Settings:
             )
         if self.mail_dir:
             raise SettingsError("production refuses MAIL_DIR: mail holds links that sign in")
+        if (self.smtp.username and self.smtp.tls == "auto"
+                and self.smtp.host not in ("127.0.0.1", "::1", "localhost")):  # fmt: skip
+            raise SettingsError(
+                "production sends SMTP credentials over TLS only: use smtp+starttls:// or smtps://"
+            )
 
     def sqlite_path(self) -> Path | None:
         """The SQLite database file (None: in memory, or not SQLite)."""

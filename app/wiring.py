@@ -18,9 +18,11 @@ ends with the ledger closing the member's book (`ledger.BOOK_CLOSE_HOOKS`):
 A tier change (`tiers.TIER_CHANGE_HOOKS`), by evaluation, the worker's pass or staff:
   1. messaging: inbox message and push "Welcome to <tier>" / "You are now <tier>";
   2. integrations: the tier.changed webhook event.
-A redemption created or cancelled (`rewards.REDEMPTION_HOOKS`): integrations: the
-  redemption.created / redemption.cancelled webhook event (its points, and its "reward
-  redeemed" notification, come through the book close above).
+A redemption created or cancelled (`rewards.REDEMPTION_HOOKS`):
+  1. integrations: the redemption.created / redemption.cancelled webhook event (its points,
+     and its "reward redeemed" notification, come through the book close above);
+  2. mail: a redemption created with vouchers mails "your voucher" (category rewards; a
+     link to the app's vouchers, never the code).
 A member created or their profile changed (`members.PROFILE_HOOKS`): integrations: the
   member.created / member.updated webhook event.
 A marketing channel switched in the profile (`members.CHANNEL_HOOKS`): privacy records it as
@@ -28,14 +30,25 @@ A marketing channel switched in the profile (`members.CHANNEL_HOOKS`): privacy r
 A consent granted or withdrawn (`privacy.CONSENT_HOOKS`): integrations: the consent.changed
   webhook event.
 An erasure (`privacy.erasure.ERASURE_HOOKS`), after privacy scrubbed what every domain holds
-  (its consents withdrawn first, each a consent change): integrations forget the member's
-  webhook delivery log and record the member.erased event.
+  (its consents withdrawn first, each a consent change):
+  1. integrations forget the member's webhook delivery log and record the member.erased event;
+  2. mail forgets the member's link tokens, suppressions and mail log, and (an erasure the
+     member asked for) mails "your account was deleted" to the address the account had.
+A data export made downloadable (`privacy.exports.EXPORT_READY_HOOKS`): mail tells the
+  member, with the download link (the job's payload is emptied once sent).
 An RSVP (`community.RSVP_HOOKS`): messaging tells a member promoted from the event's waitlist
   (inbox and push, "You have a place at <event>"); a place or a waitlist spot taken at RSVP
   time needs no message, the member has the answer.
 
+Mail a domain sends about its own change is queued by that domain's service through the
+mail service, in the change's transaction, not through a hook: auth (the sign-up's address
+confirmation, a sign-up with a taken address, password resets and their notice, address
+changes), integrations (the invitation of a member created by CRM sync or import),
+campaigns (the email channel).
+
 Durable jobs (`jobs.HANDLERS`, run by the worker): push delivery, the three notification
-jobs, a campaign's sending, a webhook delivery, a data export (see `JOBS`).
+jobs, a campaign's sending, a webhook delivery, a data export, a mail's sending (see
+`JOBS`).
 """
 
 from __future__ import annotations
@@ -48,6 +61,7 @@ from app.community import service as community
 from app.integrations import hooks as webhook_events
 from app.integrations import webhooks
 from app.ledger import service as ledger
+from app.mail import notifications as mail_notices
 from app.mail import service as mail
 from app.members import service as members
 from app.messaging import notifications
@@ -68,6 +82,7 @@ SUBSCRIPTIONS: tuple[tuple[list, Callable], ...] = (
     (tiers.TIER_CHANGE_HOOKS, webhook_events.on_tier_change),  # tier.changed
     # A redemption created or cancelled.
     (rewards.REDEMPTION_HOOKS, webhook_events.on_redemption),  # redemption.*
+    (rewards.REDEMPTION_HOOKS, mail_notices.on_redemption),  # "your voucher" mail
     # A member created, a profile changed, a channel switched in the profile.
     (members.PROFILE_HOOKS, webhook_events.on_profile),  # member.created / member.updated
     (members.CHANNEL_HOOKS, privacy.on_profile_channel),  # a consent, with its proof
@@ -75,6 +90,9 @@ SUBSCRIPTIONS: tuple[tuple[list, Callable], ...] = (
     (privacy.CONSENT_HOOKS, webhook_events.on_consent),  # consent.changed
     # A member erased.
     (erasure.ERASURE_HOOKS, webhook_events.on_member_erased),  # delivery log, member.erased
+    (erasure.ERASURE_HOOKS, mail_notices.on_member_erased),  # mail log, "account deleted"
+    # A data export ready to download.
+    (exports.EXPORT_READY_HOOKS, mail_notices.on_export_ready),  # "export ready" mail
     # A place or a waitlist spot at an event.
     (community.RSVP_HOOKS, notifications.on_rsvp),  # promoted from the waitlist: told
 )

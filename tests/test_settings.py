@@ -6,6 +6,15 @@ import pytest
 from app.settings import DEFAULT_JWT_SECRET, Settings, SettingsError
 
 STRONG = "k1:" + "s" * 40
+MAIL = {"SMTP_URL": "smtp+starttls://mailer:pw@smtp.example.com", "EMAIL_FROM": "a@example.com"}
+# Everything production needs; tests take one away or add one wrong value.
+PRODUCTION = {
+    "LOYALTY_ENV": "production",
+    "DATABASE_URL": "postgres://db/x",
+    "JWT_KEYS": STRONG,
+    "PUBLIC_BASE_URL": "https://loyalty.example.com",
+    **MAIL,
+}
 
 
 def test_development_defaults():
@@ -113,9 +122,14 @@ def test_production_with_safe_settings():
             "DATABASE_URL": "postgresql://db/x",
             "JWT_KEYS": STRONG + ",k0:" + "o" * 40,
             "PUBLIC_BASE_URL": "https://loyalty.example.com/",
+            "SMTP_URL": "smtps://mailer:secret@smtp.example.com",
+            "EMAIL_FROM": "Loyalty <noreply@loyalty.example.com>",
         }
     )
     assert settings.base_url == "https://loyalty.example.com"
+    assert settings.smtp is not None and settings.smtp.tls == "implicit"
+    assert settings.email_from == "Loyalty <noreply@loyalty.example.com>"
+    assert settings.mail_dir is None  # never .eml files of sign-in links in production
     assert not settings.graphiql and not settings.introspection and not settings.field_suggestions
     assert settings.database_url == "postgres://db/x"
     assert settings.jwt_active_kid == "k1"
@@ -140,6 +154,7 @@ def test_check_config_refuses_unreachable_database():
             "JWT_KEYS": STRONG,
             "DATABASE_URL": "postgres://nobody:secret@127.0.0.1:1/none",
             "PUBLIC_BASE_URL": "https://loyalty.example.com",
+            **MAIL,
         },
     )
     assert result.returncode != 0
@@ -182,3 +197,179 @@ def test_trusted_proxies_accept_unix_for_a_peer_without_an_address():
     # Only there: a webhook target is never "a Unix socket".
     with pytest.raises(SettingsError, match="WEBHOOK_ALLOWED_NETWORKS"):
         Settings.from_env({"WEBHOOK_ALLOWED_NETWORKS": "unix"})
+
+
+# ---- mail ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("url", "tls", "host", "port", "username", "password"),
+    [
+        ("smtp://mail.example.com", "auto", "mail.example.com", 25, None, None),
+        ("smtp+starttls://mail.example.com", "starttls", "mail.example.com", 587, None, None),
+        ("smtps://mail.example.com", "implicit", "mail.example.com", 465, None, None),
+        ("smtps://mail.example.com:2465/", "implicit", "mail.example.com", 2465, None, None),
+        ("SMTP://127.0.0.1:1025", "auto", "127.0.0.1", 1025, None, None),
+        (
+            "smtp+starttls://apikey%40tenant:p%3Ass%2Fw%40rd%20x@smtp.example.com",
+            "starttls",
+            "smtp.example.com",
+            587,
+            "apikey@tenant",
+            "p:ss/w@rd x",
+        ),
+        (
+            "smtps://only-user@smtp.example.com",
+            "implicit",
+            "smtp.example.com",
+            465,
+            "only-user",
+            None,
+        ),
+    ],
+)
+def test_smtp_url_schemes_ports_and_credentials(url, tls, host, port, username, password):
+    settings = Settings.from_env({"SMTP_URL": url, "EMAIL_FROM": "a@example.com"})
+    smtp = settings.smtp
+    assert (smtp.tls, smtp.host, smtp.port) == (tls, host, port)
+    assert (smtp.username, smtp.password) == (username, password)
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://mail.example.com",
+        "smtp+tls://mail.example.com",
+        "mail.example.com:25",
+        "smtp://",
+        "smtp://user:secret@",
+        "smtp://mail.example.com/inbox",
+        "smtp://mail.example.com:99999",
+        "smtp://mail.example.com:0",
+        "smtp://mail.example.com?starttls=required",
+        "smtp://mail.example.com#x",
+        "smtp://user:secret@mail.example.com:port",
+    ],
+)
+def test_bad_smtp_url_is_refused_in_one_line_without_the_password(url):
+    with pytest.raises(SettingsError, match="SMTP_URL must be smtp://") as info:
+        Settings.from_env({"SMTP_URL": url, "EMAIL_FROM": "a@example.com"})
+    assert "\n" not in str(info.value) and "secret" not in str(info.value)
+
+
+def test_smtp_url_needs_email_from():
+    with pytest.raises(SettingsError, match="SMTP_URL needs EMAIL_FROM"):
+        Settings.from_env({"SMTP_URL": "smtp://mail.example.com"})
+    # Without SMTP_URL a placeholder sender is fine: mail is only logged.
+    assert Settings.from_env({}).email_from == "Loyalty <noreply@loyalty.invalid>"
+
+
+def test_email_from_and_reply_to_formats():
+    settings = Settings.from_env(
+        {
+            **MAIL,
+            "EMAIL_FROM": "  Café Loyalty <noreply@loyalty.example.com> ",
+            "EMAIL_REPLY_TO": "help@loyalty.example.com",
+        }
+    )
+    assert settings.email_reply_to == "help@loyalty.example.com"
+    assert settings.email_from.endswith("<noreply@loyalty.example.com>")
+    from email.headerregistry import Address  # the header parser reads it back whole
+    from email.message import EmailMessage
+
+    message = EmailMessage()
+    message["From"] = settings.email_from
+    [address] = message["From"].addresses
+    assert address == Address("Café Loyalty", "noreply", "loyalty.example.com")
+    assert Settings.from_env(
+        {**MAIL, "EMAIL_FROM": '"Shop, Inc." <a@shop.example>'}
+    ).email_from == ('"Shop, Inc." <a@shop.example>')
+
+
+@pytest.mark.parametrize("name", ["EMAIL_FROM", "EMAIL_REPLY_TO"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        "not an address",
+        "noreply@localhost",
+        "Loyalty <noreply>",
+        "a@b.example, c@d.example",
+        "Loyalty <a@b.example>\r\nBcc: victim@example.com",
+        "a@b.example\nBcc: victim@example.com",
+        "Loyalty\r\n <a@b.example>",
+    ],
+)
+def test_bad_mailboxes_and_header_injection_are_refused(name, value):
+    with pytest.raises(SettingsError, match=f"{name} must be an email address") as info:
+        Settings.from_env({**MAIL, name: value})
+    assert "\n" not in str(info.value)
+
+
+def test_app_links_must_be_https_and_win_over_the_public_address():
+    settings = Settings.from_env(
+        {
+            "PUBLIC_BASE_URL": "https://loyalty.example.com",
+            "APP_LINK_BASE_URL": "https://go.example.com/",
+        }
+    )
+    assert settings.app_link_base_url == "https://go.example.com"
+    assert settings.link_base_url == "https://go.example.com"
+    assert Settings.from_env({"PUBLIC_BASE_URL": "https://loyalty.example.com"}).link_base_url == (
+        "https://loyalty.example.com"
+    )
+    assert Settings.from_env({"PORT": "8123"}).link_base_url == "http://127.0.0.1:8123"
+    for bad in ["http://go.example.com", "go.example.com", "https://u:p@go.example.com"]:
+        with pytest.raises(SettingsError, match=r"^APP_LINK_BASE_URL must be an https") as info:
+            Settings.from_env({"APP_LINK_BASE_URL": bad})
+        assert "\n" not in str(info.value)
+
+
+def test_production_requires_smtp_and_refuses_mail_dir():
+    assert Settings.from_env(PRODUCTION).smtp is not None
+    without = {k: v for k, v in PRODUCTION.items() if k not in MAIL}
+    with pytest.raises(SettingsError, match="production needs SMTP_URL"):
+        Settings.from_env(without)
+    with pytest.raises(SettingsError, match="production refuses MAIL_DIR"):
+        Settings.from_env({**PRODUCTION, "MAIL_DIR": "/var/mail/loyalty"})
+    # Development writes .eml files by default; tests and an empty MAIL_DIR do not.
+    assert Settings.from_env({}).mail_dir == "var/mail"
+    assert Settings.from_env({"MAIL_DIR": ""}).mail_dir is None
+    assert Settings.from_env({"LOYALTY_ENV": "test"}).mail_dir is None
+    # Credentials travel over TLS only (a plain smtp:// to a relay on loopback may keep them).
+    with pytest.raises(SettingsError, match="over TLS only"):
+        Settings.from_env({**PRODUCTION, "SMTP_URL": "smtp://mailer:secret@smtp.example.com"})
+    assert Settings.from_env({**PRODUCTION, "SMTP_URL": "smtp://mailer:s@127.0.0.1:25"}).smtp
+    assert Settings.from_env({**PRODUCTION, "SMTP_URL": "smtp://smtp.example.com"}).smtp
+
+
+def test_smtp_password_never_shown():
+    settings = Settings.from_env(
+        {
+            "SMTP_URL": "smtp+starttls://mailer:hunter2%21@smtp.example.com",
+            "EMAIL_FROM": "a@b.example",
+        }
+    )
+    smtp = settings.smtp
+    assert smtp.password == "hunter2!"
+    assert str(smtp) == "smtp+starttls://mailer:***@smtp.example.com:587"
+    for text in (str(smtp), repr(smtp), repr(settings), f"{smtp}", f"{smtp!r}"):
+        assert "hunter2" not in text
+    assert "mailer" in repr(smtp) and "smtp.example.com" in repr(smtp)
+
+
+def test_check_config_prints_the_mail_configuration(tmp_path):
+    database = {"DATABASE_URL": f"sqlite://{tmp_path}/db.sqlite3"}
+    result = _cli(
+        "check-config",
+        env={
+            **database,
+            "SMTP_URL": "smtps://mailer:hunter2@smtp.example.com",
+            "EMAIL_FROM": "a@b.example",
+        },
+    )
+    assert result.returncode == 0, result.stderr
+    assert "mail=smtps://mailer:***@smtp.example.com:465" in result.stdout
+    assert "hunter2" not in result.stdout + result.stderr
+    logged = _cli("check-config", env={**database, "MAIL_DIR": ""})
+    assert logged.returncode == 0, logged.stderr
+    assert logged.stdout.rstrip().endswith("mail=logged")

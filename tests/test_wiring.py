@@ -24,11 +24,18 @@ EXPECTED = {
         "app.messaging.notifications.on_tier_change",
         "app.integrations.hooks.on_tier_change",
     ],
-    "app.rewards.service.REDEMPTION_HOOKS": ["app.integrations.hooks.on_redemption"],
+    "app.rewards.service.REDEMPTION_HOOKS": [
+        "app.integrations.hooks.on_redemption",
+        "app.mail.notifications.on_redemption",
+    ],
     "app.members.service.PROFILE_HOOKS": ["app.integrations.hooks.on_profile"],
     "app.members.service.CHANNEL_HOOKS": ["app.privacy.service.on_profile_channel"],
     "app.privacy.service.CONSENT_HOOKS": ["app.integrations.hooks.on_consent"],
-    "app.privacy.erasure.ERASURE_HOOKS": ["app.integrations.hooks.on_member_erased"],
+    "app.privacy.erasure.ERASURE_HOOKS": [
+        "app.integrations.hooks.on_member_erased",
+        "app.mail.notifications.on_member_erased",
+    ],
+    "app.privacy.exports.EXPORT_READY_HOOKS": ["app.mail.notifications.on_export_ready"],
     "app.community.service.RSVP_HOOKS": ["app.messaging.notifications.on_rsvp"],
 }
 EXPECTED_JOBS = {
@@ -39,6 +46,7 @@ EXPECTED_JOBS = {
     "campaign.send": "app.campaigns.service.send_job",
     "webhook.deliver": "app.integrations.webhooks.deliver_job",
     "privacy.export": "app.privacy.exports.build_job",
+    "mail.send": "app.mail.service.deliver_job",
 }
 
 # Runs in a fresh interpreter: imports every module of app/, then reports every hook list

@@ -3,7 +3,7 @@ from typing import Annotated
 import strawberry
 from strawberry.types import Info
 
-from app.auth import service
+from app.auth import recovery, service
 from app.auth.models import IntegrationClient as IntegrationClientModel
 from app.auth.types import (
     AuthResult,
@@ -16,6 +16,10 @@ from app.auth.types import (
     IntegrationClientCreated,
     LogInInput,
     PasswordChanged,
+    PasswordReset,
+    PasswordResetRequested,
+    RequestPasswordResetResult,
+    ResetPasswordResult,
     SignUpInput,
 )
 from app.graphql import policy
@@ -151,6 +155,49 @@ class AuthMutation:
             client=info.context.client,
         )
         return PasswordChanged(member=Member.from_model(member))
+
+    @strawberry.mutation(
+        description="Forgot password: mail a link to choose a new one (valid 30 minutes) to "
+        "the account with this address, if there is one. The answer is the same for every "
+        "address. Limited per account and per client address (TooManyAttempts)."
+    )
+    async def request_password_reset(
+        self,
+        info: Info[Context, None],
+        email: Annotated[
+            str,
+            strawberry.argument(
+                description="The account's email (InvalidInput if it is not an address)."
+            ),
+        ],
+    ) -> RequestPasswordResetResult:
+        address = await recovery.request_password_reset(
+            email=email, client_address=info.context.client.address
+        )
+        return PasswordResetRequested(email=address)
+
+    @strawberry.mutation(
+        description="Choose a new password with the token of a mailed reset (or "
+        "set-your-password) link. Every session of the account is signed out; the link "
+        "works once. One password set or check per request."
+    )
+    async def reset_password(
+        self,
+        info: Info[Context, None],
+        token: Annotated[
+            str, strawberry.argument(description="The `token` parameter of the mailed link.")
+        ],
+        new_password: Annotated[
+            str,
+            strawberry.argument(
+                description="At least 10 characters, not a common one (InvalidInput "
+                "otherwise: the link still works)."
+            ),
+        ],
+    ) -> ResetPasswordResult:
+        info.context.claim_password_check()  # hashing a password: one per request
+        member = await recovery.reset_password(raw_token=token, new_password=new_password)
+        return PasswordReset(email=member.email)
 
     @strawberry.mutation(description="Admin: register a POS/CRM client with scopes.")
     async def create_integration_client(

@@ -26,14 +26,16 @@ from app.auth.tokens import (
     verify_access_token,
 )
 from app.clock import now as _now
-from app.db import connection, transaction
+from app.db import connection, current_transaction, transaction
 from app.errors import (
+    EmailAlreadyRegistered,
     FieldProblem,
     InvalidCredentials,
     InvalidInput,
     TooManyAttempts,
     Unauthenticated,
 )
+from app.mail import service as mail
 from app.members import service as members
 from app.settings import get_settings
 from app.sql import LIVE_CLIENT, NumberedParams, live_session, placeholders
@@ -132,12 +134,49 @@ async def sign_up(
 
     async def welcome(member: members.Member) -> None:
         await earning.welcome(member_id=member.id, referral_code=referral_code, policy=policy)
+        # The address is confirmed by the link in this mail (app.auth.addresses).
+        await mail.mail_later(current_transaction().connection, mail.spec(
+            template="VERIFY_EMAIL", key=f"verify:{member.id}:{uuid.uuid4().hex}",
+            member_id=member.id, token=mail.TokenPurpose.VERIFY, token_ttl=VERIFY_TTL,
+        ))  # fmt: skip
 
-    member = await members.create_member(
-        email=email, password=password, display_name=display_name, locale=locale, then=welcome
-    )
+    try:
+        member = await members.create_member(
+            email=email, password=password, display_name=display_name, locale=locale, then=welcome
+        )
+    except EmailAlreadyRegistered:
+        await _tell_owner_of_sign_up_attempt(email)
+        raise
     await _remember_address(member.email, client.address)
     return await _open_session(member, client)
+
+
+VERIFY_TTL = 7 * 86400  # seconds the sign-up's confirmation link works
+RESET_TTL = 30 * 60  # seconds a mailed password reset link works
+
+
+async def _tell_owner_of_sign_up_attempt(email: str) -> None:
+    """Mail the owner of `email` that someone tried to sign up with it, with a reset link:
+    at most one such mail per account per hour (the job's key)."""
+    owner = await members.get_member_by_email(email=email)
+    if owner is None or not owner.is_active:
+        return
+    key = f"signup-notice:{owner.id}:{int(_now().timestamp()) // 3600}"
+    # One statement of its own: the sign-up's refusal is raised whatever happens here.
+    await mail.mail_later(connection(), mail.spec(
+        template="SIGN_UP_ATTEMPT", key=key, member_id=owner.id,
+        token=mail.TokenPurpose.RESET, token_ttl=RESET_TTL,
+    ), job_key=key)  # fmt: skip
+
+
+async def end_all_sessions(*, member_id: int, reason: str) -> int:
+    """Revoke every live session of the member (each one's refresh tokens die with it), in
+    the caller's open transaction; their live subscriptions end once it commits. Returns
+    how many ended."""
+    ended = await AuthSession.filter(member_id=member_id, revoked_at__isnull=True).update(
+        revoked_at=_now(), revoked_reason=reason[:32])  # fmt: skip
+    _announce_revocation(member_id=member_id)
+    return ended
 
 
 # ---- Throttling password checks -----------------------------------------------------------
@@ -465,16 +504,11 @@ async def password_check(*, email: str, client: ClientInfo) -> AsyncIterator[Non
     await _settle(attempt, right=True)
 
 
-async def _count_sign_up(address: str) -> None:
-    """Count a sign-up from `address` (one upsert); TooManyAttempts past
-    signup_max_per_address in the current signup_window_seconds (a window starts with its
-    first sign-up). Sign-ups without an address are counted together under UNKNOWN_PLACE."""
-    if not address:
-        _warn_unknown_address()
-    settings = get_settings()
+async def _count_in_window(key: str, *, limit: int, window_seconds: int) -> None:
+    """Count one request under `key` (one upsert); TooManyAttempts past `limit` in the
+    current window of `window_seconds` (a window starts with its first request)."""
     now = _now()
-    window = dt.timedelta(seconds=settings.signup_window_seconds)
-    key = f"signup:{_network(address)}"
+    window = dt.timedelta(seconds=window_seconds)
     conn = connection()
     p = _Params(conn)
     at = p(now, "ts")
@@ -483,13 +517,39 @@ async def _count_sign_up(address: str) -> None:
         f'{_INSERT}VALUES ({p(key, "text")}, 1, {at}, {p(None, "ts")}) ON CONFLICT ("key") '
         f'DO UPDATE SET "failures" = CASE WHEN {over} THEN 1 ELSE {_col("failures")} + 1 END, '
         f'"window_started_at" = CASE WHEN {over} THEN {at} ELSE {_col("window_started_at")} END '
-        f"WHERE {over} OR {_col('failures')} < {int(settings.signup_max_per_address)}"
+        f"WHERE {over} OR {_col('failures')} < {int(limit)}"
         f"{_RETURNING}"
     )
     if not await _run(conn, p, sql):
         row = await LoginThrottle.get_or_none(key=key)
         started = row.window_started_at if row else now
         raise TooManyAttempts(_retry_after(started + window, now))
+
+
+async def _count_sign_up(address: str) -> None:
+    """Count a sign-up from `address` (one upsert); TooManyAttempts past
+    signup_max_per_address in the current signup_window_seconds (a window starts with its
+    first sign-up). Sign-ups without an address are counted together under UNKNOWN_PLACE."""
+    if not address:
+        _warn_unknown_address()
+    settings = get_settings()
+    await _count_in_window(f"signup:{_network(address)}", limit=settings.signup_max_per_address,
+                           window_seconds=settings.signup_window_seconds)  # fmt: skip
+
+
+async def count_reset_request(*, email: str, address: str) -> None:
+    """Count a password reset request for the account `email` (whether it exists or not)
+    from `address`: TooManyAttempts past reset_max_per_address requests from the address
+    (`reset-from:<place>`, counted first) or reset_max_per_account for the account
+    (`reset:<account>`) in the current reset_window_seconds."""
+    if not address:
+        _warn_unknown_address()
+    settings = get_settings()
+    window = settings.reset_window_seconds
+    await _count_in_window(f"reset-from:{_place(address)}", limit=settings.reset_max_per_address,
+                           window_seconds=window)  # fmt: skip
+    await _count_in_window(f"reset:{_account(email)}", limit=settings.reset_max_per_account,
+                           window_seconds=window)  # fmt: skip
 
 
 async def purge_throttles(*, now: dt.datetime | None = None) -> int:
@@ -510,6 +570,10 @@ async def purge_throttles(*, now: dt.datetime | None = None) -> int:
     done = (
         (Q(key__startswith="known:") & older(settings.refresh_token_ttl))
         | (Q(key__startswith="signup:") & older(settings.signup_window_seconds))
+        | (
+            (Q(key__startswith="reset:") | Q(key__startswith="reset-from:"))
+            & older(settings.reset_window_seconds)
+        )
         | (
             counters
             & older(settings.login_window_seconds)
@@ -789,6 +853,7 @@ async def forget_member(*, member_id: int, email: str, at: dt.datetime) -> None:
         account = _account(email)
         mine = (
             Q(key=f"account:{account}")
+            | Q(key=f"reset:{account}")
             | Q(key__startswith=f"pair:{account}:")
             | Q(key__startswith=f"known:{account}:")
         )

@@ -1,15 +1,42 @@
 import datetime as dt
+from enum import Enum
 from typing import Annotated
 
 import strawberry
 
+from app import errors
 from app.graphql.errors import (
     EmailAlreadyRegisteredError,
     InvalidCredentialsError,
     InvalidInputError,
     TooManyAttemptsError,
+    UserError,
+    error_type,
 )
 from app.members.types import Member
+
+
+@strawberry.enum(description="Why a mailed link's token cannot be used.")
+class InvalidTokenReason(Enum):
+    UNKNOWN = strawberry.enum_value(
+        "UNKNOWN",
+        description="Not a token we made (mistyped or forged), of another kind of link, or "
+        "for an address its account no longer has.",
+    )
+    USED = strawberry.enum_value("USED", description="The link was used already (or replaced).")
+    EXPIRED = strawberry.enum_value(
+        "EXPIRED", description="The link is too old: ask for a new one."
+    )
+
+
+@error_type(
+    errors.InvalidToken,
+    description="The mailed link's token cannot be used (see `reason`); nothing was changed.",
+)
+class InvalidTokenError(UserError):
+    reason: InvalidTokenReason = strawberry.field(
+        description="UNKNOWN, USED or EXPIRED: what to tell the member."
+    )
 
 
 @strawberry.type(description="A signed-in session: send `accessToken` as `Authorization: Bearer`.")
@@ -129,5 +156,41 @@ CreateIntegrationClientResult = Annotated[
     strawberry.union(
         "CreateIntegrationClientResult",
         description="The new client and its secret, or InvalidInput.",
+    ),
+]
+
+
+@strawberry.type(
+    description="If an account has this address, a link to choose a new password is on its "
+    "way to it (valid 30 minutes). The answer is the same for every address."
+)
+class PasswordResetRequested:
+    email: str = strawberry.field(description="The address as understood (trimmed, lower case).")
+
+
+@strawberry.type(
+    description="The password was set and every session of the account was signed out: "
+    "sign in with the new password."
+)
+class PasswordReset:
+    email: str = strawberry.field(description="The account's email, to sign in with.")
+
+
+RequestPasswordResetResult = Annotated[
+    PasswordResetRequested | InvalidInputError | TooManyAttemptsError,
+    strawberry.union(
+        "RequestPasswordResetResult",
+        description="PasswordResetRequested, or why not: InvalidInput (a malformed address), "
+        "TooManyAttempts.",
+    ),
+]
+
+ResetPasswordResult = Annotated[
+    PasswordReset | InvalidTokenError | InvalidInputError | TooManyAttemptsError,
+    strawberry.union(
+        "ResetPasswordResult",
+        description="PasswordReset, or why not (nothing changed): InvalidToken, InvalidInput "
+        "(a weak password: the link still works), TooManyAttempts "
+        "(ONE_PASSWORD_CHECK_PER_REQUEST: one password is set per request).",
     ),
 ]

@@ -22,7 +22,12 @@ def _fields(i: T.CampaignInput) -> service.CampaignFields:
         variants={v.locale: {"title": v.title, "body": v.body, "deep_link": v.deep_link}
                   for v in i.variants},
         quiet_start=i.quiet_start, quiet_end=i.quiet_end, holdout_percent=i.holdout_percent,
+        channels=_channel_names(i.channels),
     )  # fmt: skip
+
+
+def _channel_names(channels: list[T.CampaignChannel] | None) -> list[str]:
+    return [c.value for c in (T.DEFAULT_CHANNELS if channels is None else channels)]
 
 
 def _stats(raw: dict) -> T.CampaignStats:
@@ -35,6 +40,19 @@ def _stats(raw: dict) -> T.CampaignStats:
         failed=counts(raw["failed"]), unconfirmed=raw["unconfirmed"],
         recipients=T.CampaignOutcome(**raw["outcome"]["recipients"]),
         control_group=T.CampaignOutcome(**raw["outcome"]["control"]),
+        channels=_channel_stats(raw["channels"]),
+    )  # fmt: skip
+
+
+def _channel_stats(raw: dict) -> T.CampaignChannelStats:
+    inbox, push, email = raw["inbox"], raw["push"], raw["email"]
+    return T.CampaignChannelStats(
+        inbox=T.CampaignInboxStats(**inbox) if inbox is not None else None,
+        push=T.CampaignPushStats(sent=push["sent"], failed=sum(push["failed"].values()),
+                                 unconfirmed=push["unconfirmed"]) if push is not None else None,
+        email=T.CampaignEmailStats(**{k: email[k] for k in (
+            "sent", "failed", "undeliverable", "unconfirmed", "skipped", "pending",
+            "unsubscribed")}) if email is not None else None,
     )  # fmt: skip
 
 
@@ -53,8 +71,16 @@ class CampaignsQuery:
                 description="Who to reach; null: every member who consented to marketing."
             ),
         ] = None,
+        channels: Annotated[
+            list[T.CampaignChannel] | None,
+            strawberry.argument(
+                description="The campaign's channels: members reachable on at least one count; "
+                "null: INBOX and PUSH."
+            ),
+        ] = None,
     ) -> T.Audience:
-        found = await service.audience_of(segment=segment_from_input(segment))
+        found = await service.audience_of(segment=segment_from_input(segment),
+                                          channels=_channel_names(channels))  # fmt: skip
         return T.Audience(count=len(found), sample=[relay.GlobalID("Member", str(p.member_id))
                                                     for p in found[:10]])  # fmt: skip
 

@@ -2,14 +2,21 @@
 launched into durable delivery that honours consent, quiet hours and frequency caps, with a
 control group for measuring uplift.
 
+A campaign goes out on the channels it chooses: "inbox" (the app's inbox), "push" (rings
+the bell for that inbox message) and "email" (the same texts as a mail). Inbox and push need
+the member's marketing push consent, email their marketing email consent and a verified
+address; a recipient is sent the campaign once, on every channel allowed to them.
+
 Delivery goes in batches, one transaction each: the recipients' statuses, their inbox
-messages and the batch's push job commit together, so a worker killed mid-campaign resumes
-with the recipients still pending, and nobody gets the campaign twice (the push job marks
-each push before sending it: see app.messaging.service).
+messages, the batch's push job and its mail job commit together, so a worker killed
+mid-campaign resumes with the recipients still pending, and nobody gets the campaign twice
+(the push and mail jobs mark each push and mail before sending it: see app.messaging.service
+and app.mail.service).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import string
@@ -26,9 +33,11 @@ from app.db import transaction
 from app.errors import CampaignNotFound, FieldProblem, InvalidInput, MemberNotFound
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
+from app.mail import service as mail
 from app.members import service as members
 from app.messaging import service as messaging
 from app.messaging.service import PUSH_JOB, MessageCategory, push_allowed
+from app.privacy import service as privacy
 from app.segments import service as S
 from app.segments.service import profiles
 from app.tiers import service as tiers
@@ -37,6 +46,9 @@ BATCH = 500
 DAILY_CAP, WEEKLY_CAP = 1, 3  # marketing pushes per member, across campaigns
 FIELDS = ("first_name", "points_available", "tier", "points_to_next_tier")
 SEND_JOB = "campaign.send"
+INBOX, PUSH, EMAIL = "inbox", "push", "email"
+CHANNELS = (INBOX, PUSH, EMAIL)  # in the order they are stored
+DEFAULT_CHANNELS = (INBOX, PUSH)
 
 
 # ---- templates ------------------------------------------------------------------------------
@@ -65,15 +77,37 @@ def render(text: str, values: dict[str, object]) -> str:
 # ---- audience -------------------------------------------------------------------------------
 
 
+def _channels(campaign: Campaign) -> tuple[str, ...]:
+    return tuple(campaign.channels or DEFAULT_CHANNELS)
+
+
 async def audience(
-    segment: S.Segment, *, at: dt.datetime | None = None, limit: int | None = None
+    segment: S.Segment,
+    *,
+    at: dt.datetime | None = None,
+    limit: int | None = None,
+    channels: tuple[str, ...] | list[str] = DEFAULT_CHANNELS,
 ) -> list[S.Profile]:
-    """Members the segment selects who consented to marketing pushes (in id order)."""
+    """Members the segment selects who are reachable on at least one of `channels` (in id
+    order): inbox and push need marketing push consent, email marketing email consent and a
+    verified address. The segment's own marketing-consent condition gives way to that."""
     at = at or now()
-    ids = await members.opted_in_member_ids(channel=members.Channel.PUSH)
+    segment = dataclasses.replace(segment, marketing_consent=None)
+    app_ids: set[int] = set()
+    if INBOX in channels or PUSH in channels:
+        app_ids = set(await members.opted_in_member_ids(channel=members.Channel.PUSH))
+    mail_ids: set[int] = set()
+    if EMAIL in channels:
+        mail_ids = set(await members.opted_in_member_ids(channel=members.Channel.EMAIL))
+    ids = sorted(app_ids | mail_ids)
     chosen: list[S.Profile] = []
     for start in range(0, len(ids), 1000):
         batch = ids[start : start + 1000]
+        mail_only = [m for m in batch if m not in app_ids]
+        if mail_only:  # reachable by mail only: with a verified address
+            accounts = await members.members_by_id(member_ids=mail_only)
+            verified = {m for m, a in accounts.items() if a.email and a.email_verified_at}
+            batch = [m for m in batch if m in app_ids or m in verified]
         found = await profiles(batch, at=at)
         chosen.extend(p for m in batch if (p := found.get(m)) and segment.matches(p, at))
         if limit is not None and len(chosen) >= limit:
@@ -81,14 +115,38 @@ async def audience(
     return chosen
 
 
-async def audience_of(*, segment: S.Segment) -> list[S.Profile]:
-    """`audience` of a segment staff are trying out: validated first (InvalidInput)."""
+async def audience_of(*, segment: S.Segment, channels: list[str] | None = None) -> list[S.Profile]:
+    """`audience` of a segment (and channels, default inbox and push) staff are trying out:
+    validated first (InvalidInput)."""
     problems: list[FieldProblem] = []
     codes = {t.code for t in (await tiers.current_program()).tiers}
     chosen = S.validate(segment, codes, problems, "segment")
+    picked = _check_channels(list(DEFAULT_CHANNELS) if channels is None else channels, problems)
     if problems:
         raise InvalidInput(problems)
-    return await audience(chosen)
+    return await audience(chosen, channels=picked)
+
+
+def _check_channels(channels: list[str], problems: list[FieldProblem]) -> list[str]:
+    """The channels in their stored order; problems for none, an unknown or repeated one,
+    or push without inbox."""
+    channels = [str(c).lower() for c in channels or ()]
+    if not channels:
+        problems.append(FieldProblem("channels", "REQUIRED"))
+    elif any(c not in CHANNELS for c in channels):
+        problems.append(FieldProblem("channels", "INVALID_VALUE"))
+    elif len(set(channels)) != len(channels):
+        problems.append(FieldProblem("channels", "DUPLICATE_CHANNEL"))
+    elif PUSH in channels and INBOX not in channels:
+        problems.append(FieldProblem("channels", "PUSH_NEEDS_INBOX"))
+    return [c for c in CHANNELS if c in channels]
+
+
+def mail_link(deep_link: str | None) -> str | None:
+    """A variant's deep link as the mail's button: only an https:// URL (an app scheme
+    link means nothing in a mail client)."""
+    link = (deep_link or "").strip()
+    return link if link.lower().startswith("https://") and len(link) > 8 else None
 
 
 # ---- campaigns ------------------------------------------------------------------------------
@@ -102,6 +160,8 @@ class CampaignFields:
     quiet_start: int = 21
     quiet_end: int = 9
     holdout_percent: int = 0
+    # Lower-case channel names (CHANNELS): "inbox", "push", "email".
+    channels: list[str] = dataclasses.field(default_factory=lambda: list(DEFAULT_CHANNELS))
 
 
 async def _validate(f: CampaignFields) -> dict:
@@ -134,11 +194,12 @@ async def _validate(f: CampaignFields) -> dict:
             problems.append(FieldProblem(name_, "INVALID_VALUE"))
     if not 0 <= f.holdout_percent <= 50:
         problems.append(FieldProblem("holdoutPercent", "INVALID_VALUE"))
+    channels = _check_channels(f.channels, problems)
     if problems:
         raise InvalidInput(problems)
     return {"name": name, "segment": segment.to_json(), "variants": variants,
             "quiet_start": f.quiet_start, "quiet_end": f.quiet_end,
-            "holdout_percent": f.holdout_percent}  # fmt: skip
+            "holdout_percent": f.holdout_percent, "channels": channels}  # fmt: skip
 
 
 async def create_campaign(*, fields: CampaignFields, actor_id: int | None) -> Campaign:
@@ -212,7 +273,8 @@ async def launch(
     if problems:
         raise InvalidInput(problems)
     send_at = max(send_at or at, at)
-    chosen = await audience(S.Segment.from_json(campaign.segment), at=at)
+    chosen = await audience(S.Segment.from_json(campaign.segment), at=at,
+                            channels=_channels(campaign))  # fmt: skip
     missing = sorted({p.locale for p in chosen} - set(campaign.variants))
     if missing:
         raise InvalidInput([FieldProblem("variants", "MISSING_LOCALE",
@@ -323,10 +385,14 @@ async def send_due(
 
 
 async def _send_batch(campaign: Campaign, at: dt.datetime) -> int:
-    """One transaction for up to BATCH due recipients: each is sent (inbox message written,
-    push queued in one job for the batch), put off to the end of their quiet hours, or skipped
-    with a reason. A worker killed before the commit leaves them all pending; after it, all
-    settled: nobody is sent the campaign twice."""
+    """One transaction for up to BATCH due recipients: each is sent on every campaign
+    channel allowed to them (inbox message written, push queued in one job for the batch,
+    mail queued in one mail job for the batch), put off to the end of their quiet hours, or
+    skipped with a reason (`no_consent`: no channel allowed). A worker killed before the
+    commit leaves them all pending; after it, all settled: nobody is sent the campaign
+    twice."""
+    channels = set(_channels(campaign))
+    app_channels = channels & {INBOX, PUSH}
     async with transaction() as tx:
         conn = tx.connection
         due = await CampaignRecipient.filter(
@@ -336,20 +402,30 @@ async def _send_batch(campaign: Campaign, at: dt.datetime) -> int:
             return 0
         ids = [r.member_id for r in due]
         accounts = await members.members_by_id(member_ids=ids, conn=conn)
-        consenting = await members.opted_in(member_ids=ids, channel=members.Channel.PUSH,
-                                            conn=conn)  # fmt: skip
+        push_consenting = (await members.opted_in(member_ids=ids, channel=members.Channel.PUSH,
+                                                  conn=conn) if app_channels else set())  # fmt: skip
+        mail_consenting = (await members.opted_in(member_ids=ids, channel=members.Channel.EMAIL,
+                                                  conn=conn) if EMAIL in channels else set())  # fmt: skip
         capped = await _capped(ids, at, conn)
         found = await profiles(ids, at=at)
         values = await _values_for([found[m] for m in ids if m in found],
                                    [accounts[m] for m in ids if m in found and m in accounts])  # fmt: skip
-        pushable = await push_allowed([(m, MessageCategory.MARKETING) for m in ids], conn)
+        pushable = (await push_allowed([(m, MessageCategory.MARKETING) for m in ids], conn)
+                    if PUSH in channels else set())  # fmt: skip
         skipped: dict[str, list[int]] = {}
         later: dict[dt.datetime, list[int]] = {}
-        to_send: list[tuple[CampaignRecipient, object]] = []  # (recipient, member's account)
+        # (recipient, member's account, the channels it goes out on)
+        to_send: list[tuple[CampaignRecipient, object, set[str]]] = []
         for recipient in due:
             member = accounts.get(recipient.member_id)
-            if (member is None or not member.is_active or member.id not in consenting
-                    or member.id not in values):  # fmt: skip
+            reach: set[str] = set()
+            if member is not None and member.is_active and member.id in values:
+                if member.id in push_consenting:
+                    reach |= app_channels
+                if (EMAIL in channels and member.id in mail_consenting and member.email
+                        and member.email_verified_at is not None):  # fmt: skip
+                    reach.add(EMAIL)
+            if not reach:
                 skipped.setdefault("no_consent", []).append(recipient.id)
                 continue
             wake = quiet_until(at, member.time_zone, campaign.quiet_start, campaign.quiet_end)
@@ -358,35 +434,45 @@ async def _send_batch(campaign: Campaign, at: dt.datetime) -> int:
             elif member.id in capped:
                 skipped.setdefault("frequency_cap", []).append(recipient.id)
             else:
-                to_send.append((recipient, member))
-        rows = []
-        for _, member in to_send:
+                to_send.append((recipient, member, reach))
+        rows, mails = [], []
+        for _, member, reach in to_send:
             variant = campaign.variants.get(member.locale) or next(iter(campaign.variants.values()))
-            rows.append({
-                "member_id": member.id, "category": MessageCategory.MARKETING,
-                "title": render(variant["title"], values[member.id])[:200],
-                "body": render(variant["body"], values[member.id]),
-                "deep_link": variant.get("deep_link"), "image_url": None,
-                "data": {"campaign": str(campaign.id)}, "created_at": at,
-            })  # fmt: skip
-        message_of = await messaging.write_messages(rows=rows, conn=conn)
+            title = render(variant["title"], values[member.id])[:200]
+            body = render(variant["body"], values[member.id])
+            if INBOX in reach:
+                rows.append({
+                    "member_id": member.id, "category": MessageCategory.MARKETING,
+                    "title": title, "body": body,
+                    "deep_link": variant.get("deep_link"), "image_url": None,
+                    "data": {"campaign": str(campaign.id)}, "created_at": at,
+                })  # fmt: skip
+            if EMAIL in reach:
+                mails.append(mail.spec(
+                    template="CAMPAIGN", key=f"campaign:{campaign.id}:{member.id}",
+                    member_id=member.id, category="marketing", campaign_id=campaign.id,
+                    fields={"subject": title, "body": body},
+                    link=mail_link(variant.get("deep_link")),
+                ))  # fmt: skip
+        message_of = await messaging.write_messages(rows=rows, conn=conn) if rows else {}
         for reason, recipient_ids in skipped.items():
             await CampaignRecipient.filter(id__in=recipient_ids).using_db(conn).update(
                 status=RecipientStatus.SKIPPED, reason=reason)  # fmt: skip
         for wake, recipient_ids in later.items():
             await CampaignRecipient.filter(id__in=recipient_ids).using_db(conn).update(
                 send_after=wake)  # fmt: skip
-        for recipient, member in to_send:
+        for recipient, member, _ in to_send:
             recipient.status, recipient.sent_at = RecipientStatus.SENT, at
-            recipient.message_id = message_of[member.id]
+            recipient.message_id = message_of.get(member.id)
         if to_send:
             await CampaignRecipient.bulk_update(
-                [r for r, _ in to_send], fields=["status", "sent_at", "message_id"],
+                [r for r, _, _ in to_send], fields=["status", "sent_at", "message_id"],
                 batch_size=BATCH, using_db=conn)  # fmt: skip
-        pushed = [message_of[m.id] for _, m in to_send
-                  if (m.id, MessageCategory.MARKETING) in pushable]  # fmt: skip
+        pushed = [message_of[m.id] for _, m, reach in to_send
+                  if PUSH in reach and (m.id, MessageCategory.MARKETING) in pushable]  # fmt: skip
         if pushed:
             await jobs.enqueue(PUSH_JOB, {"messages": pushed}, conn=conn)
+        await mail.mail_later(conn, *mails)
         for member_id, message_id in message_of.items():
             publish_after_commit(tx, member_topic(member_id),
                                  {"type": "INBOX_MESSAGE", "message": message_id})  # fmt: skip
@@ -440,7 +526,34 @@ async def stats(*, campaign_id: int, window_days: int = 14) -> dict:
     return {"targeted": counts["pending"] + counts["sent"] + counts["skipped"],
             "control": counts["control"], "sent": counts["sent"], "pending": counts["pending"],
             "skipped": skipped, "failed": failed, "unconfirmed": unconfirmed, "opened": opened,
-            "outcome": outcome}  # fmt: skip
+            "outcome": outcome,
+            "channels": await _channel_stats(campaign, deliveries)}  # fmt: skip
+
+
+async def _channel_stats(campaign: Campaign, deliveries: dict) -> dict:
+    """What each of the campaign's channels did (a channel it does not use: None)."""
+    channels = _channels(campaign)
+    inbox = push = email = None
+    if INBOX in channels:
+        written = await CampaignRecipient.filter(
+            campaign_id=campaign.id, status=RecipientStatus.SENT, message_id__isnull=False
+        ).count()
+        inbox = {"written": written, "opened": deliveries["opened"]}
+    if PUSH in channels:
+        push = {"sent": deliveries.get("sent", 0), "failed": deliveries["failed"],
+                "unconfirmed": deliveries["unconfirmed"]}  # fmt: skip
+    if EMAIL in channels:
+        email = await mail.campaign_counts(campaign_id=campaign.id)
+        unsubscribed = 0
+        if campaign.launched_at is not None:
+            recipients = Subquery(CampaignRecipient.filter(
+                campaign_id=campaign.id, status=RecipientStatus.SENT).values("member_id"))  # fmt: skip
+            unsubscribed = await privacy.withdrawals_since(
+                member_ids=recipients, purpose=privacy.Purpose.MARKETING_EMAIL,
+                source=privacy.ConsentSource.EMAIL, since=campaign.launched_at,
+            )  # fmt: skip
+        email = {**email, "unsubscribed": unsubscribed}
+    return {"inbox": inbox, "push": push, "email": email}
 
 
 async def forget_member(*, member_id: int) -> None:

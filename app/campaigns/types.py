@@ -1,4 +1,5 @@
 import datetime as dt
+from enum import Enum
 from typing import Annotated
 
 import strawberry
@@ -25,6 +26,28 @@ CampaignStatus = described_enum(
 )
 
 
+@strawberry.enum(name="CampaignChannel", description="Where a campaign goes.")
+class CampaignChannel(Enum):
+    INBOX = strawberry.enum_value(
+        "inbox",
+        description="The app's inbox: a message, for members who consented to marketing pushes.",
+    )
+    PUSH = strawberry.enum_value(
+        "push",
+        description="A push that rings the bell for the inbox message (so it needs INBOX), "
+        "on members' devices, unless they switched marketing pushes off.",
+    )
+    EMAIL = strawberry.enum_value(
+        "email",
+        description="A mail with the same title (its subject) and text, for members who "
+        "consented to marketing mail and verified their address; an https:// deep link "
+        "becomes its button. Each mail has a one-click unsubscribe.",
+    )
+
+
+DEFAULT_CHANNELS = (CampaignChannel.INBOX, CampaignChannel.PUSH)
+
+
 @error_type(errors.CampaignNotFound, description="No campaign has that id.")
 class CampaignNotFoundError(UserError):
     pass
@@ -38,9 +61,13 @@ class CampaignVariantInput:
     title: str = strawberry.field(
         description="May use {first_name}, {points_available}, {tier}, {points_to_next_tier}."
     )
-    body: str = strawberry.field(description="The push and inbox text.")
+    body: str = strawberry.field(
+        description="The push, inbox and mail text; the same fields as the title."
+    )
     deep_link: str | None = strawberry.field(
-        default=None, description="An app link opened on tap; null: none."
+        default=None,
+        description="An app link opened on tap; null: none. In a mail it is the button only "
+        "when it is an https:// URL.",
     )
 
 
@@ -58,6 +85,11 @@ class CampaignInput:
         default=9, description="Members' local hour (0-23) from which sending resumes."
     )
     holdout_percent: int = strawberry.field(default=0, description="Control group, 0-50 %.")
+    channels: list[CampaignChannel] | None = strawberry.field(
+        default_factory=lambda: list(DEFAULT_CHANNELS),
+        description="Where it goes, each once; PUSH needs INBOX. Null: INBOX and PUSH. Members "
+        "get it on every chosen channel they consented to, once.",
+    )
 
 
 @strawberry.type(description="A recipient group's behaviour after the send.")
@@ -73,6 +105,62 @@ class ReasonCount:
         description="Why, as a stable lowercase code (e.g. `cancelled`, or the push service's error)."
     )
     count: int = strawberry.field(description="How many deliveries.")
+
+
+@strawberry.type(description="What a campaign's inbox messages did.")
+class CampaignInboxStats:
+    written: int = strawberry.field(description="Inbox messages written (one per recipient).")
+    opened: int = strawberry.field(description="Of those, how many the member opened.")
+
+
+@strawberry.type(description="What a campaign's pushes did.")
+class CampaignPushStats:
+    sent: int = strawberry.field(description="Pushes the push service accepted.")
+    failed: int = strawberry.field(
+        description="Pushes the push service refused (by error: `CampaignStats.failed`)."
+    )
+    unconfirmed: int = strawberry.field(
+        description="Pushes in flight when a worker died: probably delivered, never resent."
+    )
+
+
+@strawberry.type(description="What a campaign's mails did.")
+class CampaignEmailStats:
+    sent: int = strawberry.field(description="Mails the mail server accepted.")
+    failed: int = strawberry.field(
+        description="Mails the mail server refused for good (or after too many retries)."
+    )
+    undeliverable: int = strawberry.field(
+        description="Mails not sent: the address refused mail before (it is suppressed)."
+    )
+    unconfirmed: int = strawberry.field(
+        description="Mails in flight when a worker died or the connection broke: maybe "
+        "delivered, never resent."
+    )
+    skipped: int = strawberry.field(
+        description="Mails not sent because, at sending time, the member had withdrawn "
+        "consent, switched marketing mail off or had no verified address."
+    )
+    pending: int = strawberry.field(
+        description="Mails still being sent or waiting to be retried (the server said try later)."
+    )
+    unsubscribed: int = strawberry.field(
+        description="Recipients who unsubscribed from marketing mail through a mail's link "
+        "since the launch."
+    )
+
+
+@strawberry.type(description="What a campaign did on each of its channels.")
+class CampaignChannelStats:
+    inbox: CampaignInboxStats | None = strawberry.field(
+        description="Inbox messages; null: the campaign does not use the inbox."
+    )
+    push: CampaignPushStats | None = strawberry.field(
+        description="Pushes; null: the campaign does not push."
+    )
+    email: CampaignEmailStats | None = strawberry.field(
+        description="Mails; null: the campaign does not mail."
+    )
 
 
 @strawberry.type(description="What a campaign did.")
@@ -95,9 +183,12 @@ class CampaignStats:
     control_group: CampaignOutcome = strawberry.field(
         description="What the control group spent and earned in the window."
     )
+    channels: CampaignChannelStats = strawberry.field(
+        description="What happened on each channel the campaign uses."
+    )
 
 
-@strawberry.type(description="A push campaign.")
+@strawberry.type(description="A marketing campaign: inbox messages, pushes and mails.")
 class Campaign(relay.Node):
     id: relay.NodeID[int]
     name: str = strawberry.field(description="Internal name.")
@@ -112,12 +203,17 @@ class Campaign(relay.Node):
         description="Share of the audience held back as a control group, 0-50."
     )
     locales: list[str] = strawberry.field(description="The locales it has a variant for, sorted.")
+    channels: list[CampaignChannel] = strawberry.field(
+        description="Where it goes (INBOX, PUSH, EMAIL: in that order)."
+    )
 
     @classmethod
     def from_model(cls, c: models.Campaign) -> "Campaign":
+        channels = [CampaignChannel(v) for v in c.channels or ("inbox", "push")]
         return cls(id=c.id, name=c.name,
                    status=CampaignStatus(c.status), send_at=c.send_at, launched_at=c.launched_at,
-                   holdout_percent=c.holdout_percent, locales=sorted(c.variants))  # fmt: skip
+                   holdout_percent=c.holdout_percent, locales=sorted(c.variants),
+                   channels=channels)  # fmt: skip
 
     @classmethod
     async def resolve_nodes(

@@ -55,6 +55,7 @@ class Access(StrEnum):
     APPROVE_ADJUSTMENTS = "approve_adjustments"
     OVERRIDE_TIER = "override_tier"
     ERASE_MEMBER = "erase_member"
+    RESEND_INVITATION = "resend_invitation"
     MODERATE_COMMUNITY = "moderate_community"
     EDIT_EARNING_RULES = "edit_earning_rules"
     EDIT_CATALOG = "edit_catalog"
@@ -134,6 +135,11 @@ RULES: dict[Access, Rule] = {
     ),
     Access.OVERRIDE_TIER: _rule({ADMIN, SUPPORT}, "Put a member in a tier."),
     Access.ERASE_MEMBER: _rule({ADMIN, SUPPORT}, "Erase a member (staff: admins only)."),
+    Access.RESEND_INVITATION: _rule(
+        {ADMIN, SUPPORT},
+        "Mail a member who never set a password (created by CRM sync or import) a new "
+        "invitation to set one.",
+    ),
     Access.MODERATE_COMMUNITY: _rule({ADMIN, SUPPORT}, "Hide posts, ban and mute members."),
     Access.EDIT_EARNING_RULES: _rule({ADMIN, MARKETER}, "Earning rules, rates, event types."),
     Access.EDIT_CATALOG: _rule({ADMIN, MARKETER}, "Rewards, stock and checkout rates."),

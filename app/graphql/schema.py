@@ -12,6 +12,7 @@ from strawberry.types.base import StrawberryObjectDefinition
 from strawberry.types.cast import cast as strawberry_cast
 
 from app.analytics.api import AnalyticsQuery
+from app.auth.addresses_api import AddressMutation
 from app.auth.api import AuthMutation, AuthQuery
 from app.campaigns.api import CampaignsMutation, CampaignsQuery
 from app.community.api import CommunityMutation, CommunityQuery, CommunitySubscription
@@ -148,6 +149,7 @@ def _query_type() -> type:
 )
 class Mutation(
     AuthMutation,
+    AddressMutation,
     MemberMutation,
     EarningMutation,
     LedgerMutation,

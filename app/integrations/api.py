@@ -8,13 +8,14 @@ from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import HasScope, IsStaff, allow
 from app.graphql.relay import PageAfter, PageFirst, node_id, to_connection
-from app.integrations import endpoints, sync
+from app.integrations import endpoints, invitations, sync
 from app.integrations import types as T
 from app.integrations.models import DeliveryStatus
 from app.members.service import UNSET
 from app.members.types import Member
 
 ADMINS = policy.roles(policy.Access.INTEGRATIONS)
+INVITERS = policy.roles(policy.Access.RESEND_INVITATION)
 
 
 def _camel(column: str) -> str:
@@ -142,8 +143,10 @@ class IntegrationsMutation:
 
     @strawberry.mutation(
         description="CRM (scope members:sync): create or update a member by the CRM's id. "
-        "Repeating a call changes nothing. A member created here has no usable password "
-        "and can not sign in to the app (no password reset or invitation exists yet).",
+        "Repeating a call changes nothing. A member created here has no usable password: "
+        "they are mailed an invitation to set one (and can then sign in to the app), which "
+        "support can re-send (resendInvitation); `invite: false` skips it. Updates mail "
+        "nothing.",
         extensions=allow(HasScope("members:sync")),
     )
     async def upsert_member(
@@ -155,12 +158,37 @@ class IntegrationsMutation:
                 description="The member as the CRM knows them, keyed by `externalRef`."
             ),
         ],
+        invite: Annotated[
+            bool,
+            strawberry.argument(
+                description="true: a member this call creates is mailed an invitation to "
+                "set their password; false: no mail (an update never mails)."
+            ),
+        ] = True,
     ) -> T.UpsertMemberResult:
         values = {"external_ref": input.external_ref}
         for name in sync.PROFILE_COLUMNS:
             value = getattr(input, name)
             if value is not strawberry.UNSET:
                 values[name] = value
-        member, created, changed = await sync.upsert_member(values=values)
+        member, created, changed = await sync.upsert_member(values=values, invite=invite)
         return T.MemberUpserted(member=Member.from_model(member), created=created,
                                 changed_fields=[_camel(c) for c in changed])  # fmt: skip
+
+    @strawberry.mutation(
+        description="Staff (admin, support): mail a member who never set a password (created "
+        "by CRM sync or import) a new invitation to set one; the links mailed before stop "
+        "working. At most one per member every 10 minutes.",
+        extensions=allow(IsStaff(*INVITERS)),
+    )
+    async def resend_invitation(
+        self,
+        info: Info[Context, None],
+        member_id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The member's global id.")
+        ],
+    ) -> T.ResendInvitationResult:
+        member = await invitations.resend_invitation(
+            member_id=node_id(member_id, "Member", "memberId")
+        )
+        return T.InvitationSent(member=Member.from_model(member))

@@ -7,6 +7,8 @@ by ";"; JSON: a list). A column left out, or an empty CSV cell, leaves that fiel
 in JSON Lines `null` clears it. Each row is validated in full before anything is written; a
 rejected row is reported with its line number and reason and nothing of it is written. Good
 rows are written in batches (one transaction each). Re-running a file changes nothing.
+Members a batch creates are mailed an invitation to set their password (one mail job per
+batch, recorded in its transaction) unless `invite` is False (`--no-invite`).
 """
 
 from __future__ import annotations
@@ -191,9 +193,10 @@ def _count_rows(path: Path, fmt: str) -> int:
 async def import_members(
     path: Path, *, fmt: str | None = None, batch_size: int = BATCH_SIZE,
     rejects: IO[str] | None = None, progress: IO[str] | None = sys.stderr,
-    errors: IO[str] | None = sys.stderr, events: bool = True,
+    errors: IO[str] | None = sys.stderr, events: bool = True, invite: bool = True,
 ) -> ImportReport:  # fmt: skip
-    """Import a file; rejected rows are written to `errors` (and to `rejects`, as CSV)."""
+    """Import a file; rejected rows are written to `errors` (and to `rejects`, as CSV).
+    Members created are mailed an invitation to set their password unless not `invite`."""
     fmt = detect_format(path, fmt)
     report = ImportReport()
     bar = ProgressBar(_count_rows(path, fmt), progress)
@@ -219,7 +222,7 @@ async def import_members(
         nonlocal done
         if not batch:
             return
-        result = await sync_records([r for _, r in batch], events=events)
+        result = await sync_records([r for _, r in batch], events=events, invite=invite)
         report.created += result.created
         report.updated += result.updated
         report.unchanged += result.unchanged

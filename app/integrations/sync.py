@@ -3,11 +3,12 @@
 `loyalty import-members` command).
 
 Passwords: a member created by sync gets an unusable password hash (it starts with "!",
-which no argon2 hash does, so every password check fails) and can not sign in yet. Sign-up
-with their email answers EMAIL_ALREADY_REGISTERED: a stranger who knows a CRM member's email
-can not claim that member's points by signing up first. There is no email yet (no
-password reset, no invitation), so such a member can not sign in to the app; the till and
-the CRM still serve them by card or CRM id.
+which no argon2 hash does, so every password check fails). In the same transaction they are
+mailed an invitation to set their password (app.integrations.invitations: one mail job per
+batch), with which they can then sign in to the app; support can re-send it
+(`resendInvitation`), and `invite: false` / `--no-invite` skip it. Updates mail nothing.
+Sign-up with their email answers EMAIL_ALREADY_REGISTERED: a stranger who knows a CRM
+member's email can not claim that member's points by signing up first.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from tortoise.exceptions import IntegrityError
 from app import clock
 from app.db import Transaction, transaction
 from app.errors import FieldProblem, InvalidInput
+from app.integrations import invitations
 from app.integrations.webhooks import emit_events, jsonable, subscribed_types
 from app.members import service as members
 
@@ -81,25 +83,32 @@ def _changes(current: Mapping[str, object], wanted: Mapping[str, object]) -> dic
     return {k: v for k, v in wanted.items() if current.get(k) != v}
 
 
-async def upsert_member(*, values: Mapping[str, object]) -> tuple[object, bool, list[str]]:
-    """Create or update the member with this external reference.
+async def upsert_member(
+    *, values: Mapping[str, object], invite: bool = True
+) -> tuple[object, bool, list[str]]:
+    """Create or update the member with this external reference (a member it creates is
+    mailed an invitation to set their password unless `invite` is False).
     Returns (member, created, the columns that changed); repeating a call changes nothing."""
     record = check_record(values)
-    result = await sync_records([record])
+    result = await sync_records([record], invite=invite)
     if result.refused:
         raise InvalidInput(result.refused[0][1])
     member = await members.member_by_external_ref(external_ref=record.external_ref)
     return member, bool(result.created), result.changed.get(record.external_ref, [])
 
 
-async def sync_records(records: Sequence[MemberRecord], *, events: bool = True) -> SyncResult:
+async def sync_records(
+    records: Sequence[MemberRecord], *, events: bool = True, invite: bool = True
+) -> SyncResult:
     """Upsert validated records in one transaction with a few queries whatever their number:
     members that exist and differ are updated, the rest created; equal ones are not written
     (their `updated_at` stays). A record clashing with another member's email or card is
-    refused, the others still written. Webhook events are recorded in the same transaction."""
+    refused, the others still written. Webhook events, and (when `invite`) one mail job
+    inviting the members created to set their password, are recorded in the same
+    transaction."""
     try:
         async with transaction() as tx:
-            return await _sync(tx, records, events)
+            return await _sync(tx, records, events, invite)
     except IntegrityError:
         # Someone took an email, card or reference between our check and our write: redo
         # one record at a time, so only the clashing ones are refused.
@@ -107,7 +116,7 @@ async def sync_records(records: Sequence[MemberRecord], *, events: bool = True) 
             return SyncResult(refused=[(0, [FieldProblem("externalRef", "TAKEN")])])
         total = SyncResult()
         for position, record in enumerate(records):
-            one = await sync_records([record], events=events)
+            one = await sync_records([record], events=events, invite=invite)
             total.created += one.created
             total.updated += one.updated
             total.unchanged += one.unchanged
@@ -116,7 +125,9 @@ async def sync_records(records: Sequence[MemberRecord], *, events: bool = True) 
         return total
 
 
-async def _sync(tx: Transaction, records: Sequence[MemberRecord], events: bool) -> SyncResult:
+async def _sync(
+    tx: Transaction, records: Sequence[MemberRecord], events: bool, invite: bool
+) -> SyncResult:
     conn = tx.connection
     result = SyncResult()
     columns = ("id", "external_ref", "role", "is_active", *PROFILE_COLUMNS)
@@ -162,6 +173,10 @@ async def _sync(tx: Transaction, records: Sequence[MemberRecord], events: bool) 
         ids = {row["external_ref"]: row["id"] for row in made}
         emitted += [("created", ids[row["external_ref"]], row) for row in rows]
         result.created = len(rows)
+        if invite:
+            await invitations.invite_created(
+                member_ids=[ids[row["external_ref"]] for row in rows], conn=conn
+            )
     if updates:
         await members.update_members(
             changes=[(current["id"], changed) for current, changed in updates], at=now, conn=conn

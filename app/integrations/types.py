@@ -7,7 +7,13 @@ from strawberry import relay
 from strawberry.scalars import JSON
 
 from app import errors
-from app.graphql.errors import InvalidInputError, UserError, error_type
+from app.graphql.errors import (
+    InvalidInputError,
+    MemberNotFoundError,
+    TooManyAttemptsError,
+    UserError,
+    error_type,
+)
 from app.integrations import models
 from app.members.types import Member
 
@@ -19,6 +25,15 @@ class WebhookEndpointNotFoundError(UserError):
 
 @error_type(errors.WebhookDeliveryNotFound, description="No webhook delivery has that id.")
 class WebhookDeliveryNotFoundError(UserError):
+    pass
+
+
+@error_type(
+    errors.AlreadyHasPassword,
+    description="The member has set a password already, so no invitation was sent (they "
+    "can reset it if they forgot it).",
+)
+class AlreadyHasPasswordError(UserError):
     pass
 
 
@@ -218,6 +233,11 @@ class MemberUpserted:
     )
 
 
+@strawberry.type(description="A new invitation to set a password is on its way.")
+class InvitationSent:
+    member: Member = strawberry.field(description="The member invited.")
+
+
 @strawberry.type(description="The endpoint was deleted.")
 class WebhookEndpointDeleted:
     id: relay.GlobalID = strawberry.field(description="The deleted endpoint's global id.")
@@ -255,5 +275,17 @@ UpsertMemberResult = Annotated[
     MemberUpserted | InvalidInputError,
     strawberry.union(
         "UpsertMemberResult", description="MemberUpserted, or a typed error: InvalidInput."
+    ),
+]
+ResendInvitationResult = Annotated[
+    InvitationSent
+    | InvalidInputError
+    | MemberNotFoundError
+    | AlreadyHasPasswordError
+    | TooManyAttemptsError,
+    strawberry.union(
+        "ResendInvitationResult",
+        description="InvitationSent, or a typed error: InvalidInput, MemberNotFound, "
+        "AlreadyHasPassword, TooManyAttempts (one invitation per member every 10 minutes).",
     ),
 ]

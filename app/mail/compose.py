@@ -14,6 +14,27 @@ from app.clock import now
 from app.mail.templates import FOOTER, UNSUBSCRIBE, Rendered
 
 
+class _OneLine(str):
+    """A header value written exactly as given, on one line. The email package would fold
+    a URL longer than a line (List-Unsubscribe always is) into RFC 2047 encoded words,
+    which mail clients do not read back as a URL: no unsubscribe button."""
+
+    defects = ()
+
+    def __new__(cls, name: str, value: str) -> _OneLine:
+        if "\r" in value or "\n" in value or len(name) + len(value) > 990:
+            raise ValueError(f"{name} cannot be one header line")
+        line = super().__new__(cls, value)
+        line.name = name
+        return line
+
+    def __getnewargs__(self) -> tuple[str, str]:  # copy and pickle
+        return self.name, str(self)
+
+    def fold(self, *, policy) -> str:
+        return f"{self.name}: {self}{policy.linesep}"
+
+
 def _safe_link(link: str | None) -> str | None:
     if link and link.startswith(("https://", "http://")) and not any(c in link for c in "\r\n "):
         return link
@@ -70,17 +91,18 @@ def build(
     message["Date"] = format_datetime(now())
     domain = parseaddr(sender)[1].rpartition("@")[2] or "loyalty.invalid"
     message["Message-ID"] = f"<{uuid.uuid4().hex}@{domain}>"
-    message["Content-Language"] = locale
     if key:
         message["X-Loyalty-Message"] = key  # which message this is, for support and bounces
     if marketing and unsubscribe:
-        message["List-Unsubscribe"] = f"<{unsubscribe}>"
+        message.set_raw("List-Unsubscribe", _OneLine("List-Unsubscribe", f"<{unsubscribe}>"))
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["Precedence"] = "bulk"
     else:
         message["Auto-Submitted"] = "auto-generated"
     message.set_content(_text(rendered, locale, link, unsubscribe))
     message.add_alternative(_html(rendered, locale, link, unsubscribe), subtype="html")
+    # After the parts are made: Content-* headers set before move into the first part.
+    message["Content-Language"] = locale
     return message
 
 

@@ -5,7 +5,10 @@ A result says what the server answered for each message, so delivery can keep it
 of at most once: `sent` (250 after DATA), `temporary` (a 4xx, or no connection at all: not
 delivered, worth retrying), `permanent` (a 5xx: refused for good), `unknown` (the
 connection broke during the message's own transaction: the server may have taken it, so
-it is never sent again)."""
+it is never sent again). Only a permanent refusal of the recipient itself at RCPT that
+says the mailbox or address is bad (`bad_address`) is grounds to suppress the address: a
+5xx for the message's content (at DATA: spam, a policy) says nothing about the address,
+and the content may be someone else's text."""
 
 from __future__ import annotations
 
@@ -41,6 +44,9 @@ class SendResult:
     status: str  # "sent", "temporary", "permanent" or "unknown"
     code: int | None = None
     reply: str = ""
+    # A permanent RCPT refusal meaning the mailbox or address is bad (550/551/553, with
+    # an enhanced code, if any, of 5.1.x or 5.2.1): the only refusal that suppresses.
+    bad_address: bool = False
 
     @property
     def ok(self) -> bool:
@@ -61,6 +67,7 @@ def masked(address: str) -> str:
 
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
+_NOT_AN_ENVELOPE_ADDRESS = re.compile(r'[\s<>"(),;:\\\[\]]')
 
 
 class LoggingEmailSender:
@@ -90,6 +97,30 @@ class LoggingEmailSender:
                 log.info("mail (not sent: no SMTP_URL) to %s: %s", masked(mail.to), subject)
             results.append(SendResult("sent", 250, f"logged:{n}"))
         return results
+
+
+_ENHANCED = re.compile(r"(?:^|\s)([245])\.(\d{1,3})\.(\d{1,3})(?:\s|$)")
+
+
+def _bad_address(code: int | None, message: str) -> bool:
+    """Whether a RCPT refusal says the recipient's mailbox or address is bad: 550, 551 or
+    553, and its enhanced status code (RFC 3463), when the reply has one, 5.1.x (not the
+    sender's: 5.1.7, 5.1.8) or 5.2.1 (disabled). A 5.7.x (policy) or anything else: no."""
+    if code not in (550, 551, 553):
+        return False
+    found = _ENHANCED.search(message[:64])
+    if found is None:
+        return True
+    klass, subject, detail = found[1], int(found[2]), int(found[3])
+    return klass == "5" and ((subject == 1 and detail not in (7, 8)) or (subject, detail) == (2, 1))
+
+
+def _refused_recipient(code: int | None, message: str) -> SendResult:
+    """The result of a refused RCPT: as `_classify`, and `bad_address` when it says so."""
+    result = _classify(code, message[:255])
+    if result.status == "permanent" and _bad_address(code, message):
+        return SendResult("permanent", code, result.reply, bad_address=True)
+    return result
 
 
 def _classify(code: int | None, reply: str) -> SendResult:
@@ -145,11 +176,10 @@ class SmtpEmailSender:
                         await client.connect()
                     except (TimeoutError, aiosmtplib.SMTPException, OSError) as exc:
                         # Nothing of this message left: retry it (and the rest of the lane).
+                        # Always temporary, whatever the code: a refused greeting, STARTTLS
+                        # or AUTH (535: our credentials) says nothing about the recipient.
                         code = getattr(exc, "code", None)
-                        result = _classify(code, str(exc)) if code else SendResult(
-                            "temporary", None, f"connect: {exc}"[:255])  # fmt: skip
-                        if result.status == "sent":
-                            result = SendResult("temporary", code, str(exc)[:255])
+                        result = SendResult("temporary", code, f"connect: {exc}"[:255])
                         for j in lane[lane.index(i) :]:
                             results[j] = result
                         return
@@ -164,25 +194,40 @@ class SmtpEmailSender:
     async def _one(self, client, mail: OutgoingMail) -> SendResult:
         import aiosmtplib
 
+        if _NOT_AN_ENVELOPE_ADDRESS.search(mail.to):
+            # aiosmtplib would parse `a<b@x.example` as b@x.example (another mailbox) or
+            # raise ValueError (losing the whole batch's results): never sendable.
+            return SendResult("permanent", None, "address cannot be sent over SMTP")
         try:
             errors, reply = await client.send_message(mail.message, recipients=[mail.to])
+        except ValueError as exc:  # refused by aiosmtplib before any command was sent
+            return SendResult("permanent", None, str(exc)[:255])
         except aiosmtplib.SMTPRecipientsRefused as exc:
             refused = exc.recipients[0] if exc.recipients else None
-            return _classify(getattr(refused, "code", None), str(refused or exc)[:255])
+            if refused is None:
+                return _classify(None, str(exc)[:255])
+            return _refused_recipient(refused.code, str(refused.message))
         except (TimeoutError, aiosmtplib.SMTPServerDisconnected, aiosmtplib.SMTPTimeoutError, OSError) as exc:  # fmt: skip
             # Broken during this message's transaction: maybe after DATA was taken.
             client.close()
             return SendResult("unknown", None, f"connection lost: {exc}"[:255])
-        except aiosmtplib.SMTPResponseException as exc:  # MAIL FROM or DATA refused
+        except aiosmtplib.SMTPSenderRefused as exc:
+            # MAIL FROM refused (e.g. 530: not authenticated, 553: not our sender address): our
+            # configuration, not the recipient's address: never permanent (no suppression).
+            if exc.code == 421:
+                client.close()
+            return SendResult("temporary", exc.code, exc.message[:255])
+        except aiosmtplib.SMTPResponseException as exc:  # DATA refused
             if exc.code == 421:  # the server is closing the channel
                 client.close()
+            # Refused for its content (spam, policy): never `bad_address`, never suppressed.
             return _classify(exc.code, exc.message[:255])
         except aiosmtplib.SMTPException as exc:  # e.g. STARTTLS or AUTH refused
             client.close()
             return SendResult("temporary", None, str(exc)[:255])
-        if errors:
+        if errors:  # a refused RCPT (with one recipient aiosmtplib raises instead)
             code, message = next(iter(errors.values()))
-            return _classify(code, str(message)[:255])
+            return _refused_recipient(code, str(message))
         return SendResult("sent", 250, str(reply)[:255])
 
 

@@ -10,6 +10,8 @@ when the change that causes it commits. The job's handler (`deliver_job`):
   3. sends; a 4xx answer marks the pair RETRY and the job comes back with backoff (until
      MAX_ATTEMPTS), a 5xx marks it FAILED and suppresses the address for marketing;
   4. records the outcomes and completes the job in one transaction.
+Steps 2-4 go IN_FLIGHT mails at a time: a worker killed mid-job strands at most those
+(SENDING, reported unconfirmed, never resent), and the job's next run sends the rest.
 
 A link token is 256 random bits made in step 2 (only its SHA-256 is stored), so the raw
 token exists only in the mail itself, never in a job's payload or a log.
@@ -22,6 +24,7 @@ import datetime as dt
 import hashlib
 import hmac
 import logging
+import re
 import secrets
 from dataclasses import dataclass
 from urllib.parse import quote
@@ -39,7 +42,6 @@ from app.mail.sender import OutgoingMail, SendResult, email_sender
 from app.mail.templates import SECURITY, render
 from app.members import service as members
 from app.messaging import service as messaging
-from app.messaging.models import MessageCategory
 from app.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -47,6 +49,7 @@ log = logging.getLogger(__name__)
 MAIL_JOB = "mail.send"
 # 4xx answers one (message, address) gets before it is given up as FAILED.
 MAX_ATTEMPTS = 6
+IN_FLIGHT = 100  # mails of a job marked SENDING (and sent) at a time
 ACCOUNT = "account"  # the category of security and account mail (never switched off)
 
 # Where each token purpose's link goes (on PUBLIC_BASE_URL, or the apps' universal links).
@@ -93,13 +96,14 @@ def spec(
 
 
 async def mail_later(conn, *specs: dict, run_at: dt.datetime | None = None,
-                     forget_payload: bool = False) -> None:  # fmt: skip
+                     forget_payload: bool = False, job_key: str | None = None) -> None:  # fmt: skip
     """Record one `mail.send` job for `specs` in the caller's transaction (`conn`).
     `forget_payload`: the job's payload is emptied once it is done (an erased member's
-    address)."""
+    address). `job_key`: a second job with the same key is not recorded (jobs.enqueue)."""
     if specs:
         await jobs.enqueue(MAIL_JOB, {"mails": list(specs), "forget": forget_payload},
-                           run_at=run_at, max_attempts=MAX_ATTEMPTS + 4, conn=conn)  # fmt: skip
+                           run_at=run_at, key=job_key, max_attempts=MAX_ATTEMPTS + 4,
+                           conn=conn)  # fmt: skip
 
 
 # ---- delivery (the job) ---------------------------------------------------------------------
@@ -142,7 +146,7 @@ async def _refusals(planned: list[_Planned], conn=None) -> dict[int, str]:
     """Index -> why this mail must not go now (category off, no consent, unverified or
     suppressed address for marketing). Security mail always goes."""
     member_of = {i: p.member.id for i, p in enumerate(planned) if p.member is not None}
-    asked = [(member_of[i], MessageCategory(p.spec["category"]))
+    asked = [(member_of[i], messaging.MessageCategory(p.spec["category"]))
              for i, p in enumerate(planned)
              if i in member_of and p.spec["template"] not in SECURITY
              and p.spec["category"] != ACCOUNT]  # fmt: skip
@@ -161,7 +165,7 @@ async def _refusals(planned: list[_Planned], conn=None) -> dict[int, str]:
         if p.spec["template"] in SECURITY or p.spec["category"] == ACCOUNT:
             continue
         member_id = member_of.get(i)
-        if member_id is None or (member_id, MessageCategory(p.spec["category"])) not in allowed:
+        if member_id is None or (member_id, messaging.MessageCategory(p.spec["category"])) not in allowed:
             refused[i] = "category_off"
         elif p.spec["category"] == "marketing":
             if member_id not in consenting:
@@ -221,11 +225,14 @@ async def _mark(planned: list[_Planned], refused: dict[int, str]) -> list[_Plann
         ours: list[_Planned] = []
         again = [p for i, p in enumerate(planned)
                  if i not in refused and (p.spec["key"], p.akey) not in new]  # fmt: skip
-        retrying = {}
+        retrying, earlier = {}, {}
         if again:
-            retrying = {(r.key, r.address_key): r for r in await EmailDelivery.filter(
-                key__in=[p.spec["key"] for p in again], status=MailStatus.RETRY,
+            earlier = {(r.key, r.address_key): r for r in await EmailDelivery.filter(
+                key__in=[p.spec["key"] for p in again],
+                status__in=[MailStatus.RETRY, MailStatus.SENDING],
             ).using_db(conn)}  # fmt: skip
+            retrying = {k: r for k, r in earlier.items() if r.status == MailStatus.RETRY}
+        stale = []  # SENDING from a run that died mid-send: maybe delivered, never again
         for i, p in enumerate(planned):
             if i in refused:
                 continue
@@ -241,8 +248,16 @@ async def _mark(planned: list[_Planned], refused: dict[int, str]) -> list[_Plann
                     continue
                 p.row_id = row.id
             else:
+                row = earlier.get(pair)
+                if (row is not None and row.status == MailStatus.SENDING
+                        and not (row.error or "").startswith("unconfirmed")):  # fmt: skip
+                    stale.append(row.id)
                 continue  # sent, failed, or in flight: never again
             ours.append(p)
+        if stale:
+            await EmailDelivery.filter(id__in=stale, status=MailStatus.SENDING).using_db(
+                conn).update(
+                error="unconfirmed: the run sending it stopped")  # fmt: skip
         tokens = []
         for p in ours:
             if p.spec.get("token") and p.member is not None:
@@ -262,28 +277,35 @@ async def deliver_job(payload: dict) -> None:
     """The `mail.send` job: each of its mails at most once (see the module's docstring)."""
     planned = await _resolve(payload["mails"])
     refused = await _refusals(planned)
-    ours = await _mark(planned, refused)
-    results: list[SendResult] = []
-    if ours:
-        results = await email_sender().send([_outgoing(p) for p in ours])
-    retry = await _settle(ours, results, forget=bool(payload.get("forget")))
+    retry = 0
+    for start in range(0, len(planned) or 1, IN_FLIGHT):
+        end = start + IN_FLIGHT
+        ours = await _mark(planned[start:end],
+                           {i - start: r for i, r in refused.items() if start <= i < end})  # fmt: skip
+        results: list[SendResult] = []
+        if ours:
+            results = await email_sender().send([_outgoing(p) for p in ours])
+        retry += await _settle(ours, results, forget=bool(payload.get("forget")),
+                               complete=end >= len(planned) and not retry)  # fmt: skip
     if retry:
         raise jobs.RetryLater(f"{retry} mail(s) answered 4xx")
 
 
-async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bool) -> int:
-    """Record what the server answered and, unless some must be retried, complete the job
-    in the same transaction. Returns how many wait for a retry."""
+async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bool,
+                  complete: bool = True) -> int:  # fmt: skip
+    """Record what the server answered and, if `complete` and none must be retried,
+    complete the job in the same transaction. Returns how many wait for a retry."""
     at = now()
     retry = 0
     async with transaction() as tx:
         conn = tx.connection
+        accepted: dict[int | None, list[int]] = {}  # by answer code: one UPDATE per code
         for p, r in zip(ours, results, strict=True):
-            changes: dict = {"smtp_code": r.code, "error": None if r.ok else r.reply[:255],
-                             "updated_at": at}  # fmt: skip
             if r.status == "sent":
-                changes["status"] = MailStatus.SENT
-            elif r.status == "temporary":
+                accepted.setdefault(r.code, []).append(p.row_id)
+                continue
+            changes: dict = {"smtp_code": r.code, "error": r.reply[:255], "updated_at": at}
+            if r.status == "temporary":
                 row = await EmailDelivery.get(id=p.row_id).using_db(conn)
                 if row.attempts >= MAX_ATTEMPTS:
                     changes["status"] = MailStatus.FAILED
@@ -300,11 +322,17 @@ async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bo
                 await MailToken.filter(token_hash=token_hash(p.raw_token)).using_db(
                     conn).update(used_at=at)  # fmt: skip
             await EmailDelivery.filter(id=p.row_id).using_db(conn).update(**changes)
-        if not retry:
+        for code, row_ids in accepted.items():
+            await EmailDelivery.filter(id__in=row_ids).using_db(conn).update(
+                status=MailStatus.SENT, smtp_code=code, error=None, updated_at=at)  # fmt: skip
+        if complete and not retry:
             await jobs.complete_in(tx, payload={} if forget else None)
+    from app.mail.sender import masked
+
     for r in results:
-        if not r.ok:
-            log.info("mail refused (%s %s): %s", r.status, r.code, r.reply)
+        if not r.ok:  # servers often quote the address in their answer: masked in the log
+            reply = re.sub(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+", lambda m: masked(m[0]), r.reply)
+            log.info("mail refused (%s %s): %s", r.status, r.code, reply)
     return retry
 
 

@@ -611,3 +611,20 @@ async def stored_profile(*, member_id: int, leave_out: Iterable[str]) -> dict | 
     columns = [c for c in Member._meta.fields_db_projection if c not in hidden]
     rows = await Member.filter(id=member_id).values(*columns)
     return rows[0] if rows else None
+
+
+async def mark_email_verified(*, member_id: int, conn=None) -> bool:
+    """Record that the member proved they read mail at their address (once: the first
+    proof's time stays); whether this changed anything."""
+    return bool(await Member.filter(id=member_id, email_verified_at__isnull=True).using_db(
+        conn).update(email_verified_at=clock.now()))  # fmt: skip
+
+
+def password_problem(password: str) -> tuple[str, dict] | None:
+    """(code, params) of what the account rules refuse in `password`, or None."""
+    return passwords.password_problem(password)
+
+
+async def hash_new_password(password: str) -> str:
+    """The stored hash of `password` (argon2id, off the event loop)."""
+    return await passwords.hash_password_async(password)

@@ -73,6 +73,11 @@ class ChannelPreference:
 class Member(relay.Node):
     id: relay.NodeID[int]
     email: str = strawberry.field(description="The sign-in email address.")
+    email_verified: bool = strawberry.field(
+        default=False,
+        description="True once the owner proved they read mail at `email` (a confirmation, "
+        "invitation or password reset link); until then no marketing mail goes there.",
+    )
     display_name: str | None = strawberry.field(
         description="The name shown in the app and community; null until the member sets one."
     )
@@ -100,6 +105,7 @@ class Member(relay.Node):
         return cls(
             id=member.id,
             email=member.email,
+            email_verified=member.email_verified_at is not None,
             display_name=member.display_name,
             locale=member.locale,
             time_zone=member.time_zone,
@@ -174,16 +180,20 @@ class Member(relay.Node):
         connection.member_id, connection.kind = self.id, kind
         return connection
 
-    @strawberry.field(description="Which categories of messages may push to your devices.")
+    @strawberry.field(
+        description="Which categories of messages may push to your devices and come by email "
+        "(security and account mail has no category: it always comes)."
+    )
     async def notification_preferences(self, info: Info[Context, None]) -> list[CategoryPush]:
-        from app.messaging.service import category_pushes
+        from app.messaging.service import category_channels
         from app.messaging.types import MessageCategory
 
         viewer = await info.context.viewer()
         if viewer is None or viewer.id != self.id:
             raise Forbidden()
-        chosen = await category_pushes(self.id)
-        return [CategoryPush(category=MessageCategory(c), push=p) for c, p in chosen.items()]
+        chosen = await category_channels(self.id)
+        return [CategoryPush(category=MessageCategory(c), push=on["push"], email_on=on["email"])
+                for c, on in chosen.items()]  # fmt: skip
 
     @strawberry.field(description="Your inbox, newest first, with the unread count.")
     async def inbox(

@@ -14,8 +14,9 @@ from app.messaging import types as T
 
 
 async def category_pushes(member_id: int) -> list[T.CategoryPush]:
-    chosen = await service.category_pushes(member_id)
-    return [T.CategoryPush(category=T.MessageCategory(c), push=p) for c, p in chosen.items()]
+    chosen = await service.category_channels(member_id)
+    return [T.CategoryPush(category=T.MessageCategory(c), push=on["push"], email_on=on["email"])
+            for c, on in chosen.items()]  # fmt: skip
 
 
 def _message_id(gid: relay.GlobalID) -> int:
@@ -55,7 +56,8 @@ class MessagingMutation:
         return await service.unregister_device(member_id=member.id, token=token)
 
     @strawberry.mutation(
-        description="Switch pushes of one category on or off (the inbox keeps every message)."
+        description="Switch one category's pushes or emails on or off (the inbox keeps every "
+        "message; security and account mail cannot be switched off). Returns every category."
     )
     async def set_notification_preference(
         self,
@@ -66,13 +68,20 @@ class MessagingMutation:
         push: Annotated[
             bool,
             strawberry.argument(
-                description="True: messages of this category also push to your devices."
+                description="True: messages of this category reach you on `channel` (by "
+                "default: push to your devices)."
             ),
         ],
+        channel: Annotated[
+            T.NotificationChannel,
+            strawberry.argument(description="Which channel `push` switches: PUSH or EMAIL."),
+        ] = T.NotificationChannel.PUSH,
     ) -> list[T.CategoryPush]:
         _, member = await info.context.require_member()
-        await service.set_category_push(member_id=member.id,
-                                        category=M.MessageCategory(category.value), push=push)  # fmt: skip
+        await service.set_category_channel(
+            member_id=member.id, category=M.MessageCategory(category.value),
+            channel=T.NotificationChannel(channel).value, enabled=push,
+        )  # fmt: skip
         return await category_pushes(member.id)
 
     @strawberry.mutation(description="Mark one of your messages read.")

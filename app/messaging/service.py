@@ -379,8 +379,8 @@ async def write_messages(*, rows: list[dict], conn) -> dict[int, int]:
 
 async def delivery_counts(*, message_ids) -> dict:
     """Of these messages (a list or a subquery of ids): how many were opened, failed pushes by
-    error code, and pushes left unconfirmed (a worker died with the request in flight: FCM may
-    well have delivered them). Three queries."""
+    error code, pushes left unconfirmed (a worker died with the request in flight: FCM may
+    well have delivered them), and pushes FCM accepted. Four queries."""
     opened = await InboxMessage.filter(id__in=message_ids, opened_at__isnull=False).count()
     failed = {
         row["error_code"] or "unknown": row["n"]
@@ -390,7 +390,9 @@ async def delivery_counts(*, message_ids) -> dict:
     }  # fmt: skip
     unconfirmed = await PushDelivery.filter(message_id__in=message_ids,
                                             status=DeliveryStatus.SENDING).count()  # fmt: skip
-    return {"opened": opened, "failed": failed, "unconfirmed": unconfirmed}
+    sent = await PushDelivery.filter(message_id__in=message_ids,
+                                     status=DeliveryStatus.SENT).count()  # fmt: skip
+    return {"opened": opened, "failed": failed, "unconfirmed": unconfirmed, "sent": sent}
 
 
 async def inbox_page(

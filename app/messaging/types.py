@@ -1,4 +1,5 @@
 import datetime as dt
+from enum import StrEnum
 from typing import Annotated
 
 import strawberry
@@ -181,9 +182,43 @@ InboxMessageResult = Annotated[
 ]
 
 
-@strawberry.type(description="Whether pushes of one category of messages reach you.")
+class Channel(StrEnum):
+    PUSH = "push"
+    EMAIL = "email"
+
+
+NotificationChannel = described_enum(
+    Channel,
+    name="NotificationChannel",
+    description="How messages of a category reach you besides the inbox.",
+    values={
+        "PUSH": "Pushes to your devices.",
+        "EMAIL": "Email to your verified address (marketing mail also needs your consent).",
+    },
+)
+
+
+@strawberry.type(
+    description="Whether messages of one category reach you by push and by email. Security "
+    "and account mail (password, address changes, data exports, account deletion) has no "
+    "category: it always comes."
+)
 class CategoryPush:
     category: MessageCategory = strawberry.field(description="The category.")
     push: bool = strawberry.field(
         description="True: messages of this category also push to your devices."
     )
+    email_on: strawberry.Private[bool | None] = None
+
+    @strawberry.field(description="True: messages of this category also come by email.")
+    async def email(self, info: Info[Context, None]) -> bool:
+        if self.email_on is not None:
+            return self.email_on
+        # Listed without it (preferences are only ever shown to their owner): read it.
+        from app.messaging import service
+
+        viewer = await info.context.viewer()
+        if viewer is None:
+            raise errors.Forbidden()
+        chosen = await service.category_channels(viewer.id)
+        return chosen[models.MessageCategory(self.category.value)]["email"]

@@ -13,6 +13,8 @@ while the ledger keeps its integrity under the same (now pseudonymous) member id
   "[removed]": what a member wrote may name them. Their reports' reasons are removed too, and
   staff notes about them (moderation reasons, tier override notes).
 - Pending jobs that carry the member's personal data or exist only for them are cancelled.
+  The one left holding the address is queued after that, by a hook: the "your account was
+  deleted" mail (an erasure the member asked for), whose payload is emptied once sent.
 - Consents are withdrawn (recorded), data exports deleted.
 - Points still held, available and pending, are forfeited per the program terms: pending lots
   are released and the whole available balance debited to the program's `expired` account
@@ -54,7 +56,9 @@ from app.settings import get_settings
 from app.tiers import service as tiers
 
 # Called inside the erasure's transaction with member_id= (keyword): other domains remove or
-# pseudonymize what they keep about the member (e.g. a webhook delivery log).
+# pseudonymize what they keep about the member (e.g. a webhook delivery log). Also given:
+# tx= (the transaction), reason= (an ErasureReason) and the address and language the
+# account had, email= and locale=, read before the scrub (for a last mail, nothing else).
 ERASURE_HOOKS: list[Callable[..., Awaitable[None]]] = []
 
 # Columns holding where a request came from; cleared on every row about the member.
@@ -104,6 +108,7 @@ async def erase_member(
             raise MemberNotFound()
         if await ErasureRecord.filter(member_id=member_id).using_db(conn).exists():
             raise AccountAlreadyErased()
+        address, locale = member.email, member.locale  # for the hooks, before the scrub
         # Each domain forgets the member through its own service, in this transaction and in
         # this order. Points first: closing the book may notify (tier change), which the
         # messaging scrub then removes; a purchase waiting for our lock finds the book closed.
@@ -123,7 +128,7 @@ async def erase_member(
         await _clear_device_details(conn, member_id)
         await members.forget_member(member_id=member_id, at=at)
         for hook in ERASURE_HOOKS:
-            await hook(member_id=member_id)
+            await hook(member_id=member_id, tx=tx, reason=reason, email=address, locale=locale)
         return await ErasureRecord.create(
             member_id=member_id, reason=reason, actor_id=actor_id, points_forfeited=forfeited,
             transaction_id=forfeit_id, erased_at=at, using_db=conn,

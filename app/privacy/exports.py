@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import secrets
 import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
@@ -41,6 +42,11 @@ MAX_PER_DAY = 3  # building an export reads every table: a member gets a few a d
 SECRET_FIELDS = frozenset({"password_hash", "token_hash", "secret_hash", "token", "token_key"})
 # Model-specific columns left out: the export's own copy (it would nest every older export).
 LEFT_OUT = {"DataExport": frozenset({"content"})}
+
+# Called inside the transaction that makes an export downloadable, with (transaction,) and
+# keyword arguments member_id=, export_id=, download_url= (the link; None when there is no
+# token) and expires_at= (when the link stops working); e.g. the "export ready" mail.
+EXPORT_READY_HOOKS: list[Callable[..., Awaitable[None]]] = []
 
 
 # ---- what belongs to a member ---------------------------------------------------------------
@@ -218,11 +224,21 @@ async def build_pending(*, export_id: int) -> DataExport | None:
         return export  # erased meanwhile, or a second run after a crash
     text = dumps(await build_export(member_id=export.member_id))
     at = now()
-    await DataExport.filter(id=export.id, status=ExportStatus.PENDING).update(
-        status=ExportStatus.READY, content=text, size=len(text.encode()), ready_at=at,
-        expires_at=at + dt.timedelta(seconds=get_settings().export_link_ttl),
-    )  # fmt: skip
+    expires_at = at + dt.timedelta(seconds=get_settings().export_link_ttl)
+    async with transaction() as tx:
+        made = await DataExport.filter(id=export.id, status=ExportStatus.PENDING).using_db(
+            tx.connection).update(status=ExportStatus.READY, content=text,
+                                  size=len(text.encode()), ready_at=at, expires_at=expires_at)  # fmt: skip
+        if made:  # downloadable from this commit on: the hooks' work commits with it
+            for hook in EXPORT_READY_HOOKS:
+                await hook(tx, member_id=export.member_id, export_id=export.id,
+                           download_url=download_url(export.token), expires_at=expires_at)  # fmt: skip
     return await DataExport.get_or_none(id=export.id)
+
+
+def download_url(token: str | None) -> str | None:
+    """The download link of an export with this token (on PUBLIC_BASE_URL), or None."""
+    return f"{get_settings().base_url.rstrip('/')}/exports/{token}" if token else None
 
 
 @dataclass(frozen=True)

@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from app.clock import now
 from app.db import Transaction, transaction
-from app.errors import FieldProblem, InvalidInput, MemberNotFound
+from app.errors import FieldProblem, InvalidInput, InvalidToken, MemberNotFound
 from app.events import member_topic, publish_after_commit
+from app.mail import service as mail
 from app.members import service as members
 from app.members.service import Channel
 from app.privacy.models import ConsentRecord, ConsentSource, MemberConsent, Purpose
@@ -191,6 +192,18 @@ async def consent_history(*, member_id: int, limit: int = 500) -> list[ConsentRe
     return await ConsentRecord.filter(member_id=member_id).order_by("-id").limit(limit)
 
 
+async def withdrawals_since(
+    *, member_ids, purpose: Purpose, source: ConsentSource, since: dt.datetime
+) -> int:
+    """How many of these members (a list or a subquery of ids) withdrew `purpose` through
+    `source` since `since` (each member once; e.g. a campaign's mail unsubscribes)."""
+    found = await ConsentRecord.filter(
+        member_id__in=member_ids, purpose=purpose, source=source, granted=False,
+        created_at__gte=since,
+    ).distinct().values_list("member_id", flat=True)  # fmt: skip
+    return len(set(found))
+
+
 async def on_profile_channel(tx: Transaction, member_id: int, channel: Channel, opted_in: bool):
     """A channel switched in the profile (updateProfile; app.wiring subscribes this) is a
     consent choice too: recorded with its proof, against the privacy policy in force (none
@@ -204,3 +217,52 @@ async def on_profile_channel(tx: Transaction, member_id: int, channel: Channel, 
         policy_version=policy.version if policy is not None and opted_in else None,
         source=ConsentSource.APP, client="updateProfile",
     )  # fmt: skip
+
+
+# ---- one-click unsubscribe (RFC 8058) ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MailUnsubscribe:
+    """Whose unsubscribe link a token is: the member, the campaign that mailed it (None: not
+    a campaign's), the member's language, and whether they still get marketing mail."""
+
+    member_id: int
+    campaign_id: int | None
+    locale: str
+    subscribed: bool
+
+
+async def read_unsubscribe(*, token: str) -> MailUnsubscribe | None:
+    """What the link's page shows (changing nothing): None for a forged token or an
+    account that is gone."""
+    found = mail.read_unsubscribe_token(token)
+    if found is None:
+        return None
+    member = await members.get_member(member_id=found[0])
+    if member is None or not member.is_active:
+        return None
+    subscribed = await has_consent(member_id=member.id, purpose=Purpose.MARKETING_EMAIL)
+    return MailUnsubscribe(member.id, found[1], member.locale, subscribed)
+
+
+async def unsubscribe_by_mail(*, token: str, one_click: bool = True) -> MailUnsubscribe:
+    """Withdraw the marketing email consent of the member a mail's unsubscribe link names,
+    recorded with its proof (source EMAIL; client: how, and which campaign's mail), through
+    the consent path (its channel preference and CONSENT_HOOKS follow). Idempotent: already
+    withdrawn, nothing is recorded again. InvalidToken (nothing changed) for a forged token
+    or an account that is gone."""
+    found = mail.read_unsubscribe_token(token)
+    if found is None:
+        raise InvalidToken(reason="UNKNOWN")
+    member_id, campaign_id = found
+    client = "list-unsubscribe" if one_click else "list-unsubscribe page"
+    if campaign_id is not None:
+        client += f" campaign:{campaign_id}"
+    try:
+        await set_consent(member_id=member_id, purpose=Purpose.MARKETING_EMAIL, granted=False,
+                          policy_version=None, source=ConsentSource.EMAIL, client=client)  # fmt: skip
+    except MemberNotFound:
+        raise InvalidToken(reason="UNKNOWN") from None
+    return MailUnsubscribe(member_id, campaign_id, await members.locale_of(member_id=member_id),
+                           False)  # fmt: skip
