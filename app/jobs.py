@@ -232,6 +232,11 @@ def backoff(attempts: int) -> dt.timedelta:
 async def _finish(job: Job, worker: str, **changes) -> None:
     # Only the lease holder may settle the job (a slow worker whose lease ran out may not),
     # and only while it is pending (a handler may have completed it in its transaction).
+    # A job whose payload asks to be forgotten once it ends (`"forget": true`: an erased
+    # member's address, an export link) is emptied however it ends: done or dead.
+    if (changes.get("status") in (JobStatus.DONE, JobStatus.DEAD) and isinstance(job.payload, dict)
+            and job.payload.get("forget")):  # fmt: skip
+        changes["payload"] = {}
     await Job.filter(id=job.id, locked_by=worker, status=JobStatus.PENDING).update(
         locked_until=None, **changes
     )

@@ -19,6 +19,7 @@ from app.auth import addresses_api
 from app.auth import pages as auth_pages
 from app.auth.oauth import token_endpoint
 from app.graphql.view import LoyaltyGraphQL
+from app.privacy.export_page import export_page
 from app.privacy.routes import download_export
 from app.privacy.unsubscribe_pages import email_unsubscribe
 from app.requests import BodyLimitMiddleware, RequestIdMiddleware, redact_access_log
@@ -122,6 +123,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             WebSocketRoute("/graphql", graphql),
             Route("/oauth/token", token_endpoint, methods=["POST"]),
             Route("/exports/{token}", download_export, methods=["GET"]),
+            Route("/account/export", export_page, methods=["GET", "POST"]),
             Route("/email/unsubscribe", email_unsubscribe, methods=["GET", "POST"]),
             Route(addresses_api.PATH, addresses_api.verify_email_endpoint, methods=["GET", "POST"]),
             *auth_pages.ROUTES,

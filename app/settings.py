@@ -289,8 +289,11 @@ class Settings:
     # Sign-ups per client address per window.
     signup_max_per_address: int = 10
     signup_window_seconds: int = 3600
-    # Password reset requests per account (any address) and per client address per window.
-    reset_max_per_account: int = 3
+    # Password reset requests per window: per (account, client address) pair and per client
+    # address (past either, TooManyAttempts), and per account from anywhere (past that, the
+    # same answer but no mail: others can neither bomb the mailbox nor lock its owner out).
+    reset_max_per_pair: int = 3
+    reset_max_per_account: int = 5
     reset_max_per_address: int = 10
     reset_window_seconds: int = 15 * 60
 
@@ -443,7 +446,8 @@ class Settings:
             trusted_proxies=_trusted_proxies(env),
             signup_max_per_address=_int(env, "SIGNUP_MAX_PER_ADDRESS", 10, minimum=1),
             signup_window_seconds=_int(env, "SIGNUP_WINDOW_SECONDS", 3600, minimum=1),
-            reset_max_per_account=_int(env, "RESET_MAX_PER_ACCOUNT", 3, minimum=1),
+            reset_max_per_pair=_int(env, "RESET_MAX_PER_PAIR", 3, minimum=1),
+            reset_max_per_account=_int(env, "RESET_MAX_PER_ACCOUNT", 5, minimum=1),
             reset_max_per_address=_int(env, "RESET_MAX_PER_ADDRESS", 10, minimum=1),
             reset_window_seconds=_int(env, "RESET_WINDOW_SECONDS", 900, minimum=1),
             graphiql=_bool(env, "GRAPHIQL", not production),

@@ -9,10 +9,17 @@ new one only once that one is confirmed too.
   (PROFILE_HOOKS "updated": webhooks) and tells the old address (EMAIL_CHANGED). An
   address another account took meanwhile is refused (EmailAlreadyRegistered); the unique
   constraint on `member.email` is the last guard.
-- `request_email_change` checks the password (throttled like a sign-in), then mails the
-  new address a CHANGE link (CONFIRM_NEW_EMAIL) and the current one a notice
+- `request_email_change` checks the password (throttled like a sign-in), counts the
+  request per member and per new address (app.auth.service.count_email_change: when it is
+  asked for, and the same whether the address is taken or not), then mails the new
+  address a CHANGE link (CONFIRM_NEW_EMAIL, anonymous: no display name in the greeting or
+  in To:, so a name the asker chose cannot greet a stranger) and the current one a notice
   (EMAIL_CHANGE_REQUESTED). An address that belongs to another account gets nothing, and
-  the answer is the same (no enumeration). Older pending change links die.
+  the answer is the same (no enumeration). Older pending change links die, and so do
+  those whose password changed before their mail left (app.mail.service `asked_at`; a
+  password reset or change also spends the links already mailed).
+- A switch of address spends every live link of the member (any purpose): a link mailed to
+  an earlier address cannot come back to life when the account returns to it.
 - `resend_verification` mails a new VERIFY link, at most once per RESEND_INTERVAL per
   member (TooManyAttempts); a verified address answers EmailAlreadyVerified.
 
@@ -48,7 +55,6 @@ from app.members import service as members
 VERIFY_TTL = 7 * 86400  # seconds a VERIFY link works
 CHANGE_TTL = 86400  # seconds a CHANGE link works
 RESEND_INTERVAL = 600  # seconds between two verification mails a member asks for
-CHANGE_REQUESTS_PER_HOUR = 5  # confirmation mails to new addresses per member and hour
 
 
 def _verify_job_prefix(member_id: int) -> str:
@@ -108,8 +114,10 @@ async def _switch_address(
     changes = {"email": new_email}
     for hook in members.PROFILE_HOOKS:
         await hook(tx, member_id, "updated", changes)
-    # Links made for the old address die by themselves (a token names its address); the
-    # old address hears of the switch.
+    # Every live link dies (the CHANGE token just used is spent already): one for the old
+    # address would otherwise work again if the account ever switched back to it. The old
+    # address hears of the switch.
+    await mail.end_tokens(member_id=member_id, purposes=tuple(mail.TokenPurpose), conn=conn)
     await mail.mail_later(conn, mail.spec(
         template="EMAIL_CHANGED", key=f"email-changed:{token_id}", member_id=member_id,
         to=old_email, fields={"new_email": new_email},
@@ -136,21 +144,19 @@ async def request_email_change(
 
     InvalidInput (field newEmail: INVALID_EMAIL, TOO_LONG, REQUIRED, SAME_EMAIL) before
     the password is checked; InvalidCredentials for a wrong password, TooManyAttempts while
-    password checks of the account are throttled (app.auth.service.password_check) or past
-    CHANGE_REQUESTS_PER_HOUR confirmation mails. An address of another account is answered
-    the same way, but nothing is mailed to it."""
+    password checks of the account are throttled (app.auth.service.password_check), or
+    past the requests of the member or to this address (app.auth.service
+    .count_email_change, counted once the password is right). An address of another
+    account is answered the same way, and counted the same, but nothing is mailed to it."""
     member = await members.get_member(member_id=member_id)
     if member is None or not member.is_active:
         raise InvalidCredentials()
     address = _check_new_email(new_email, member.email)
     at = _now()
-    sent = await mail.recent_requests(member_id=member_id, template="CONFIRM_NEW_EMAIL",
-                                      since=at - dt.timedelta(hours=1))  # fmt: skip
-    if sent >= CHANGE_REQUESTS_PER_HOUR:
-        raise TooManyAttempts(RESEND_INTERVAL)
     async with auth.password_check(email=member.email, client=client or auth.ClientInfo()):
         if not await members.password_matches(member=member, password=password or ""):
             raise InvalidCredentials()
+    await auth.count_email_change(member_id=member_id, new_email=address)
     nonce = secrets.token_hex(8)
     async with transaction() as tx:
         conn = tx.connection
@@ -167,7 +173,7 @@ async def request_email_change(
             specs.append(mail.spec(
                 template="CONFIRM_NEW_EMAIL", key=f"email-change:{member_id}:{nonce}",
                 member_id=member_id, to=address, token=mail.TokenPurpose.CHANGE,
-                token_ttl=CHANGE_TTL, new_email=address,
+                token_ttl=CHANGE_TTL, new_email=address, anonymous=True, asked_at=at,
             ))  # fmt: skip
         await mail.mail_later(conn, *specs)
     return address

@@ -150,8 +150,9 @@ class AddressMutation:
         description="Ask to change your email address: a confirmation link goes to the new "
         "address and a notice to the current one; the address switches when the link is "
         "used (verifyEmail). The password check is throttled like a sign-in; one password "
-        "check per request. An address that has an account already gets no mail, and the "
-        "answer is the same."
+        "check per request. At most 5 requests an hour per account and 3 a day to one "
+        "address (TooManyAttempts). An address that has an account already gets no mail, "
+        "and the answer (and the counting) is the same."
     )
     async def change_email(
         self,
@@ -269,7 +270,9 @@ async def verify_email_page(request: Request) -> HTMLResponse:
     nothing changes."""
     token = request.query_params.get("token") or ""
     locale = request_locale(request)
-    state = await mail.token_state(raw=token)
+    state = await mail.token_state(
+        raw=token, purposes=(mail.TokenPurpose.VERIFY, mail.TokenPurpose.CHANGE)
+    )
     if state != "VALID":
         return _refused(locale, state)
     action = f"{PATH}?lang={locale}"

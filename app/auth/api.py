@@ -179,7 +179,8 @@ class AuthMutation:
     @strawberry.mutation(
         description="Choose a new password with the token of a mailed reset (or "
         "set-your-password) link. Every session of the account is signed out; the link "
-        "works once. One password set or check per request."
+        "works once. One password set or check per request; attempts are limited per "
+        "client address (TooManyAttempts)."
     )
     async def reset_password(
         self,
@@ -196,7 +197,9 @@ class AuthMutation:
         ],
     ) -> ResetPasswordResult:
         info.context.claim_password_check()  # hashing a password: one per request
-        member = await recovery.reset_password(raw_token=token, new_password=new_password)
+        member = await recovery.reset_password(
+            raw_token=token, new_password=new_password, client_address=info.context.client.address
+        )
         return PasswordReset(email=member.email)
 
     @strawberry.mutation(description="Admin: register a POS/CRM client with scopes.")

@@ -6,6 +6,8 @@ GET shows a form with one labelled new-password field (or, for a used, expired o
 link, a page that says so); nothing changes, so mail scanners following links spend
 nothing. The form POSTs the token back in a hidden field; the answer is a success page, or
 the form again with the problem beside the field (a weak password: the link still works).
+A token of another link (a confirmation) is refused like a forged one, and POSTs are
+counted per client address like `resetPassword` (a page that says to wait, 429).
 No script; every value escaped (app.web)."""
 
 from __future__ import annotations
@@ -16,8 +18,10 @@ from starlette.routing import Route
 
 from app import errors
 from app.auth import recovery
+from app.graphql.context import client_address
 from app.i18n import translate
 from app.mail import service as mail
+from app.settings import get_settings
 from app.web import esc, page, request_locale
 
 RESET_PATH = "/account/reset-password"
@@ -70,6 +74,16 @@ TEXTS = {
         "nl": "Deze link werkt niet",
         "es": "Este enlace no funciona",
     },
+    "busy_title": {
+        "en": "Too many attempts",
+        "nl": "Te veel pogingen",
+        "es": "Demasiados intentos",
+    },
+    "busy_body": {
+        "en": "Wait {minutes} minutes, then try again.",
+        "nl": "Wacht {minutes} minuten en probeer het dan opnieuw.",
+        "es": "Espera {minutes} minutos y vuelve a intentarlo.",
+    },
     "invalid_body": {
         "en": "Ask for a new link in the app (Forgot password), and use the newest mail.",
         "nl": "Vraag in de app een nieuwe link aan (Wachtwoord vergeten) en gebruik de "
@@ -116,7 +130,7 @@ def _form(path: str, locale: str, token: str, problem: str | None = None) -> HTM
 async def _show(request: Request) -> HTMLResponse:
     token = request.query_params.get("token") or ""
     locale = request_locale(request)
-    state = await mail.token_state(raw=token)
+    state = await mail.token_state(raw=token, purposes=recovery.RESET_PURPOSES)
     if state != "VALID":
         return _refused(locale, state)
     return _form(request.url.path, locale, token)
@@ -132,7 +146,16 @@ async def _submit(request: Request) -> HTMLResponse:
     password = str(form.get("password") or "")
     locale = request_locale(request)
     try:
-        member = await recovery.reset_password(raw_token=token, new_password=password)
+        member = await recovery.reset_password(
+            raw_token=token, new_password=password,
+            client_address=client_address(request, get_settings()),
+        )  # fmt: skip
+    except errors.TooManyAttempts as exc:
+        minutes = max(1, -(-exc.retry_after_seconds // 60))
+        body = f"<p>{esc(_t('busy_body', locale).format(minutes=minutes))}</p>"
+        busy = page(locale=locale, title=_t("busy_title", locale), body=body, status=429)
+        busy.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return busy
     except errors.InvalidInput as exc:
         problem = exc.problems[0]
         return _form(request.url.path, locale, token,

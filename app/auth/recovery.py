@@ -1,18 +1,22 @@
 """Account recovery by mail: asking for a password reset link, and setting a new password
 with the token of a mailed RESET (forgot password) or INVITE (set your password) link.
 
-- `request_password_reset` answers the same whatever the address: it always records the
-  same one `mail.send` job, whose handler finds the active account with that address, or
-  sends nothing (app.mail.service `account_email`). Requests are throttled per client
-  address and per account (a SHA-256 of the normalized address, counted whether an account
-  has it or not): app.auth.service.count_reset_request.
+- `request_password_reset` answers the same whatever the address: it records the same
+  one `mail.send` job, whose handler finds the active account with that address, or sends
+  nothing (app.mail.service `account_email`). Requests are throttled per client address
+  and per (account, client address) pair (TooManyAttempts), and capped per account (a
+  SHA-256 of the normalized address, counted whether an account has it or not): past the
+  cap the answer is the same but no job is recorded (app.auth.service.count_reset_request),
+  so requests from elsewhere can neither bomb the mailbox nor lock its owner out.
 - `reset_password` checks the new password first (a weak one changes nothing and leaves
-  the token unspent), hashes it off the event loop (only for a token that looks usable:
-  a forged one costs no hashing), then in one transaction spends the
-  token (locked: of parallel uses, one wins), stores the hash, marks the address verified
-  (the mail was read there), spends the member's other RESET/INVITE links, signs out every
-  session (their live subscriptions end on commit) and, after a RESET, queues a
-  PASSWORD_CHANGED notice with a fresh reset link in case it was not the owner.
+  the token unspent), counts the attempt per client address (TooManyAttempts), hashes it
+  off the event loop (only for a token that looks usable for a reset: a forged one, or one
+  of another purpose, costs no hashing), then in one transaction spends the token
+  (locked: of parallel uses, one wins), stores the hash, marks the address verified (the
+  mail was read there), spends every other live link of the member (resets, invitations,
+  confirmations and pending changes of address alike), signs out every session (their
+  live subscriptions end on commit) and, after a RESET, queues a PASSWORD_CHANGED notice
+  with a fresh reset link in case it was not the owner (made after the change: it works).
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from app.members import service as members
 
 RESET_TTL = auth.RESET_TTL  # seconds a reset link works
 RESET_PURPOSES = (mail.TokenPurpose.RESET, mail.TokenPurpose.INVITE)
+ALL_PURPOSES = tuple(mail.TokenPurpose)  # what a new password ends
 
 
 def _check_email(email: str) -> str:
@@ -43,9 +48,12 @@ async def request_password_reset(*, email: str, client_address: str = "") -> str
     normalized. The same work and answer whether an account has it or not.
 
     InvalidInput (field email: REQUIRED, TOO_LONG, INVALID_EMAIL) for a malformed address,
-    before anything is counted; TooManyAttempts past the request limits."""
+    before anything is counted; TooManyAttempts past the request limits of the client
+    address or of this account from it; past the account's own cap, the same answer and no
+    mail."""
     address = _check_email(email)
-    await auth.count_reset_request(email=address, address=client_address)
+    if not await auth.count_reset_request(email=address, address=client_address):
+        return address  # capped: answered like the rest, nothing queued
     async with transaction() as tx:
         await mail.mail_later(tx.connection, mail.spec(
             account_email=address, template="PASSWORD_RESET", token=mail.TokenPurpose.RESET,
@@ -61,16 +69,21 @@ def check_new_password(password: str, *, field: str = "newPassword") -> None:
         raise InvalidInput([FieldProblem(field, problem[0], problem[1])])
 
 
-async def reset_password(*, raw_token: str, new_password: str) -> members.Member:
+async def reset_password(
+    *, raw_token: str, new_password: str, client_address: str = ""
+) -> members.Member:
     """Set the password of the account a RESET or INVITE token was mailed to, and sign it
     out everywhere; the member as they are now.
 
     InvalidInput (field newPassword) for a weak password: nothing changes, the token stays
-    usable. InvalidToken (reason UNKNOWN, USED or EXPIRED) for a token that cannot be used:
-    nothing changes."""
+    usable. TooManyAttempts past the attempts of `client_address`
+    (app.auth.service.count_reset_attempt). InvalidToken (reason UNKNOWN, USED or EXPIRED)
+    for a token that cannot be used: nothing changes."""
     check_new_password(new_password)
-    # A cheap look first: a forged or dead token costs no hashing (take_token decides).
-    state = await mail.token_state(raw=raw_token)
+    await auth.count_reset_attempt(address=client_address)
+    # A cheap look first: a forged, dead or other link's token costs no hashing
+    # (take_token decides).
+    state = await mail.token_state(raw=raw_token, purposes=RESET_PURPOSES)
     if state != "VALID":
         raise InvalidToken(reason=state)
     password_hash = await members.hash_new_password(new_password)
@@ -84,7 +97,7 @@ async def reset_password(*, raw_token: str, new_password: str) -> members.Member
             at=at, conn=conn,
         )  # fmt: skip
         await members.mark_email_verified(member_id=member_id, conn=conn)
-        await mail.end_tokens(member_id=member_id, purposes=RESET_PURPOSES, conn=conn)
+        await mail.end_tokens(member_id=member_id, purposes=ALL_PURPOSES, conn=conn)
         await auth.end_all_sessions(member_id=member_id, reason="password_reset")
         if token.purpose == mail.TokenPurpose.RESET:
             await mail.mail_later(conn, mail.spec(

@@ -508,6 +508,18 @@ async def _count_in_window(key: str, *, limit: int, window_seconds: int) -> None
     """Count one request under `key` (one upsert); TooManyAttempts past `limit` in the
     current window of `window_seconds` (a window starts with its first request)."""
     now = _now()
+    if not await _counted(key, limit=limit, window_seconds=window_seconds, now=now):
+        row = await LoginThrottle.get_or_none(key=key)
+        started = row.window_started_at if row else now
+        raise TooManyAttempts(_retry_after(started + dt.timedelta(seconds=window_seconds), now))
+
+
+async def _counted(key: str, *, limit: int, window_seconds: int,
+                   now: dt.datetime | None = None) -> bool:  # fmt: skip
+    """Count one request under `key` (one conditional upsert: parallel requests each see
+    the previous one's count); False, and nothing counted, past `limit` in the current
+    window of `window_seconds`."""
+    now = now or _now()
     window = dt.timedelta(seconds=window_seconds)
     conn = connection()
     p = _Params(conn)
@@ -520,10 +532,7 @@ async def _count_in_window(key: str, *, limit: int, window_seconds: int) -> None
         f"WHERE {over} OR {_col('failures')} < {int(limit)}"
         f"{_RETURNING}"
     )
-    if not await _run(conn, p, sql):
-        row = await LoginThrottle.get_or_none(key=key)
-        started = row.window_started_at if row else now
-        raise TooManyAttempts(_retry_after(started + window, now))
+    return bool(await _run(conn, p, sql))
 
 
 async def _count_sign_up(address: str) -> None:
@@ -537,19 +546,65 @@ async def _count_sign_up(address: str) -> None:
                            window_seconds=settings.signup_window_seconds)  # fmt: skip
 
 
-async def count_reset_request(*, email: str, address: str) -> None:
+async def count_reset_request(*, email: str, address: str) -> bool:
     """Count a password reset request for the account `email` (whether it exists or not)
-    from `address`: TooManyAttempts past reset_max_per_address requests from the address
-    (`reset-from:<place>`, counted first) or reset_max_per_account for the account
-    (`reset:<account>`) in the current reset_window_seconds."""
+    from `address`, in the current reset_window_seconds: TooManyAttempts past
+    reset_max_per_address requests from the address (`reset-from:<place>`, counted first)
+    or reset_max_per_pair for this account from it (`reset:<account>:<place>`). Then False
+    (answer as usual, mail nothing) past reset_max_per_account for the account from
+    anywhere (`reset:<account>`): requests from elsewhere can neither bomb the mailbox nor
+    make the owner's own place answer TooManyAttempts. A place the account signed in from
+    within refresh_token_ttl (a known address) is never capped, only its pair counts."""
     if not address:
         _warn_unknown_address()
     settings = get_settings()
     window = settings.reset_window_seconds
-    await _count_in_window(f"reset-from:{_place(address)}", limit=settings.reset_max_per_address,
+    account, place = _account(email), _place(address)
+    await _count_in_window(f"reset-from:{place}", limit=settings.reset_max_per_address,
                            window_seconds=window)  # fmt: skip
-    await _count_in_window(f"reset:{_account(email)}", limit=settings.reset_max_per_account,
+    await _count_in_window(f"reset:{account}:{place}", limit=settings.reset_max_per_pair,
                            window_seconds=window)  # fmt: skip
+    if (
+        address
+        and await LoginThrottle.filter(
+            key=f"known:{account}:{place}",
+            window_started_at__gt=_now() - dt.timedelta(seconds=settings.refresh_token_ttl),
+        ).exists()
+    ):
+        return True
+    return await _counted(f"reset:{account}", limit=settings.reset_max_per_account,
+                          window_seconds=window)  # fmt: skip
+
+
+RESET_ATTEMPTS_PER_ADDRESS = 20  # resetPassword attempts (and reset page posts) per window
+
+
+async def count_reset_attempt(*, address: str) -> None:
+    """Count one attempt to set a password with a mailed link's token from `address`
+    (`reset-try:<place>`): TooManyAttempts past RESET_ATTEMPTS_PER_ADDRESS in the current
+    reset_window_seconds, before any token is looked up or any password hashed."""
+    if not address:
+        _warn_unknown_address()
+    await _count_in_window(f"reset-try:{_place(address)}", limit=RESET_ATTEMPTS_PER_ADDRESS,
+                           window_seconds=get_settings().reset_window_seconds)  # fmt: skip
+
+
+# changeEmail: confirmation mails asked for per member per hour, and to one new address
+# (from any account, whether it has an account or not) per day.
+CHANGE_MAX_PER_MEMBER, CHANGE_MEMBER_WINDOW = 5, 3600
+CHANGE_MAX_PER_TARGET, CHANGE_TARGET_WINDOW = 3, 86400
+
+
+async def count_email_change(*, member_id: int, new_email: str) -> None:
+    """Count a change-of-address request (when it is asked for, not when its mail goes):
+    TooManyAttempts past CHANGE_MAX_PER_MEMBER per CHANGE_MEMBER_WINDOW for the member
+    (`change-by:<member>`, counted first) or CHANGE_MAX_PER_TARGET per
+    CHANGE_TARGET_WINDOW for the new address (`change-to:<SHA-256 of it>`), counted the
+    same whether another account has that address or not."""
+    await _count_in_window(f"change-by:{member_id}", limit=CHANGE_MAX_PER_MEMBER,
+                           window_seconds=CHANGE_MEMBER_WINDOW)  # fmt: skip
+    await _count_in_window(f"change-to:{_account(new_email)}", limit=CHANGE_MAX_PER_TARGET,
+                           window_seconds=CHANGE_TARGET_WINDOW)  # fmt: skip
 
 
 async def purge_throttles(*, now: dt.datetime | None = None) -> int:
@@ -571,9 +626,15 @@ async def purge_throttles(*, now: dt.datetime | None = None) -> int:
         (Q(key__startswith="known:") & older(settings.refresh_token_ttl))
         | (Q(key__startswith="signup:") & older(settings.signup_window_seconds))
         | (
-            (Q(key__startswith="reset:") | Q(key__startswith="reset-from:"))
+            (
+                Q(key__startswith="reset:")
+                | Q(key__startswith="reset-from:")
+                | Q(key__startswith="reset-try:")
+            )
             & older(settings.reset_window_seconds)
         )
+        | (Q(key__startswith="change-by:") & older(CHANGE_MEMBER_WINDOW))
+        | (Q(key__startswith="change-to:") & older(CHANGE_TARGET_WINDOW))
         | (
             counters
             & older(settings.login_window_seconds)
@@ -676,13 +737,17 @@ async def change_password(
     new_password: str,
     client: ClientInfo | None = None,
 ) -> members.Member:
-    """Change the password and end every other session of the member, in one transaction.
+    """Change the password, end every other session of the member and spend every link
+    mailed to them (resets, confirmations, a pending change of address), in one transaction.
 
     The current password's check is throttled like a sign-in (`password_check`: the same
     counters, TooManyAttempts); hashing runs off the event loop outside the transaction.
     """
 
     async def end_other_sessions(member: members.Member) -> None:
+        # Links mailed before die with the old password (a pending change of address too).
+        await mail.end_tokens(member_id=member.id, purposes=tuple(mail.TokenPurpose),
+                              conn=current_transaction().connection)  # fmt: skip
         await (
             AuthSession.filter(member_id=member.id, revoked_at__isnull=True)
             .exclude(id=principal.session_id)
@@ -853,7 +918,8 @@ async def forget_member(*, member_id: int, email: str, at: dt.datetime) -> None:
         account = _account(email)
         mine = (
             Q(key=f"account:{account}")
-            | Q(key=f"reset:{account}")
+            | Q(key__startswith=f"reset:{account}")
+            | Q(key=f"change-by:{member_id}")
             | Q(key__startswith=f"pair:{account}:")
             | Q(key__startswith=f"known:{account}:")
         )

@@ -191,6 +191,7 @@ ResetPasswordResult = Annotated[
         "ResetPasswordResult",
         description="PasswordReset, or why not (nothing changed): InvalidToken, InvalidInput "
         "(a weak password: the link still works), TooManyAttempts "
-        "(ONE_PASSWORD_CHECK_PER_REQUEST: one password is set per request).",
+        "(ONE_PASSWORD_CHECK_PER_REQUEST: one password is set per request; or too many "
+        "attempts from this client address: wait retryAfterSeconds).",
     ),
 ]

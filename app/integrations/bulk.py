@@ -8,7 +8,9 @@ in JSON Lines `null` clears it. Each row is validated in full before anything is
 rejected row is reported with its line number and reason and nothing of it is written. Good
 rows are written in batches (one transaction each). Re-running a file changes nothing.
 Members a batch creates are mailed an invitation to set their password (one mail job per
-batch, recorded in its transaction) unless `invite` is False (`--no-invite`).
+batch, recorded in its transaction) unless `invite` is False (`--no-invite`). A row that
+changes a member's email does what sync does then (app.integrations.sync: the address is
+unconfirmed again, the member's mail links and sessions end, the old address is told).
 """
 
 from __future__ import annotations

@@ -6,23 +6,30 @@ Passwords: a member created by sync gets an unusable password hash (it starts wi
 which no argon2 hash does, so every password check fails). In the same transaction they are
 mailed an invitation to set their password (app.integrations.invitations: one mail job per
 batch), with which they can then sign in to the app; support can re-send it
-(`resendInvitation`), and `invite: false` / `--no-invite` skip it. Updates mail nothing.
+(`resendInvitation`), and `invite: false` / `--no-invite` skip it. Updates mail nothing,
+but for an update that CHANGES a member's email (`_email_moved`, in the same transaction):
+the address counts as unconfirmed again, the member's live mail links (reset, invitation,
+confirmation) die, their sessions end, and the old address is told (EMAIL_CHANGED), so a
+CRM credential cannot take an account over by pointing it at another address.
 Sign-up with their email answers EMAIL_ALREADY_REGISTERED: a stranger who knows a CRM
 member's email can not claim that member's points by signing up first.
 """
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from tortoise.exceptions import IntegrityError
 
 from app import clock
+from app.auth import service as auth
 from app.db import Transaction, transaction
 from app.errors import FieldProblem, InvalidInput
 from app.integrations import invitations
 from app.integrations.webhooks import emit_events, jsonable, subscribed_types
+from app.mail import service as mail
 from app.members import service as members
 
 MAX_EXTERNAL_REF = 64
@@ -183,6 +190,10 @@ async def _sync(
         )
         emitted += [("updated", current["id"], changed) for current, changed in updates]
         result.updated = len(updates)
+        moved = [(current["id"], current["email"], changed["email"])
+                 for current, changed in updates if "email" in changed]  # fmt: skip
+        if moved:
+            await _email_moved(conn, moved)
     wanted = await subscribed_types() if events and emitted else set()
     if wanted:
         await emit_events([
@@ -192,6 +203,26 @@ async def _sync(
             for change, member_id, row in emitted if f"member.{change}" in wanted
         ])  # fmt: skip
     return result
+
+
+async def _email_moved(conn, moved: list[tuple[int, str, str]]) -> None:
+    """Sync switched these members' addresses ((id, old, new)): nobody has proved they read
+    mail at the new one, and whoever can write the CRM must not be able to take an account
+    over by pointing it at their own address and asking for a password reset. So, in the
+    sync's transaction: the address counts as unconfirmed again, every live mail link of
+    the member dies (resets, invitations, confirmations), every session ends (sign in
+    again), and the old address is told (EMAIL_CHANGED, security mail)."""
+    ids = [member_id for member_id, _, _ in moved]
+    await members.unverify_emails(member_ids=ids, conn=conn)
+    for member_id in ids:
+        await mail.end_tokens(member_id=member_id, purposes=tuple(mail.TokenPurpose), conn=conn)
+        await auth.end_all_sessions(member_id=member_id, reason="email changed by sync")
+    stamp = secrets.token_hex(6)  # one notice per switch: the same pair may switch again
+    await mail.mail_later(conn, *[
+        mail.spec(template="EMAIL_CHANGED", key=f"sync-email:{member_id}:{stamp}",
+                  member_id=member_id, to=old, fields={"new_email": new})
+        for member_id, old, new in moved
+    ])  # fmt: skip
 
 
 async def _owners(

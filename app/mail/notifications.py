@@ -29,16 +29,18 @@ def _date(at: dt.datetime | None, locale: str) -> str:
 
 
 async def on_export_ready(
-    tx, *, member_id: int, export_id: int, download_url: str | None, expires_at: dt.datetime,
-    **_: object,
+    tx, *, member_id: int, export_id: int, expires_at: dt.datetime,
+    page_url: str | None = None, **_: object,
 ) -> None:  # fmt: skip
     """An export became downloadable (privacy.exports.EXPORT_READY_HOOKS): tell the member,
-    with the download link while it exists; the job's payload, holding the link, is
-    emptied once the mail is sent."""
+    linking to the export's page (`/account/export?token=...`), never to the download
+    itself: mail scanners and previews follow links with GET, which on that page spends
+    nothing; its Download button (a POST) takes the file. The job's payload, holding the
+    link, is emptied once the mail is sent."""
     await mail.mail_later(
         tx.connection,
         mail.spec(template="EXPORT_READY", key=f"export:{export_id}", member_id=member_id,
-                  fields={"until": _date(expires_at, "en")}, link=download_url),
+                  fields={"until": _date(expires_at, "en")}, link=page_url),
         forget_payload=True,
     )  # fmt: skip
 

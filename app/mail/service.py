@@ -8,8 +8,9 @@ when the change that causes it commits. The job's handler (`deliver_job`):
      and commits that, before any SMTP transaction starts: a worker killed afterwards leaves
      the mark and no later run mails that pair again (at most once);
   3. sends; a 4xx answer marks the pair RETRY and the job comes back with backoff (until
-     MAX_ATTEMPTS), a 5xx marks it FAILED and suppresses the address for marketing;
-  4. records the outcomes and completes the job in one transaction.
+     MAX_ATTEMPTS), a 5xx marks it FAILED, and one saying at RCPT that the mailbox is bad
+     (`SendResult.bad_address`) also suppresses the address for marketing;
+  4. records the outcomes (committed on their own), then completes the job.
 Steps 2-4 go IN_FLIGHT mails at a time: a worker killed mid-job strands at most those
 (SENDING, reported unconfirmed, never resent), and the job's next run sends the rest.
 
@@ -79,6 +80,7 @@ def spec(
     to: str | None = None, locale: str | None = None, category: str = ACCOUNT,
     fields: dict | None = None, token: TokenPurpose | None = None, token_ttl: int | None = None,
     new_email: str | None = None, link: str | None = None, campaign_id: int | None = None,
+    anonymous: bool = False, asked_at: dt.datetime | None = None,
 ) -> dict:  # fmt: skip
     """One mail of a `mail.send` job.
 
@@ -87,12 +89,19 @@ def spec(
     at their current address unless `to` names another (a new address to confirm, the
     address of an erased account). `key` names the message: one mail per (key, address),
     ever. `token` makes a link token of that purpose (valid `token_ttl` seconds) whose
-    link is the mail's button; else `link` is. `fields` fill the template."""
+    link is the mail's button; else `link` is. `fields` fill the template.
+    `anonymous`: the member's display name is neither in the greeting nor in To: (a mail
+    to an address not yet shown to be theirs: a name they chose must not greet a stranger).
+    `asked_at`: when the member asked for it; a mail with a token is not sent (SKIPPED,
+    `password_changed`) if the member's password changed since (a change of address
+    asked for before a reset must not mint its link after it)."""
     return {"template": template, "key": key[:120], "member": member_id,
             "account_email": account_email, "to": to, "locale": locale,
             "category": str(category), "fields": fields or {},
             "token": str(token) if token else None, "token_ttl": token_ttl,
-            "new_email": new_email, "link": link, "campaign": campaign_id}  # fmt: skip
+            "new_email": new_email, "link": link, "campaign": campaign_id,
+            "anonymous": anonymous,
+            "asked_at": asked_at.isoformat() if asked_at else None}  # fmt: skip
 
 
 async def mail_later(conn, *specs: dict, run_at: dt.datetime | None = None,
@@ -165,7 +174,10 @@ async def _refusals(planned: list[_Planned], conn=None) -> dict[int, str]:
         if p.spec["template"] in SECURITY or p.spec["category"] == ACCOUNT:
             continue
         member_id = member_of.get(i)
-        if member_id is None or (member_id, messaging.MessageCategory(p.spec["category"])) not in allowed:
+        if (
+            member_id is None
+            or (member_id, messaging.MessageCategory(p.spec["category"])) not in allowed
+        ):
             refused[i] = "category_off"
         elif p.spec["category"] == "marketing":
             if member_id not in consenting:
@@ -186,8 +198,9 @@ def _link(p: _Planned) -> str | None:
 
 def _outgoing(p: _Planned) -> OutgoingMail:
     settings = get_settings()
-    fields = {"name": (p.member.display_name if p.member is not None else None) or "",
-              **p.spec["fields"]}  # fmt: skip
+    shown = (p.member.display_name if p.member is not None and not p.spec.get("anonymous")
+             else None)  # fmt: skip
+    fields = {"name": shown or "", **p.spec["fields"]}
     ttl = p.spec.get("token_ttl")
     if ttl:
         fields.setdefault("minutes", ttl // 60)
@@ -197,7 +210,7 @@ def _outgoing(p: _Planned) -> OutgoingMail:
                    if marketing and p.member is not None else None)  # fmt: skip
     message = build(
         rendered=render(p.spec["template"], p.locale, **fields), locale=p.locale,
-        to=mailbox(p.member.display_name if p.member is not None else None, p.address),
+        to=mailbox(shown, p.address),
         sender=settings.email_from, reply_to=settings.email_reply_to, link=_link(p),
         unsubscribe=unsubscribe, marketing=marketing, key=p.spec["key"],
     )  # fmt: skip
@@ -258,6 +271,11 @@ async def _mark(planned: list[_Planned], refused: dict[int, str]) -> list[_Plann
             await EmailDelivery.filter(id__in=stale, status=MailStatus.SENDING).using_db(
                 conn).update(
                 error="unconfirmed: the run sending it stopped")  # fmt: skip
+        late = [p for p in ours if _asked_before_password_change(p)]
+        if late:  # its link would outlive the password it was asked for with
+            await EmailDelivery.filter(id__in=[p.row_id for p in late]).using_db(conn).update(
+                status=MailStatus.SKIPPED, error="password_changed", updated_at=at)  # fmt: skip
+            ours = [p for p in ours if not _asked_before_password_change(p)]
         tokens = []
         for p in ours:
             if p.spec.get("token") and p.member is not None:
@@ -270,6 +288,13 @@ async def _mark(planned: list[_Planned], refused: dict[int, str]) -> list[_Plann
         if tokens:
             await insert_rows(conn, MailToken, tokens)
     return ours
+
+
+def _asked_before_password_change(p: _Planned) -> bool:
+    asked = p.spec.get("asked_at")
+    changed = p.member.password_changed_at if p.member is not None else None
+    return bool(p.spec.get("token") and asked and changed
+                and changed > dt.datetime.fromisoformat(asked))  # fmt: skip
 
 
 @jobs.handler(MAIL_JOB)
@@ -293,8 +318,10 @@ async def deliver_job(payload: dict) -> None:
 
 async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bool,
                   complete: bool = True) -> int:  # fmt: skip
-    """Record what the server answered and, if `complete` and none must be retried,
-    complete the job in the same transaction. Returns how many wait for a retry."""
+    """Record what the server answered (committed), then, if `complete` and none must be
+    retried, complete the job in a transaction of its own: a lost lease (LeaseLost) must not
+    roll the outcomes back (the job's holder finds the pairs settled and sends nothing), and
+    a crash in between is as harmless. Returns how many wait for a retry."""
     at = now()
     retry = 0
     async with transaction() as tx:
@@ -314,7 +341,8 @@ async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bo
                     retry += 1
             elif r.status == "permanent":
                 changes["status"] = MailStatus.FAILED
-                await _suppress(conn, p, r, at)
+                if r.bad_address:  # not for a refused content or a policy: no suppression
+                    await _suppress(conn, p, r, at)
             else:  # unknown: maybe delivered; stays SENDING, never sent again
                 changes["error"] = ("unconfirmed: " + r.reply)[:255]
             if p.raw_token and r.status in ("temporary", "permanent"):
@@ -325,14 +353,15 @@ async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bo
         for code, row_ids in accepted.items():
             await EmailDelivery.filter(id__in=row_ids).using_db(conn).update(
                 status=MailStatus.SENT, smtp_code=code, error=None, updated_at=at)  # fmt: skip
-        if complete and not retry:
-            await jobs.complete_in(tx, payload={} if forget else None)
     from app.mail.sender import masked
 
     for r in results:
         if not r.ok:  # servers often quote the address in their answer: masked in the log
             reply = re.sub(r"[^\s<>\"'(),;:]+@[^\s<>\"'(),;:]+", lambda m: masked(m[0]), r.reply)
             log.info("mail refused (%s %s): %s", r.status, r.code, reply)
+    if complete and not retry:  # the outcomes are committed: LeaseLost cannot undo them
+        async with transaction() as tx:
+            await jobs.complete_in(tx, payload={} if forget else None)
     return retry
 
 
@@ -349,7 +378,9 @@ async def _suppress(conn, p: _Planned, r: SendResult, at: dt.datetime) -> None:
 async def take_token(*, raw: str, purposes: tuple[TokenPurpose, ...], conn) -> MailToken:
     """The live token `raw` of one of `purposes`, marked used in the caller's transaction
     (`conn`, locked: two uses at once, one wins). InvalidToken when it is unknown (forged),
-    of another purpose, used, expired, or for an address its account no longer has."""
+    of another purpose, used, expired, or for an address its account no longer has; a token
+    made before the account's password last changed is EXPIRED (a reset or a change ends
+    what was mailed before: a pending change of address must not outlive it)."""
     raw = (raw or "").strip()
     if not raw or len(raw) > 100:
         raise InvalidToken(reason="UNKNOWN")
@@ -364,6 +395,8 @@ async def take_token(*, raw: str, purposes: tuple[TokenPurpose, ...], conn) -> M
     member = await members.lock_member(member_id=token.member_id, active_only=True)
     if member is None or member.email != token.email:
         raise InvalidToken(reason="UNKNOWN")
+    if _before_password_change(token, member):
+        raise InvalidToken(reason="EXPIRED")
     taken = await MailToken.filter(id=token.id, used_at__isnull=True).using_db(conn).update(
         used_at=now())  # fmt: skip
     if not taken:
@@ -371,15 +404,27 @@ async def take_token(*, raw: str, purposes: tuple[TokenPurpose, ...], conn) -> M
     return token
 
 
-async def token_state(*, raw: str) -> str:
-    """ "VALID", "USED", "EXPIRED" or "UNKNOWN": what a link's page shows before its form."""
+def _before_password_change(token: MailToken, member: members.Member) -> bool:
+    changed = member.password_changed_at
+    return changed is not None and token.created_at < changed
+
+
+async def token_state(*, raw: str, purposes: tuple[TokenPurpose, ...] | None = None) -> str:
+    """ "VALID", "USED", "EXPIRED" or "UNKNOWN": what a link's page shows before its form,
+    as `take_token` would decide (without locking or spending); a token of another purpose
+    than `purposes` (None: any) is UNKNOWN."""
     raw = (raw or "").strip()
     token = await MailToken.get_or_none(token_hash=token_hash(raw)) if 0 < len(raw) <= 100 else None
-    if token is None:
+    if token is None or (purposes is not None and token.purpose not in purposes):
         return "UNKNOWN"
     if token.used_at is not None:
         return "USED"
-    return "EXPIRED" if token.expires_at <= now() else "VALID"
+    if token.expires_at <= now():
+        return "EXPIRED"
+    member = await members.get_member(member_id=token.member_id)
+    if member is None or not member.is_active or member.email != token.email:
+        return "UNKNOWN"
+    return "EXPIRED" if _before_password_change(token, member) else "VALID"
 
 
 async def end_tokens(*, member_id: int, purposes: tuple[TokenPurpose, ...], conn) -> int:
@@ -421,8 +466,8 @@ def unsubscribe_link(*, member_id: int, campaign_id: int | None = None) -> str:
 def read_unsubscribe_token(token: str) -> tuple[int, int | None] | None:
     """(member id, campaign id or None) of a genuine token, else None."""
     parts = (token or "").strip().split(".")
-    if len(parts) != 4 or not parts[0].isdigit() or not parts[1].isdigit():
-        return None
+    if len(parts) != 4 or not all(x.isascii() and x.isdecimal() for x in parts[:2]):
+        return None  # (isdigit() is true for "²", which int() refuses)
     member_id, campaign_id, kid, mac = int(parts[0]), int(parts[1]), parts[2], parts[3]
     secret = get_settings().jwt_keys.get(kid)
     if secret is None or not hmac.compare_digest(mac, _mac(secret, member_id, campaign_id or None)):

@@ -64,9 +64,9 @@ TEMPLATES: dict[str, dict[str, Template]] = {
         "es": T("Ya tienes una cuenta", ("Hola {name}:", "Alguien ha intentado crear una cuenta de fidelidad con esta dirección, que ya tiene una. Si has sido tú y has olvidado tu contraseña, puedes restablecerla.", "Si no has sido tú, ignora este correo: no ha cambiado nada."), "Restablecer mi contraseña"),
     },
     "EXPORT_READY": {
-        "en": T("Your data export is ready", ("Hello {name},", "The copy of your data you asked for is ready. Sign in to the app to download it; the download works once, until {until}."), "Open the app"),
-        "nl": T("Je gegevensexport staat klaar", ("Hallo {name},", "De kopie van je gegevens die je vroeg, staat klaar. Log in op de app om hem te downloaden; dat kan één keer, tot {until}."), "Open de app"),
-        "es": T("Tu exportación de datos está lista", ("Hola {name}:", "La copia de tus datos que pediste está lista. Entra en la app para descargarla; la descarga funciona una vez, hasta el {until}."), "Abrir la app"),
+        "en": T("Your data export is ready", ("Hello {name},", "The copy of your data you asked for is ready. Download it from the page below (or in the app); the download works once, until {until}."), "Download my data"),
+        "nl": T("Je gegevensexport staat klaar", ("Hallo {name},", "De kopie van je gegevens die je vroeg, staat klaar. Download hem via de pagina hieronder (of in de app); dat kan één keer, tot {until}."), "Download mijn gegevens"),
+        "es": T("Tu exportación de datos está lista", ("Hola {name}:", "La copia de tus datos que pediste está lista. Descárgala desde la página de abajo (o en la app); la descarga funciona una vez, hasta el {until}."), "Descargar mis datos"),
     },
     "ACCOUNT_DELETED": {
         "en": T("Your account was deleted", ("Hello,", "Your loyalty account and the personal data it held were deleted, as asked. This is the last mail you get from us.",), None),

@@ -620,6 +620,16 @@ async def mark_email_verified(*, member_id: int, conn=None) -> bool:
         conn).update(email_verified_at=clock.now()))  # fmt: skip
 
 
+async def unverify_emails(*, member_ids: Iterable[int], conn) -> int:
+    """Forget that these members proved their address: it was just changed for them (CRM
+    sync), and nobody has proved they read mail at the new one. How many were verified."""
+    ids = list(member_ids)
+    if not ids:
+        return 0
+    return await Member.filter(id__in=ids, email_verified_at__isnull=False).using_db(
+        conn).update(email_verified_at=None)  # fmt: skip
+
+
 def password_problem(password: str) -> tuple[str, dict] | None:
     """(code, params) of what the account rules refuse in `password`, or None."""
     return passwords.password_problem(password)

@@ -12,9 +12,11 @@ while the ledger keeps its integrity under the same (now pseudonymous) member id
 - Community posts and comments stay (threads keep their shape) with their text replaced by
   "[removed]": what a member wrote may name them. Their reports' reasons are removed too, and
   staff notes about them (moderation reasons, tier override notes).
-- Pending jobs that carry the member's personal data or exist only for them are cancelled.
-  The one left holding the address is queued after that, by a hook: the "your account was
-  deleted" mail (an erasure the member asked for), whose payload is emptied once sent.
+- Pending jobs that carry the member's personal data (a whole value of the payload: their
+  email, name, card number or CRM reference) or exist only for them are cancelled; a mail
+  job loses only the member's own mails (by member id or address) and still mails the
+  others. The one left holding the address is queued after that, by a hook: the "your
+  account was deleted" mail (an erasure the member asked for), emptied once sent.
 - Consents are withdrawn (recorded), data exports deleted.
 - Points still held, available and pending, are forfeited per the program terms: pending lots
   are released and the whole available balance debited to the program's `expired` account
@@ -47,6 +49,7 @@ from app.community import service as community
 from app.db import transaction
 from app.errors import AccountAlreadyErased, InvalidCredentials, MemberNotFound
 from app.ledger import service as ledger
+from app.mail.service import MAIL_JOB
 from app.members import service as members
 from app.messaging import service as messaging
 from app.privacy import service as consents
@@ -153,16 +156,48 @@ async def _clear_device_details(conn, member_id: int) -> None:
     await ConsentRecord.filter(member_id=member_id).using_db(conn).update(client=None)
 
 
-def _personal_strings(member: members.Member) -> list[str]:
+def _personal_strings(member: members.Member) -> set[str]:
     values = [member.email, member.display_name, member.card_number, member.external_ref]
-    return [v for v in values if v and len(v) >= 4]
+    return {_same(v) for v in values if v and len(v) >= 4}
+
+
+def _same(value: str) -> str:
+    """A value as compared with a payload's: an email normalized, any other casefolded."""
+    return members.normalize_email(value) if "@" in value else value.strip().casefold()
+
+
+def _carries(value: object, personal: set[str]) -> bool:
+    """Whether one of `value`'s strings (walking lists and dicts) IS one of `personal`:
+    a whole value, never a substring (a display name "example.com" must not match every
+    address at example.com)."""
+    if isinstance(value, str):
+        return _same(value) in personal
+    if isinstance(value, dict):
+        return any(_carries(v, personal) for v in value.values())
+    if isinstance(value, list | tuple):
+        return any(_carries(v, personal) for v in value)
+    return False
+
+
+def _theirs(spec: object, member: members.Member) -> bool:
+    """Whether one mail of a `mail.send` job is for this member: their id, or their
+    address as the account to look up or the address to mail."""
+    if not isinstance(spec, dict):
+        return True  # not a mail this app queued: dropped rather than guessed at
+    if spec.get("member") == member.id:
+        return True
+    address = members.normalize_email(member.email)
+    return any(isinstance(spec.get(k), str) and members.normalize_email(spec[k]) == address
+               for k in ("account_email", "to"))  # fmt: skip
 
 
 async def _cancel_jobs(
     conn, member: members.Member, messages: list[int], exports: list[int]
 ) -> int:
     """Cancel pending jobs that exist only for this member, or whose payload carries their
-    personal data (the payload is emptied: dead jobs are kept for the operator)."""
+    personal data as a whole value (the payload is emptied: dead jobs are kept for the
+    operator). A `mail.send` job loses only the member's own mails (by member id or
+    address); it is cancelled only when none is left for anyone else."""
     vouchers = await rewards.voucher_ids_of(member_id=member.id)
     mine = {"member": {member.id}, "message": set(messages), "voucher": set(vouchers),
             "export": set(exports)}  # fmt: skip
@@ -171,10 +206,19 @@ async def _cancel_jobs(
     pending = await jobs.Job.filter(status=jobs.JobStatus.PENDING).using_db(conn).values_list(
         "id", "kind", "payload")  # fmt: skip
     for job_id, kind, payload in pending:
+        mails = payload.get("mails") if isinstance(payload, dict) else None
+        if kind == MAIL_JOB and isinstance(mails, list):
+            rest = [m for m in mails if not _theirs(m, member)]
+            if not rest:
+                cancel.append(job_id)
+            elif len(rest) < len(mails):
+                await jobs.Job.filter(id=job_id, status=jobs.JobStatus.PENDING).using_db(
+                    conn).update(payload={**payload, "mails": rest})  # fmt: skip
+            continue
         key = _MEMBER_JOBS.get(kind)
         target = payload.get(key) if key is not None and isinstance(payload, dict) else None
         for_member = isinstance(target, int) and target in mine[key]
-        if for_member or any(p in str(payload) for p in personal):
+        if for_member or _carries(payload, personal):
             cancel.append(job_id)
     if cancel:
         await jobs.Job.filter(id__in=cancel).using_db(conn).update(

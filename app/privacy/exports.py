@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
+from urllib.parse import quote
 
 from tortoise import Tortoise
 from tortoise.expressions import Q
@@ -44,8 +45,10 @@ SECRET_FIELDS = frozenset({"password_hash", "token_hash", "secret_hash", "token"
 LEFT_OUT = {"DataExport": frozenset({"content"})}
 
 # Called inside the transaction that makes an export downloadable, with (transaction,) and
-# keyword arguments member_id=, export_id=, download_url= (the link; None when there is no
-# token) and expires_at= (when the link stops working); e.g. the "export ready" mail.
+# keyword arguments member_id=, export_id=, download_url= (the apps' link, which a GET
+# spends; None when there is no token), page_url= (the page to mail: its GET spends
+# nothing, its Download button takes the file) and expires_at= (when the link stops
+# working); e.g. the "export ready" mail.
 EXPORT_READY_HOOKS: list[Callable[..., Awaitable[None]]] = []
 
 
@@ -232,13 +235,25 @@ async def build_pending(*, export_id: int) -> DataExport | None:
         if made:  # downloadable from this commit on: the hooks' work commits with it
             for hook in EXPORT_READY_HOOKS:
                 await hook(tx, member_id=export.member_id, export_id=export.id,
-                           download_url=download_url(export.token), expires_at=expires_at)  # fmt: skip
+                           download_url=download_url(export.token),
+                           page_url=page_url(export.token), expires_at=expires_at)  # fmt: skip
     return await DataExport.get_or_none(id=export.id)
 
 
 def download_url(token: str | None) -> str | None:
     """The download link of an export with this token (on PUBLIC_BASE_URL), or None."""
     return f"{get_settings().base_url.rstrip('/')}/exports/{token}" if token else None
+
+
+PAGE_PATH = "/account/export"
+
+
+def page_url(token: str | None) -> str | None:
+    """The page a mail links to for this export (on PUBLIC_BASE_URL), or None: opening it
+    spends nothing (mail scanners follow links), its Download button takes the file."""
+    if not token:
+        return None
+    return f"{get_settings().base_url.rstrip('/')}{PAGE_PATH}?token={quote(token, safe='')}"
 
 
 @dataclass(frozen=True)
@@ -248,6 +263,31 @@ class Download:
     status: str
     content: str | None = None
     member_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Pending:
+    """What the page of an export shows before its Download button: `status` ok (ready,
+    with when its link expires), gone (used or expired) or missing (unknown)."""
+
+    status: str
+    member_id: int | None = None
+    expires_at: dt.datetime | None = None
+
+
+async def peek_download(*, token: str, at: dt.datetime | None = None) -> Pending:
+    """The export with this token as `take_download` would find it, changing nothing."""
+    at = at or now()
+    if not token or len(token) > 64:
+        return Pending("missing")
+    export = await DataExport.filter(token=token).only(
+        "id", "member_id", "status", "expires_at").first()  # fmt: skip
+    if export is None:
+        return Pending("missing")
+    ready = export.status == ExportStatus.READY and export.expires_at is not None
+    if not ready or export.expires_at <= at:
+        return Pending("gone", export.member_id)
+    return Pending("ok", export.member_id, export.expires_at)
 
 
 async def take_download(*, token: str, at: dt.datetime | None = None) -> Download:

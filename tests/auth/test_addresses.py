@@ -370,3 +370,60 @@ async def test_parallel_uses_of_one_change_link_succeed_once(client, smtp, diale
     assert (await _me(client, session["accessToken"]))["email"] == new
     await jobs.drain()
     assert len(_mails(smtp, old, CHANGED_SUBJECT)) == 1
+
+
+async def test_change_requests_are_counted_when_asked_for_per_member_and_address(client, smtp):
+    session = await sign_up(client, displayName="Claim 500 pts at evil.example")
+    token = session["accessToken"]
+    victim = unique_email("victim")
+    # A burst (nothing mailed yet: a count of sent mails would let all of them through).
+    kinds = [(await _change(client, token, victim))["__typename"] for _ in range(12)]
+    assert kinds == ["EmailChangeRequested"] * 3 + ["TooManyAttempts"] * 9  # 3 a day to one
+    busy = await _change(client, token, victim)
+    assert busy["code"] == "TOO_MANY_ATTEMPTS" and 0 < busy["retryAfterSeconds"] <= 86400
+    await jobs.drain()
+    got = _mails(smtp, victim, CONFIRM_NEW_SUBJECT)
+    assert len(got) == 3
+    assert await MailToken.filter(purpose=TokenPurpose.CHANGE).count() <= 3
+    # The new address is greeted anonymously: no name the asker chose, in To: or the text.
+    for confirm in got:
+        assert confirm.message["To"] == victim
+        assert "evil.example" not in confirm.text() and "Claim" not in confirm.text()
+    # Per member: 5 an hour, whatever the addresses (every request above counted).
+    assert (await _change(client, token, unique_email("new")))["__typename"] == "TooManyAttempts"
+    fresh = (await sign_up(client))["accessToken"]
+    kinds = [(await _change(client, fresh, unique_email("new")))["__typename"] for _ in range(6)]
+    assert kinds == ["EmailChangeRequested"] * 5 + ["TooManyAttempts"]
+
+
+async def test_a_taken_address_trips_the_same_limits_as_a_free_one(client, smtp):
+    taken, free = unique_email("taken"), unique_email("free")
+    await sign_up(client, email=taken)
+    answers = {}
+    for target in (taken, free):
+        session = await sign_up(client)
+        answers[target] = [
+            (await _change(client, session["accessToken"], target))["__typename"] for _ in range(4)
+        ]
+    assert answers[taken] == answers[free] == ["EmailChangeRequested"] * 3 + ["TooManyAttempts"]
+    # Another account asking for the same address is held back by the address's count too.
+    other = await sign_up(client)
+    assert (await _change(client, other["accessToken"], free))["__typename"] == "TooManyAttempts"
+
+
+async def test_old_links_do_not_come_back_when_the_address_switches_back(client, smtp):
+    first, second = unique_email("first"), unique_email("second")
+    session = await sign_up(client, email=first)
+    token = session["accessToken"]
+    await jobs.drain()
+    [confirm] = _mails(smtp, first, CONFIRM_SUBJECT)
+    old_verify = confirm.token(PATH)
+    raw = await _requested_change(client, smtp, old=first, new=second, token=token)
+    assert (await _verify(client, raw))["member"]["email"] == second
+    smtp.clear()
+    raw = await _requested_change(client, smtp, old=second, new=first, token=token)
+    assert (await _verify(client, raw))["member"]["email"] == first
+    # Every link of the account died at the first switch: the old one is spent for good.
+    again = await _verify(client, old_verify)
+    assert again["__typename"] == "InvalidToken" and again["reason"] == "USED"
+    assert await MailToken.filter(used_at__isnull=True).count() == 0

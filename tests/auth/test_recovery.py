@@ -4,7 +4,10 @@ throttled), setting a new password with it (everything signed out, the link spen
 the mails sign-up sends."""
 
 import asyncio
+import datetime as dt
+from contextlib import asynccontextmanager
 
+import httpx
 import pytest
 
 from app import jobs
@@ -33,6 +36,13 @@ RESET = """mutation($t: String!, $p: String!) { resetPassword(token: $t, newPass
   ... on InvalidToken { reason }
   ... on InvalidInput { fields { field code } }
   ... on UserError { code message } } }"""
+VERIFY_PATH = "/account/verify-email"
+CHANGE_EMAIL = """mutation($e: String!, $p: String!) { changeEmail(newEmail: $e, password: $p) {
+  __typename } }"""
+CHANGE_PASSWORD = """mutation($o: String!, $n: String!) {
+  changePassword(input: {currentPassword: $o, newPassword: $n}) { __typename } }"""
+VERIFY_EMAIL = """mutation($t: String!) { verifyEmail(token: $t) {
+  __typename ... on InvalidToken { reason } } }"""
 
 
 def _mails(smtp, address: str, subject: str) -> list:
@@ -184,9 +194,10 @@ async def test_a_malformed_address_is_invalid_input_and_changes_nothing(client, 
     assert await LoginThrottle.filter(key__startswith="reset").count() == 0
 
 
-async def test_requests_are_throttled_per_account(client, smtp):
+async def test_requests_are_throttled_per_account_and_client_address(client, smtp):
     email = unique_email()
     await sign_up(client, email=email)
+    # Ten requests within a minute from one client: three go, then TooManyAttempts.
     results = [await _request(client, email) for _ in range(10)]
     kinds = [r["__typename"] for r in results]
     assert kinds == ["PasswordResetRequested"] * 3 + ["TooManyAttempts"] * 7
@@ -199,6 +210,140 @@ async def test_requests_are_throttled_per_account(client, smtp):
     assert kinds == ["PasswordResetRequested"] * 3 + ["TooManyAttempts"]
     await jobs.drain()
     assert len(_mails(smtp, email, "Reset your password")) == 3
+
+
+@asynccontextmanager
+async def _client_at(app, ip: str):
+    transport = httpx.ASGITransport(app=app, client=(ip, 4000))
+    async with httpx.AsyncClient(transport=transport, base_url="http://testserver") as c:
+        yield c
+
+
+async def test_requests_from_elsewhere_neither_lock_out_nor_bomb_the_owner(app, client, smtp):
+    email = unique_email()
+    await sign_up(client, email=email)  # the owner's own place is a known one now
+    answers = []
+    for i in range(4):  # an attacker at four places, four requests each
+        async with _client_at(app, f"198.51.100.{i + 1}") as elsewhere:
+            answers += [(await _request(elsewhere, email))["__typename"] for _ in range(4)]
+    assert answers == (["PasswordResetRequested"] * 3 + ["TooManyAttempts"]) * 4
+    # The account-wide cap (RESET_MAX_PER_ACCOUNT, 5): past it, the same answer and no mail.
+    await jobs.drain()
+    assert len(_mails(smtp, email, "Reset your password")) == 5
+    # The owner's place answers as usual, and, being one they signed in from, still mails.
+    assert (await _request(client, email))["__typename"] == "PasswordResetRequested"
+    await jobs.drain()
+    assert len(_mails(smtp, email, "Reset your password")) == 6
+    # A place the account never signed in from: the same answer, but no mail past the cap.
+    async with _client_at(app, "192.0.2.50") as new_place:
+        before = await jobs.Job.filter(kind=mail.MAIL_JOB).count()
+        assert (await _request(new_place, email))["__typename"] == "PasswordResetRequested"
+        assert await jobs.Job.filter(kind=mail.MAIL_JOB).count() == before
+        unknown = unique_email("nobody")  # answered the same for an address nobody has
+        assert (await _request(new_place, unknown))["__typename"] == "PasswordResetRequested"
+
+
+async def test_a_pending_change_of_address_dies_with_a_password_reset(client, smtp):
+    owner, evil = unique_email("owner"), unique_email("evil")
+    session = await sign_up(client, email=owner)
+    change = await gql(
+        client, CHANGE_EMAIL, {"e": evil, "p": PASSWORD}, token=session["accessToken"]
+    )
+    assert change["data"]["changeEmail"]["__typename"] == "EmailChangeRequested"
+    await jobs.drain()
+    [confirm] = _mails(smtp, evil, "Confirm your new email address")
+    change_token = confirm.token(VERIFY_PATH)
+    raw = await _reset_token(client, smtp, owner)
+    assert (await _reset(client, raw))["__typename"] == "PasswordReset"
+    refused = (await gql(client, VERIFY_EMAIL, {"t": change_token}))["data"]["verifyEmail"]
+    assert refused["__typename"] == "InvalidToken", refused
+    assert await Member.filter(email=owner).exists()  # nothing switched
+    # The reset's own notice carries a fresh link, made after the change: it works.
+    await jobs.drain()
+    [notice] = _mails(smtp, owner, "Your password was changed")
+    assert (await _reset(client, notice.token(RESET_PATH), "a-third-passphrase"))[
+        "__typename"
+    ] == "PasswordReset"
+
+
+async def test_a_pending_change_of_address_dies_with_a_password_change(client, smtp):
+    owner, evil = unique_email("owner"), unique_email("evil")
+    session = await sign_up(client, email=owner)
+    token = session["accessToken"]
+    await gql(client, CHANGE_EMAIL, {"e": evil, "p": PASSWORD}, token=token)
+    await jobs.drain()
+    change_token = _mails(smtp, evil, "Confirm your new email address")[0].token(VERIFY_PATH)
+    changed = await gql(client, CHANGE_PASSWORD, {"o": PASSWORD, "n": NEW_PASSWORD}, token=token)
+    assert changed["data"]["changePassword"]["__typename"] == "PasswordChanged", changed
+    refused = (await gql(client, VERIFY_EMAIL, {"t": change_token}))["data"]["verifyEmail"]
+    assert refused["__typename"] == "InvalidToken", refused
+    assert await Member.filter(email=owner).exists()  # nothing switched
+
+
+async def test_a_change_link_asked_for_before_a_password_change_is_never_made(client, smtp):
+    owner, evil = unique_email("owner"), unique_email("evil")
+    session = await sign_up(client, email=owner)
+    token = session["accessToken"]
+    await jobs.drain()
+    await gql(client, CHANGE_EMAIL, {"e": evil, "p": PASSWORD}, token=token)  # queued, not sent
+    changed = await gql(client, CHANGE_PASSWORD, {"o": PASSWORD, "n": NEW_PASSWORD}, token=token)
+    assert changed["data"]["changePassword"]["__typename"] == "PasswordChanged", changed
+    await jobs.drain()
+    assert smtp.to(evil) == []  # skipped: its link would outlive the old password
+    assert await MailToken.filter(purpose=TokenPurpose.CHANGE).count() == 0
+    assert _mails(smtp, owner, "Your email address is about to change")  # the notice goes
+
+
+async def test_a_link_made_before_the_password_changed_is_expired(client, smtp):
+    email = unique_email()
+    await sign_up(client, email=email)
+    raw = await _reset_token(client, smtp, email)
+    # However the password changed (even without spending the member's links).
+    await Member.filter(email=email).update(password_changed_at=now() + dt.timedelta(seconds=1))
+    assert await mail.token_state(raw=raw) == "EXPIRED"
+    refused = await _reset(client, raw)
+    assert refused["__typename"] == "InvalidToken" and refused["reason"] == "EXPIRED"
+
+
+async def test_a_confirmation_token_costs_no_hashing_on_the_reset_page(client, smtp, monkeypatch):
+    from app.members import service as members
+
+    email = unique_email()
+    await sign_up(client, email=email)
+    await jobs.drain()
+    raw = _mails(smtp, email, "Confirm your email address")[0].token(VERIFY_PATH)
+    hashed = []
+    real = members.hash_new_password
+
+    async def counting(password):
+        hashed.append(password)
+        return await real(password)
+
+    monkeypatch.setattr(members, "hash_new_password", counting)
+    for _ in range(3):
+        posted = await client.post(RESET_PATH, data={"token": raw, "password": NEW_PASSWORD})
+        assert posted.status_code == 400 and "This link does not work" in posted.text
+    assert (await _reset(client, raw))["reason"] == "UNKNOWN"
+    assert hashed == []
+    shown = await client.get(RESET_PATH, params={"token": raw})
+    assert shown.status_code == 400 and 'name="password"' not in shown.text
+    assert await mail.token_state(raw=raw, purposes=(TokenPurpose.VERIFY,)) == "VALID"
+    assert await mail.token_state(raw=raw, purposes=(TokenPurpose.RESET,)) == "UNKNOWN"
+
+
+async def test_reset_attempts_are_throttled_per_client_address(app, client, smtp):
+    kinds = [(await _reset(client, f"forged-{i}"))["__typename"] for i in range(20)]
+    assert kinds == ["InvalidToken"] * 20
+    busy = await _reset(client, "forged-again")
+    assert busy["__typename"] == "TooManyAttempts" and busy["code"] == "TOO_MANY_ATTEMPTS"
+    posted = await client.post(RESET_PATH, data={"token": "forged", "password": NEW_PASSWORD})
+    assert posted.status_code == 429 and "Too many attempts" in posted.text
+    assert int(posted.headers["Retry-After"]) > 0
+    # A weak password is refused before anything is counted or looked up.
+    assert (await _reset(client, "forged", "short"))["__typename"] == "InvalidInput"
+    # Another client address is not held back.
+    async with _client_at(app, "198.51.100.77") as elsewhere:
+        assert (await _reset(elsewhere, "forged"))["__typename"] == "InvalidToken"
 
 
 async def test_requests_are_throttled_per_client_address(client, smtp):

@@ -265,3 +265,151 @@ async def test_the_token_of_a_refused_mail_is_dead(app, smtp):
     assert tokens[1].token_hash == mail.token_hash(raw)
     assert (await EmailDelivery.get(member_id=busy.id)).status == MailStatus.SENT
     assert not smtp.to(gone.email)
+
+
+# ---- which 5xx suppress -----------------------------------------------------------------------
+
+
+async def _refused_by(member, handler: Recorder, key: str) -> EmailDelivery:
+    with server(handler) as (_, port):
+        use_sender(SmtpEmailSender(config(port)))
+        try:
+            await _queue(_export(member, key))
+            await jobs.drain()
+        finally:
+            use_sender(None)
+    [job] = await jobs.Job.filter(kind=mail.MAIL_JOB)
+    assert job.status == jobs.JobStatus.DONE
+    return await EmailDelivery.get(key=key)
+
+
+async def test_a_554_for_the_content_at_data_fails_without_suppression(app):
+    """The content may be anyone's text (a display name, a campaign's): a spam verdict on it
+    must not cost the recipient their marketing mail."""
+    member = await _marketable()
+    row = await _refused_by(member, Recorder(data={member.email: 554}), "fault:554")
+    assert row.status == MailStatus.FAILED and row.smtp_code == 554
+    assert not await EmailSuppression.exists()
+    assert await mail.suppression_of(address=member.email) is None
+
+
+async def test_a_bad_mailbox_at_rcpt_is_suppressed(app):
+    member = await _marketable()
+    handler = Recorder(rcpt={member.email: "550 5.1.1 <x>: Recipient address rejected"})
+    row = await _refused_by(member, handler, "fault:5.1.1")
+    assert row.status == MailStatus.FAILED and row.smtp_code == 550
+    suppression = await mail.suppression_of(address=member.email)
+    assert suppression is not None and suppression.smtp_code == 550
+
+
+async def test_a_policy_refusal_at_rcpt_fails_without_suppression(app):
+    member = await _marketable()
+    handler = Recorder(rcpt={member.email: "550 5.7.1 Message refused by policy"})
+    row = await _refused_by(member, handler, "fault:5.7.1")
+    assert row.status == MailStatus.FAILED and row.smtp_code == 550
+    assert not await EmailSuppression.exists()
+
+
+# ---- a lease lost while sending -------------------------------------------------------------
+
+
+class LeaseStealingSender:
+    """Sends, then lets another worker claim the job (as if our lease ran out mid-send)."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    async def send(self, mails):
+        results = await self.inner.send(mails)
+        await jobs.Job.filter(kind=mail.MAIL_JOB).update(
+            locked_by="other-worker", attempts=99,
+            locked_until=now() + dt.timedelta(minutes=5))  # fmt: skip
+        return results
+
+
+async def test_a_lost_lease_keeps_the_outcomes_and_nothing_is_resent(app, smtp):
+    ok, gone = [await factories.member() for _ in range(2)]
+    smtp.refuse[gone.email] = 550
+    use_sender(LeaseStealingSender(_smtp_sender(smtp)))
+    await _queue(_export(ok, "fault:lease"), _export(gone, "fault:lease"))
+    await jobs.drain()  # complete_in: LeaseLost (the job is the other worker's now)
+    # The outcomes stand though the job could not be completed by us.
+    status = {r.member_id: r.status for r in await EmailDelivery.filter(key="fault:lease")}
+    assert status == {ok.id: MailStatus.SENT, gone.id: MailStatus.FAILED}
+    assert len(smtp.to(ok.email)) == 1
+    [job] = await jobs.Job.filter(kind=mail.MAIL_JOB)
+    assert job.status == jobs.JobStatus.PENDING and job.locked_by == "other-worker"
+
+    # The job's holder (its lease run out in turn) finds both settled: nothing is resent.
+    use_sender(_smtp_sender(smtp))
+    await jobs.Job.filter(id=job.id).update(locked_until=now() - dt.timedelta(seconds=1),
+                                            attempts=1, run_at=now())  # fmt: skip
+    await _run_until_settled()
+    assert len(smtp.to(ok.email)) == 1 and not smtp.to(gone.email)
+    status = {r.member_id: r.status for r in await EmailDelivery.filter(key="fault:lease")}
+    assert status == {ok.id: MailStatus.SENT, gone.id: MailStatus.FAILED}
+    assert (await jobs.Job.get(id=job.id)).status == jobs.JobStatus.DONE
+
+
+async def test_a_lease_lost_at_completion_keeps_the_sent_mark(app, smtp, monkeypatch):
+    """LeaseLost raised by `complete_in` itself: the SENT mark is already committed."""
+    member = await factories.member()
+
+    async def lost(tx, **_):
+        raise jobs.LeaseLost("taken")
+
+    monkeypatch.setattr(jobs, "complete_in", lost)
+    await _queue(_export(member, "fault:lost"))
+    await jobs.drain()
+    row = await EmailDelivery.get(key="fault:lost")
+    assert row.status == MailStatus.SENT and len(smtp.to(member.email)) == 1
+    monkeypatch.undo()
+    await jobs.Job.filter(kind=mail.MAIL_JOB).update(locked_until=None, run_at=now())
+    await _run_until_settled()
+    assert len(smtp.to(member.email)) == 1  # never again
+    [job] = await jobs.Job.filter(kind=mail.MAIL_JOB)
+    assert job.status == jobs.JobStatus.DONE
+
+
+# ---- a forgotten payload, however the job ends ------------------------------------------------
+
+
+@pytest.mark.parametrize("forget", [True, False])
+async def test_a_dead_job_forgets_its_payload_when_asked(app, smtp, forget):
+    member = await factories.member()
+    async with transaction() as tx:
+        await mail.mail_later(tx.connection, _export(member, "fault:dead"),
+                              forget_payload=forget)  # fmt: skip
+    # Its last attempt, and the sender breaks: the job is dead.
+    await jobs.Job.filter(kind=mail.MAIL_JOB).update(max_attempts=1)
+    use_sender(CrashingSender(RuntimeError("bug in the sender")))
+    await jobs.drain()
+    [job] = await jobs.Job.filter(kind=mail.MAIL_JOB)
+    assert job.status == jobs.JobStatus.DEAD
+    if forget:
+        assert job.payload == {}
+        assert member.email not in str(job.payload)
+    else:
+        assert job.payload["mails"][0]["key"] == "fault:dead"
+
+
+async def test_a_job_given_up_forgets_its_payload_when_asked(app):
+    """The generic hook: any job kind, dead by Permanent or by running out of retries."""
+    seen = []
+
+    async def handle(payload):
+        seen.append(payload)
+        raise jobs.Permanent("cannot") if payload.get("permanent") else jobs.RetryLater("later")
+
+    jobs.register("test.forget", handle)
+    try:
+        await jobs.enqueue("test.forget", {"forget": True, "permanent": True, "to": "a@x.test"})
+        await jobs.enqueue("test.forget", {"forget": True, "to": "b@x.test"}, max_attempts=1)
+        await jobs.enqueue("test.forget", {"permanent": True, "to": "c@x.test"})
+        await jobs.drain()
+    finally:
+        jobs.HANDLERS.pop("test.forget", None)
+    assert len(seen) == 3
+    rows = await jobs.Job.filter(kind="test.forget").order_by("id")
+    assert [r.status for r in rows] == [jobs.JobStatus.DEAD] * 3
+    assert [r.payload for r in rows] == [{}, {}, {"permanent": True, "to": "c@x.test"}]

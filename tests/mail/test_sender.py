@@ -342,7 +342,34 @@ async def test_refusals_are_classified_per_message():
     ]  # fmt: skip
     assert "Try again later" in results[0].reply and "No such user" in results[2].reply
     assert "spam" in results[3].reply
+    # Only the RCPT refusal saying the mailbox is bad may suppress; 554 at DATA (the
+    # content, which may be someone else's text) never does.
+    assert [r.bad_address for r in results] == [False, False, True, False, False]
     assert sorted(g.to[0] for g in handler.got) == ["ok1@example.com", "ok2@example.com"]
+
+
+@pytest.mark.parametrize(
+    ("reply", "status", "bad"),
+    [
+        ("550 5.1.1 No such user", "permanent", True),
+        ("550 No such user here", "permanent", True),  # no enhanced code: the basic one says
+        ("551 5.1.6 User has moved", "permanent", True),
+        ("553 5.1.3 Bad recipient address syntax", "permanent", True),
+        ("550 5.2.1 Mailbox disabled", "permanent", True),
+        ("550 5.7.1 Recipient rejected by policy", "permanent", False),
+        ("553 5.7.1 Relaying denied", "permanent", False),
+        ("550 5.1.8 Bad sender's system address", "permanent", False),  # ours, not theirs
+        ("552 5.2.2 Mailbox full", "permanent", False),
+        ("554 5.1.1 No such user", "permanent", False),
+        ("554 Transaction failed", "permanent", False),
+        ("450 4.2.1 Mailbox busy", "temporary", False),
+    ],
+)
+async def test_only_a_bad_mailbox_at_rcpt_is_a_bad_address(reply, status, bad):
+    with server(Recorder(rcpt={"x@example.com": reply})) as (handler, port):
+        [result] = await SmtpEmailSender(config(port)).send([outgoing("x@example.com")])
+    assert (result.status, result.code, result.bad_address) == (status, int(reply[:3]), bad)
+    assert not handler.got
 
 
 async def test_an_address_smtp_cannot_carry_is_permanent_not_another_mailbox():

@@ -2,7 +2,7 @@
 voucher issued, each in the member's language; the rewards category switched off for
 email stops the voucher mail, never account or security mail."""
 
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from app import jobs
 from app.db import transaction
@@ -11,7 +11,7 @@ from app.ledger.models import Kind
 from app.mail import service as mail
 from app.mail.models import EmailDelivery, MailStatus
 from app.privacy import erasure, exports
-from app.privacy.models import DataExport, ErasureReason
+from app.privacy.models import DataExport, ErasureReason, ExportStatus
 from app.rewards import catalog
 from app.rewards import service as rewards
 from app.rewards.models import RewardKind, Voucher
@@ -49,7 +49,7 @@ async def _funded(points: int, **fields):
     return member
 
 
-async def test_export_ready_mail_carries_a_working_download_link(client, smtp):
+async def test_export_ready_mail_links_to_a_page_whose_get_spends_nothing(client, smtp):
     member = await factories.member(locale="nl", display_name="Anna")
     export = await exports.request_export(member_id=member.id)
     await jobs.drain()  # the export job builds it and queues the mail; the mail job sends
@@ -58,15 +58,58 @@ async def test_export_ready_mail_carries_a_working_download_link(client, smtp):
     assert "Hallo Anna," in got.text()
     ready = await DataExport.get(id=export.id)
     assert ready.expires_at.date().isoformat() in got.text()
-    link = got.link("/exports/")
-    assert link.endswith(f"/exports/{ready.token}")
-    download = await client.get(urlsplit(link).path)
+    assert "/exports/" not in got.text() and "/exports/" not in got.html()
+    link = got.link("/account/export")
+    assert urlsplit(link).path == "/account/export"
+    assert parse_qs(urlsplit(link).query) == {"token": [ready.token]}
+    # A link scanner (or the member) opening it: a page in the member's language, with a
+    # Download button; nothing spent, however often.
+    for _ in range(2):
+        shown = await client.get(f"{urlsplit(link).path}?{urlsplit(link).query}")
+        assert shown.status_code == 200 and shown.headers["cache-control"] == "no-store"
+        assert "Je gegevensexport staat klaar" in shown.text and "Downloaden" in shown.text
+        assert ready.expires_at.strftime("%Y-%m-%d %H:%M") in shown.text
+        assert '<form method="post"' in shown.text and ready.token in shown.text
+    assert (await DataExport.get(id=export.id)).status == ExportStatus.READY
+    # The button: the file, with the headers the apps' link answers with.
+    download = await client.post("/account/export", data={"token": ready.token})
     assert download.status_code == 200 and download.json()["memberId"] == member.id
+    assert download.headers["content-disposition"] == (
+        f'attachment; filename="loyalty-data-{member.id}.json"')  # fmt: skip
+    assert download.headers["cache-control"] == "no-store"
+    assert (await DataExport.get(id=export.id)).status == ExportStatus.DOWNLOADED
+    # Once: a second press, the page again, and the apps' link all say it is gone.
+    again = await client.post("/account/export", data={"token": ready.token})
+    assert again.status_code == 410 and "niet meer beschikbaar" in again.text
+    assert again.headers["content-type"].startswith("text/html")
+    shown = await client.get("/account/export", params={"token": ready.token})
+    assert shown.status_code == 410 and "<form" not in shown.text
+    assert (await client.get(f"/exports/{ready.token}")).status_code == 410
+    unknown = await client.post("/account/export", data={"token": "nope"})
+    assert unknown.status_code == 404 and "<form" not in unknown.text
     # The job's payload held the link: emptied once sent.
     [job] = await _mail_jobs()
     assert job.status == jobs.JobStatus.DONE and job.payload == {}
     row = await EmailDelivery.get(key=f"export:{export.id}")
     assert row.status == MailStatus.SENT and row.template == "EXPORT_READY"
+
+
+async def test_the_apps_link_still_downloads_once_on_a_get(client):
+    member = await factories.member()
+    export = await exports.request_export(member_id=member.id)
+    await jobs.drain()
+    ready = await DataExport.get(id=export.id)
+    download = await client.get(f"/exports/{ready.token}")
+    assert download.status_code == 200 and download.json()["memberId"] == member.id
+    assert download.headers["content-disposition"] == (
+        f'attachment; filename="loyalty-data-{member.id}.json"')  # fmt: skip
+    gone = await client.get(f"/exports/{ready.token}")
+    assert (gone.status_code, gone.json()) == (410, {"error": "gone"})
+    missing = await client.get("/exports/nope")
+    assert (missing.status_code, missing.json()) == (404, {"error": "not_found"})
+    # The page of a downloaded export offers nothing to take.
+    page = await client.post("/account/export", data={"token": ready.token})
+    assert page.status_code == 410 and "no longer available" in page.text
 
 
 async def test_account_deleted_mail_reaches_the_old_address_and_the_payload_is_forgotten(app, smtp):

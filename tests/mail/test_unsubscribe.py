@@ -131,6 +131,8 @@ async def test_a_forged_token_is_refused_and_changes_nothing(client, smtp, publi
         f"{other.id}." + genuine.split(".", 1)[1],  # another member's id on this MAC
         "",
         "not-a-token",
+        "\u00b2.0.k.m",  # "²".isdigit(), but int() refuses it
+        f"{other.id}.\u0661.{genuine.split('.', 2)[2]}",  # an Arabic-Indic digit one
     ]
     for token in forged:
         answer = await client.request(method, "/email/unsubscribe", params={"token": token},
@@ -139,3 +141,17 @@ async def test_a_forged_token_is_refused_and_changes_nothing(client, smtp, publi
         assert "<form" not in answer.text
     assert await _email_consent(member.id) is True and await _email_consent(other.id) is True
     assert not await ConsentRecord.filter(source=ConsentSource.EMAIL).exists()
+
+
+async def test_a_token_of_unicode_digits_is_a_400_not_a_500(client, smtp, public):
+    answer = await client.post("/email/unsubscribe?token=\u00b2.0.k.m")
+    assert answer.status_code == 400 and "<form" not in answer.text
+    for token in (
+        "\u00b2.0.k.m",
+        "1.\u00b2.k.m",
+        "\u0661.0.k.m",
+        "+1.0.k.m",
+        " 1.0.k.m",
+        "1.-0.k.m",
+    ):
+        assert mail.read_unsubscribe_token(token) is None, token

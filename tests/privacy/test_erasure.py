@@ -297,3 +297,51 @@ async def test_erasure_rejects_pending_corrections_and_removes_their_text(app):
         AdjustmentStatus.PENDING, "Another member's receipts")  # fmt: skip
     assert await PointsTransaction.filter(member_id=member.id, kind=Kind.ADJUSTMENT).count() == 1
     assert await check() == []
+
+
+async def test_erasure_drops_only_the_members_own_mails_from_pending_mail_jobs(app, smtp):
+    # Before: a job whose payload held the erased member's name or address as a SUBSTRING
+    # was cancelled: a member named "example.com" deleting their account killed every
+    # pending mail to an address at example.com (resets, campaigns).
+    from app.mail import service as mail
+
+    victim = await factories.member(display_name="Vera")
+    other = await factories.member()
+    attacker = await factories.member(display_name="example.com")
+    reset = await jobs.enqueue("mail.send", {"mails": [mail.spec(
+        template="PASSWORD_CHANGED", key="reset:victim", account_email=victim.email)],
+        "forget": False})  # fmt: skip
+    mixed = await jobs.enqueue("mail.send", {"mails": [
+        mail.spec(template="PASSWORD_CHANGED", key="mixed:1", member_id=other.id),
+        mail.spec(template="PASSWORD_CHANGED", key="mixed:2", member_id=attacker.id),
+        mail.spec(template="EMAIL_CHANGED", key="mixed:3", to=attacker.email.upper(),
+                  fields={"new_email": "x@example.org"}),
+        mail.spec(template="PASSWORD_CHANGED", key="mixed:4", account_email=attacker.email),
+    ], "forget": False})  # fmt: skip
+    only_theirs = await jobs.enqueue("mail.send", {"mails": [
+        mail.spec(template="PASSWORD_CHANGED", key="own:1", member_id=attacker.id)]})  # fmt: skip
+    # Other kinds: a whole value naming them cancels the job, a value merely containing
+    # their name does not.
+    named = await jobs.enqueue(
+        "notify.send", {"member": other.id, "fields": {"who": "Example.COM"}}
+    )
+    containing = await jobs.enqueue("notify.send", {"member": other.id,
+                                                    "fields": {"site": "www.example.com"}})  # fmt: skip
+
+    await erasure.erase_member(member_id=attacker.id, reason=ErasureReason.MEMBER_REQUEST)
+
+    rows = {j.id: j for j in await jobs.Job.all()}
+    assert rows[reset.id].status == jobs.JobStatus.PENDING
+    assert rows[reset.id].payload["mails"][0]["account_email"] == victim.email
+    assert rows[mixed.id].status == jobs.JobStatus.PENDING
+    assert [m["key"] for m in rows[mixed.id].payload["mails"]] == ["mixed:1"]
+    assert (rows[only_theirs.id].status, rows[only_theirs.id].payload) == (jobs.JobStatus.DEAD, {})
+    assert (rows[named.id].status, rows[named.id].payload) == (jobs.JobStatus.DEAD, {})
+    assert rows[containing.id].status == jobs.JobStatus.PENDING
+    await _send_goodbye_mail(attacker.email)
+    assert await _scan([attacker.email]) == []
+    await jobs.Job.filter(id=containing.id).delete()  # a made-up notification: not run
+    await jobs.drain()
+    assert [m.message["Subject"] for m in smtp.to(victim.email)] == ["Your password was changed"]
+    assert [m.message["Subject"] for m in smtp.to(other.email)] == ["Your password was changed"]
+    assert [m.message["Subject"] for m in smtp.to(attacker.email)] == ["Your account was deleted"]
