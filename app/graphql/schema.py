@@ -24,6 +24,7 @@ from app.graphql.extensions import operation_limits
 from app.graphql.results import error_handlers
 from app.integrations.api import IntegrationsMutation, IntegrationsQuery
 from app.ledger.api import LedgerMutation, LedgerQuery, LedgerSubscription
+from app.mail.api import MailQuery
 from app.members.api import MemberMutation, MemberQuery, MemberSubscription
 from app.messaging.api import MessagingMutation, MessagingSubscription
 from app.observability import Observe
@@ -127,6 +128,7 @@ def _query_type() -> type:
         IntegrationsQuery,
         PrivacyQuery,
         ProgramQuery,
+        MailQuery,
     ):
         node: relay.Node | None = strawberry.field(
             resolver=resolve_node,

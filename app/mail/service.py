@@ -508,9 +508,19 @@ async def campaign_counts(*, campaign_id: int) -> dict[str, int]:
     return counts
 
 
-async def deliveries_of(*, member_id: int, limit: int = 50) -> list[EmailDelivery]:
-    """The member's latest mails, newest first (support)."""
-    return await EmailDelivery.filter(member_id=member_id).order_by("-id").limit(limit)
+@dataclass(frozen=True)
+class Deliverability:
+    suppression: EmailSuppression | None
+    recent: list[EmailDelivery]
+
+
+async def deliverability(*, member_id: int, address: str, limit: int = 20) -> Deliverability:
+    """Support: whether `address` (the member's) refuses mail, and the member's latest
+    mails, newest first (two queries)."""
+    return Deliverability(
+        await EmailSuppression.get_or_none(address_key=address_key(address)),
+        list(await EmailDelivery.filter(member_id=member_id).order_by("-id").limit(limit)),
+    )
 
 
 async def forget_member(*, member_id: int) -> None:
