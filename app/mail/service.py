@@ -192,7 +192,7 @@ async def _refusals(planned: list[_Planned], conn=None) -> dict[int, str]:
 def _link(p: _Planned) -> str | None:
     if p.raw_token:
         path = LINK_PATHS[TokenPurpose(p.spec["token"])]
-        return f"{get_settings().link_base_url}{path}?token={p.raw_token}"
+        return f"{get_settings().link_base_url}{path}?lang={p.locale}&token={p.raw_token}"
     return p.spec.get("link")
 
 

@@ -71,7 +71,7 @@ async def test_a_member_created_by_upsert_member_is_invited_and_then_signs_in(cl
     text = got.text()
     assert "Hallo Anna," in text and "0 punten" in text and "7 dagen" in text
     link = got.link(SET_PATH)
-    assert link.startswith("http") and f"{SET_PATH}?token=" in link
+    assert link.startswith("http") and f"{SET_PATH}?lang=nl&token=" in link
     raw = got.token(SET_PATH)
     await _live_invite(raw, member.id)
     assert await MailToken.filter(member_id=member.id).count() == 1  # only its hash is stored
