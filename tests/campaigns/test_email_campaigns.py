@@ -458,3 +458,33 @@ async def test_a_worker_killed_mid_send_mails_nobody_twice(app, settings, dialec
         by_status[MailStatus.SENT], len(stranded), 0)  # fmt: skip
     jobs_left = await jobs.Job.filter(kind=mail.MAIL_JOB).exclude(status=jobs.JobStatus.DONE)
     assert not jobs_left
+
+
+async def test_one_click_unsubscribe_and_the_next_campaign_skips_them(client, smtp):
+    from urllib.parse import urlsplit
+
+    members = await _members("un", 3, lambda i: (False, True, True, False))
+    first = await _launch(_fields(name="First"))
+    assert await campaigns.send_due(campaign_id=first.id, at=T) is None
+    await jobs.drain()
+    leaver, *stayers = members
+    [got] = smtp.to(leaver.email)
+    assert got.message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = urlsplit(str(got.message["List-Unsubscribe"]).strip().strip("<>"))
+    # What a mail client's one-click does (RFC 8058): POST the URL with this body.
+    response = await client.post(f"{url.path}?{url.query}",
+                                 content=b"List-Unsubscribe=One-Click",
+                                 headers={"Content-Type": "application/x-www-form-urlencoded"})  # fmt: skip
+    assert response.status_code == 200
+    stats = await campaigns.stats(campaign_id=first.id)
+    assert stats["channels"]["email"]["unsubscribed"] == 1
+    assert stats["channels"]["email"]["sent"] == 3
+
+    later = T + dt.timedelta(days=2)  # past the daily cap
+    second = await _launch(_fields(name="Second"), at=later)
+    assert await campaigns.send_due(campaign_id=second.id, at=later) is None
+    await jobs.drain()
+    assert len(smtp.to(leaver.email)) == 1  # nothing more for them
+    assert all(len(smtp.to(m.email)) == 2 for m in stayers)
+    sent = await CampaignRecipient.filter(campaign_id=second.id, status=RecipientStatus.SENT)
+    assert leaver.id not in {r.member_id for r in sent}
