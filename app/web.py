@@ -56,3 +56,45 @@ def page(*, locale: str, title: str, body: str, status: int = 200) -> HTMLRespon
 def esc(value: object) -> str:
     """`value` as text safe inside HTML, attribute values included."""
     return html.escape(str(value), quote=True)
+
+
+MAX_FORM_BYTES = 4096  # a page's form holds a token and maybe a password
+
+
+async def read_form(request: Request) -> dict[str, str]:
+    """The text fields of a posted form (url-encoded or multipart, at most
+    MAX_FORM_BYTES announced, 10 fields, no files); {} for any other body."""
+    length = request.headers.get("content-length") or "0"
+    if not (length.isascii() and length.isdigit()) or int(length) > MAX_FORM_BYTES:
+        return {}
+    kind = request.headers.get("content-type", "")
+    if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        return {}
+    form = await request.form(max_files=0, max_fields=10)
+    return {key: value for key, value in form.items() if isinstance(value, str)}
+
+
+def text(texts: dict[str, dict[str, str]], key: str, locale: str) -> str:
+    """`texts[key]` in `locale`, English when it has none."""
+    return texts[key].get(locale) or texts[key]["en"]
+
+
+# Why a mailed link's page cannot go on (mail.token_state's answers).
+LINK_TITLES = {
+    "USED_title": {"en": "This link was used already", "nl": "Deze link is al gebruikt",
+                   "es": "Este enlace ya se usó"},
+    "EXPIRED_title": {"en": "This link has expired", "nl": "Deze link is verlopen",
+                      "es": "Este enlace ha caducado"},
+    "UNKNOWN_title": {"en": "This link does not work", "nl": "Deze link werkt niet",
+                      "es": "Este enlace no funciona"},
+}  # fmt: skip
+
+
+def token_form(*, action: str, token: str, label: str, fields: str = "") -> str:
+    """A form that posts `token` back to `action` (with `fields`, HTML the caller built)
+    under one button labelled `label`."""
+    return (
+        f'<form method="post" action="{esc(action)}">'
+        f'<input type="hidden" name="token" value="{esc(token)}">{fields}'
+        f'<button type="submit">{esc(label)}</button></form>'
+    )

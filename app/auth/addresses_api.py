@@ -31,10 +31,9 @@ from app.graphql.errors import (
     error_type,
 )
 from app.mail import service as mail
-from app.web import esc, page, request_locale
+from app.web import LINK_TITLES, esc, page, read_form, request_locale, text, token_form
 
 PATH = "/account/verify-email"
-MAX_FORM_BYTES = 4096
 
 # ---- GraphQL types --------------------------------------------------------------------------
 
@@ -217,21 +216,7 @@ TEXTS = {
         "nl": "Je spaaraccount gebruikt {email}. Je kunt deze pagina sluiten.",
         "es": "Tu cuenta de fidelidad usa {email}. Puedes cerrar esta página.",
     },
-    "USED_title": {
-        "en": "This link was used already",
-        "nl": "Deze link is al gebruikt",
-        "es": "Este enlace ya se usó",
-    },
-    "EXPIRED_title": {
-        "en": "This link has expired",
-        "nl": "Deze link is verlopen",
-        "es": "Este enlace ha caducado",
-    },
-    "UNKNOWN_title": {
-        "en": "This link does not work",
-        "nl": "Deze link werkt niet",
-        "es": "Este enlace no funciona",
-    },
+    **LINK_TITLES,
     "TAKEN_title": {
         "en": "This address cannot be used",
         "nl": "Dit adres kan niet worden gebruikt",
@@ -254,7 +239,7 @@ TEXTS = {
 
 
 def _t(key: str, locale: str) -> str:
-    return TEXTS[key].get(locale) or TEXTS[key]["en"]
+    return text(TEXTS, key, locale)
 
 
 def _refused(locale: str, reason: str) -> HTMLResponse:
@@ -276,22 +261,15 @@ async def verify_email_page(request: Request) -> HTMLResponse:
     if state != "VALID":
         return _refused(locale, state)
     action = f"{PATH}?lang={locale}"
-    body = (
-        f"<p>{esc(_t('ask_body', locale))}</p>"
-        f'<form method="post" action="{esc(action)}">'
-        f'<input type="hidden" name="token" value="{esc(token)}">'
-        f'<button type="submit">{esc(_t("button", locale))}</button></form>'
+    body = f"<p>{esc(_t('ask_body', locale))}</p>" + token_form(
+        action=action, token=token, label=_t("button", locale)
     )
     return page(locale=locale, title=_t("ask_title", locale), body=body)
 
 
 async def verify_email_submit(request: Request) -> HTMLResponse:
     """POST: spend the token (signed out: the link is the proof) and say what happened."""
-    form = {}
-    if int(request.headers.get("content-length") or 0) <= MAX_FORM_BYTES:
-        kind = request.headers.get("content-type", "")
-        if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form(max_files=0, max_fields=10)
+    form = await read_form(request)
     token = str(form.get("token") or "") or request.query_params.get("token") or ""
     locale = request_locale(request)
     try:

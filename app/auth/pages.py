@@ -22,11 +22,10 @@ from app.graphql.context import client_address
 from app.i18n import translate
 from app.mail import service as mail
 from app.settings import get_settings
-from app.web import esc, page, request_locale
+from app.web import LINK_TITLES, esc, page, read_form, request_locale, text
 
 RESET_PATH = "/account/reset-password"
 SET_PATH = "/account/set-password"
-MAX_FORM_BYTES = 4096
 
 TEXTS = {
     "reset_title": {
@@ -59,21 +58,7 @@ TEXTS = {
         "nl": "Log in op de app met {email} en je nieuwe wachtwoord.",
         "es": "Inicia sesión en la app con {email} y tu contraseña nueva.",
     },
-    "USED_title": {
-        "en": "This link was used already",
-        "nl": "Deze link is al gebruikt",
-        "es": "Este enlace ya se usó",
-    },
-    "EXPIRED_title": {
-        "en": "This link has expired",
-        "nl": "Deze link is verlopen",
-        "es": "Este enlace ha caducado",
-    },
-    "UNKNOWN_title": {
-        "en": "This link does not work",
-        "nl": "Deze link werkt niet",
-        "es": "Este enlace no funciona",
-    },
+    **LINK_TITLES,
     "busy_title": {
         "en": "Too many attempts",
         "nl": "Te veel pogingen",
@@ -95,7 +80,7 @@ TEXTS = {
 
 
 def _t(key: str, locale: str) -> str:
-    return TEXTS[key].get(locale) or TEXTS[key]["en"]
+    return text(TEXTS, key, locale)
 
 
 def _title(path: str, locale: str) -> str:
@@ -137,11 +122,7 @@ async def _show(request: Request) -> HTMLResponse:
 
 
 async def _submit(request: Request) -> HTMLResponse:
-    form = {}
-    if int(request.headers.get("content-length") or 0) <= MAX_FORM_BYTES:
-        kind = request.headers.get("content-type", "")
-        if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form(max_files=0, max_fields=10)
+    form = await read_form(request)
     token = str(form.get("token") or "") or request.query_params.get("token") or ""
     password = str(form.get("password") or "")
     locale = request_locale(request)

@@ -23,10 +23,9 @@ from starlette.responses import HTMLResponse, Response
 from app.members import service as members
 from app.privacy import exports
 from app.privacy.routes import STATUS, serve_download
-from app.web import esc, page, request_locale
+from app.web import esc, page, read_form, request_locale, text, token_form
 
 PATH = exports.PAGE_PATH
-MAX_FORM_BYTES = 4096
 
 TEXTS = {
     "ready_title": {
@@ -85,7 +84,7 @@ TEXTS = {
 
 
 def _t(key: str, locale: str) -> str:
-    return TEXTS[key].get(locale) or TEXTS[key]["en"]
+    return text(TEXTS, key, locale)
 
 
 def _until(at: dt.datetime) -> str:
@@ -115,21 +114,14 @@ async def show(request: Request) -> HTMLResponse:
     action = f"{PATH}?token={quote(token, safe='')}&lang={locale}"
     body = (
         f"<p>{esc(_t('ready_body', locale).format(until=_until(found.expires_at)))}</p>"
-        f'<form method="post" action="{esc(action)}">'
-        f'<input type="hidden" name="token" value="{esc(token)}">'
-        f'<button type="submit">{esc(_t("button", locale))}</button></form>'
+        + token_form(action=action, token=token, label=_t("button", locale))
     )
     return page(locale=locale, title=_t("ready_title", locale), body=body)
 
 
 async def download(request: Request) -> Response:
     """POST: the file, once (as GET /exports/{token} answers); else a page saying why."""
-    form = {}
-    length = request.headers.get("content-length") or "0"
-    if length.isdigit() and int(length) <= MAX_FORM_BYTES:
-        kind = request.headers.get("content-type", "")
-        if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form(max_files=0, max_fields=10)
+    form = await read_form(request)
     token = str(form.get("token") or "") or request.query_params.get("token") or ""
 
     async def refused(status: str) -> Response:

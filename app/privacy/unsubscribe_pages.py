@@ -19,10 +19,9 @@ from starlette.responses import HTMLResponse
 
 from app.errors import InvalidToken
 from app.privacy import service as privacy
-from app.web import esc, page, request_locale
+from app.web import esc, page, read_form, request_locale, text, token_form
 
 PATH = "/email/unsubscribe"
-MAX_FORM_BYTES = 4096
 
 TEXTS = {
     "ask_title": {
@@ -69,7 +68,7 @@ TEXTS = {
 
 
 def _t(key: str, locale: str) -> str:
-    return TEXTS[key].get(locale) or TEXTS[key]["en"]
+    return text(TEXTS, key, locale)
 
 
 def _invalid(request: Request) -> HTMLResponse:
@@ -93,22 +92,15 @@ async def unsubscribe_page(request: Request) -> HTMLResponse:
     if not found.subscribed:
         return _done(locale)
     action = f"{PATH}?token={quote(token, safe='.')}"
-    body = (
-        f"<p>{esc(_t('ask_body', locale))}</p>"
-        f'<form method="post" action="{esc(action)}">'
-        f'<input type="hidden" name="token" value="{esc(token)}">'
-        f'<button type="submit">{esc(_t("button", locale))}</button></form>'
+    body = f"<p>{esc(_t('ask_body', locale))}</p>" + token_form(
+        action=action, token=token, label=_t("button", locale)
     )
     return page(locale=locale, title=_t("ask_title", locale), body=body)
 
 
 async def unsubscribe(request: Request) -> HTMLResponse:
     """POST: withdraw the marketing email consent (one-click or the page's button)."""
-    form = {}
-    if int(request.headers.get("content-length") or 0) <= MAX_FORM_BYTES:
-        kind = request.headers.get("content-type", "")
-        if kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
-            form = await request.form(max_files=0, max_fields=10)
+    form = await read_form(request)
     token = request.query_params.get("token") or str(form.get("token") or "")
     one_click = form.get("List-Unsubscribe") == "One-Click"
     try:
