@@ -9,7 +9,9 @@ token: a forged cross-site post would have to know the token."""
 from __future__ import annotations
 
 import html
+from collections.abc import AsyncGenerator
 
+from starlette.formparsers import FormParser, MultiPartException, MultiPartParser
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -62,15 +64,36 @@ MAX_FORM_BYTES = 4096  # a page's form holds a token and maybe a password
 
 
 async def read_form(request: Request) -> dict[str, str]:
-    """The text fields of a posted form (url-encoded or multipart, at most
-    MAX_FORM_BYTES announced, 10 fields, no files); {} for any other body."""
-    length = request.headers.get("content-length") or "0"
-    if not (length.isascii() and length.isdigit()) or int(length) > MAX_FORM_BYTES:
+    """The text fields of a posted form (url-encoded or multipart, 10 fields, no files);
+    {} for any other body, and for one past MAX_FORM_BYTES: announced by Content-Length or
+    counted while it streams in (a chunked body announces nothing), whichever comes first.
+    Past the limit the rest of the body is left unread."""
+    length = request.headers.get("content-length")
+    if length is not None and (
+        not (length.isascii() and length.isdigit()) or int(length) > MAX_FORM_BYTES
+    ):
         return {}
     kind = request.headers.get("content-type", "")
-    if not kind.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+    multipart = kind.startswith("multipart/form-data")
+    if not (multipart or kind.startswith("application/x-www-form-urlencoded")):
         return {}
-    form = await request.form(max_files=0, max_fields=10)
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_FORM_BYTES:
+            return {}
+
+    async def buffered() -> AsyncGenerator[bytes, None]:
+        yield bytes(body)
+
+    try:
+        if multipart:
+            parser = MultiPartParser(request.headers, buffered(), max_files=0, max_fields=10)
+            form = await parser.parse()
+        else:
+            form = await FormParser(request.headers, buffered(), max_fields=10).parse()
+    except MultiPartException:
+        return {}
     return {key: value for key, value in form.items() if isinstance(value, str)}
 
 

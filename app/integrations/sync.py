@@ -9,8 +9,10 @@ batch), with which they can then sign in to the app; support can re-send it
 (`resendInvitation`), and `invite: false` / `--no-invite` skip it. Updates mail nothing,
 but for an update that CHANGES a member's email (`_email_moved`, in the same transaction):
 the address counts as unconfirmed again, the member's live mail links (reset, invitation,
-confirmation) die, their sessions end, and the old address is told (EMAIL_CHANGED), so a
-CRM credential cannot take an account over by pointing it at another address.
+confirmation) die, their sessions end, and the old address is told (EMAIL_CHANGED). A CRM
+with the members:sync scope is trusted as the system of record for members' addresses: a
+password reset asked for afterwards goes to the new address, so what this buys is that the
+owner learns of the change at the old one and nothing mailed or signed in before it lasts.
 Sign-up with their email answers EMAIL_ALREADY_REGISTERED: a stranger who knows a CRM
 member's email can not claim that member's points by signing up first.
 """
