@@ -53,7 +53,8 @@ if _TEST_CRASH_AFTER is not None:
 
 def lease_length() -> dt.timedelta:
     """How long a claimed job stays ours (JOB_LEASE_SECONDS): handlers keep each run shorter
-    than this, coming back with `RetryLater(after=0)` for the rest of long work."""
+    than this, coming back with `RetryLater(after=0)` for the rest of long work, or extend
+    the lease between the steps of it (`extend_lease`)."""
     from app.settings import get_settings
 
     return dt.timedelta(seconds=get_settings().job_lease_seconds)
@@ -138,6 +139,24 @@ async def complete_in(tx: Transaction, *, payload: dict | None = None) -> None:
         running.completed = True
 
     tx.after_commit(committed)
+
+
+async def extend_lease() -> None:
+    """Push the lease of the job this task runs forward by `lease_length()` from now (a
+    handler doing long work in steps calls it before each step). Raises LeaseLost when this
+    worker no longer holds the job (another claimed it, or it is settled). Outside a job it
+    does nothing."""
+    running = _running.get()
+    if running is None:
+        return
+    job = running.job
+    until = now() + lease_length()
+    held = await Job.filter(
+        id=job.id, locked_by=running.worker, attempts=job.attempts, status=JobStatus.PENDING
+    ).update(locked_until=until)
+    if not held:
+        raise LeaseLost(f"job {job.id} is no longer held by {running.worker}")
+    job.locked_until = until
 
 
 Handler = Callable[[dict], Awaitable[None]]

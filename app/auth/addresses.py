@@ -174,6 +174,7 @@ async def request_email_change(
                 template="CONFIRM_NEW_EMAIL", key=f"email-change:{member_id}:{nonce}",
                 member_id=member_id, to=address, token=mail.TokenPurpose.CHANGE,
                 token_ttl=CHANGE_TTL, new_email=address, anonymous=True, asked_at=at,
+                expect_email=member.email,
             ))  # fmt: skip
         await mail.mail_later(conn, *specs)
     return address

@@ -41,7 +41,6 @@ async def on_export_ready(
         tx.connection,
         mail.spec(template="EXPORT_READY", key=f"export:{export_id}", member_id=member_id,
                   fields={"until": _date(expires_at, "en")}, link=page_url),
-        forget_payload=True,
     )  # fmt: skip
 
 
@@ -50,18 +49,18 @@ async def on_member_erased(
     locale: str | None = None, **_: object,
 ) -> None:  # fmt: skip
     """An erasure (privacy.erasure.ERASURE_HOOKS, in its transaction): the member's mail
-    tokens, suppressions and mail log go; when the member asked for it, a last mail to the
-    address the account had (read before the scrub), in their language. That job's payload
-    is emptied once sent, and names no member."""
-    await mail.forget_member(member_id=member_id)
+    tokens, suppressions (the address's too) and mail log go; when the member asked for
+    it, a last mail to the address the account had (read before the scrub), in their
+    language. That job's payload is emptied once sent, and names no member; its delivery
+    row keeps no digest of the address (`erased`)."""
+    await mail.forget_member(member_id=member_id, address=email)
     asked = reason is None or str(getattr(reason, "value", reason)) in _ASKED
     if tx is None or not asked or not email or email.endswith("@invalid"):
         return
     await mail.mail_later(
         tx.connection,
         mail.spec(template="ACCOUNT_DELETED", key=f"erased:{member_id}", member_id=None,
-                  to=email, locale=locale),
-        forget_payload=True,
+                  to=email, locale=locale, erased=True),
     )  # fmt: skip
 
 

@@ -3,19 +3,29 @@
 `mail_later` records a `mail.send` job in the caller's transaction: a mail exists exactly
 when the change that causes it commits. The job's handler (`deliver_job`):
   1. re-reads who gets what (an address switched, consent withdrawn, a category switched
-     off or an address suppressed since the job was queued wins);
-  2. marks each (message key, address) SENDING and makes the link tokens its mails carry,
+     off or an address suppressed since the job was queued wins); a (message key, address)
+     listed twice is mailed once;
+  2. builds each mail (with the raw link token it carries) before anything is marked: a
+     mail that cannot be built (an address or header the message format refuses) is
+     FAILED ("not sendable: <error type>") and costs the others nothing;
+  3. marks each (message key, address) SENDING and stores the hashes of its link tokens,
      and commits that, before any SMTP transaction starts: a worker killed afterwards leaves
      the mark and no later run mails that pair again (at most once);
-  3. sends; a 4xx answer marks the pair RETRY and the job comes back with backoff (until
+  4. sends; a 4xx answer marks the pair RETRY and the job comes back with backoff (until
      MAX_ATTEMPTS), a 5xx marks it FAILED, and one saying at RCPT that the mailbox is bad
      (`SendResult.bad_address`) also suppresses the address for marketing;
-  4. records the outcomes (committed on their own), then completes the job.
-Steps 2-4 go IN_FLIGHT mails at a time: a worker killed mid-job strands at most those
-(SENDING, reported unconfirmed, never resent), and the job's next run sends the rest.
+  5. records the outcomes (committed on their own), then completes the job.
+Steps 2-5 go IN_FLIGHT mails at a time, the job's lease extended before each (so a long
+job stays ours): a worker killed mid-job strands at most those (SENDING, reported
+unconfirmed, never resent), and the job's next run sends the rest. A run that finds its
+lease lost (another worker took the job, maybe finished it) hands the pairs it saw answered
+4xx to a new job (the same keys: it re-takes their RETRY rows), so they are still retried.
+Every `mail.send` job's payload (addresses, names, links) is emptied once it ends.
 
-A link token is 256 random bits made in step 2 (only its SHA-256 is stored), so the raw
-token exists only in the mail itself, never in a job's payload or a log.
+A link token is 256 random bits made in step 2 (only its SHA-256 is stored, in step 3), so
+the raw token exists only in the mail itself, never in a job's payload or a log. A CHANGE
+token replaces the member's earlier live ones (the newest request for a change of address
+wins), and is not made when the account's address changed since the request.
 """
 
 from __future__ import annotations
@@ -81,6 +91,7 @@ def spec(
     fields: dict | None = None, token: TokenPurpose | None = None, token_ttl: int | None = None,
     new_email: str | None = None, link: str | None = None, campaign_id: int | None = None,
     anonymous: bool = False, asked_at: dt.datetime | None = None,
+    expect_email: str | None = None, erased: bool = False,
 ) -> dict:  # fmt: skip
     """One mail of a `mail.send` job.
 
@@ -91,26 +102,34 @@ def spec(
     ever. `token` makes a link token of that purpose (valid `token_ttl` seconds) whose
     link is the mail's button; else `link` is. `fields` fill the template.
     `anonymous`: the member's display name is neither in the greeting nor in To: (a mail
-    to an address not yet shown to be theirs: a name they chose must not greet a stranger).
+    to an address not yet shown to be theirs: a name they chose must not greet a stranger);
+    every mail to a member whose address is not verified is anonymous too, but the
+    INVITATION (its name comes from the CRM).
     `asked_at`: when the member asked for it; a mail with a token is not sent (SKIPPED,
     `password_changed`) if the member's password changed since (a change of address
-    asked for before a reset must not mint its link after it)."""
+    asked for before a reset must not mint its link after it).
+    `expect_email`: the member's address when they asked; a mail with a token is not sent
+    (SKIPPED, `address_changed`) if the account's address is another by then.
+    `erased`: the address is an erased account's (its last mail): the delivery row keys it
+    by the message key only (`erased:<digest>`), never by the address; one address a key."""
     return {"template": template, "key": key[:120], "member": member_id,
             "account_email": account_email, "to": to, "locale": locale,
             "category": str(category), "fields": fields or {},
             "token": str(token) if token else None, "token_ttl": token_ttl,
             "new_email": new_email, "link": link, "campaign": campaign_id,
             "anonymous": anonymous,
-            "asked_at": asked_at.isoformat() if asked_at else None}  # fmt: skip
+            "asked_at": asked_at.isoformat() if asked_at else None,
+            "expect_email": expect_email, "erased": erased}  # fmt: skip
 
 
 async def mail_later(conn, *specs: dict, run_at: dt.datetime | None = None,
-                     forget_payload: bool = False, job_key: str | None = None) -> None:  # fmt: skip
-    """Record one `mail.send` job for `specs` in the caller's transaction (`conn`).
-    `forget_payload`: the job's payload is emptied once it is done (an erased member's
-    address). `job_key`: a second job with the same key is not recorded (jobs.enqueue)."""
+                     job_key: str | None = None) -> None:  # fmt: skip
+    """Record one `mail.send` job for `specs` in the caller's transaction (`conn`). Its
+    payload (addresses, names, links) is emptied once the job ends, done or dead
+    (`"forget": true`, jobs._finish). `job_key`: a second job with the same key is not
+    recorded (jobs.enqueue)."""
     if specs:
-        await jobs.enqueue(MAIL_JOB, {"mails": list(specs), "forget": forget_payload},
+        await jobs.enqueue(MAIL_JOB, {"mails": list(specs), "forget": True},
                            run_at=run_at, key=job_key, max_attempts=MAX_ATTEMPTS + 4,
                            conn=conn)  # fmt: skip
 
@@ -127,12 +146,23 @@ class _Planned:
     akey: str
     row_id: int | None = None
     raw_token: str | None = None
+    outgoing: OutgoingMail | None = None
+
+
+def _erased_key(key: str) -> str:
+    """The address key of an erased account's last mail: from its message key alone."""
+    return "erased:" + hashlib.sha256(f"erased-address:{key}".encode()).hexdigest()[:56]
+
+
+def _random_erased_key() -> str:
+    return "erased:" + secrets.token_hex(28)
 
 
 async def _resolve(specs: list[dict]) -> list[_Planned]:
     ids = {s["member"] for s in specs if s.get("member")}
     found = await members.members_by_id(member_ids=ids) if ids else {}
     planned = []
+    seen: set[tuple[str, str]] = set()  # a pair listed twice is mailed once (the first)
     for s in specs:
         member = found.get(s["member"]) if s.get("member") else None
         if s.get("account_email"):
@@ -146,8 +176,12 @@ async def _resolve(specs: list[dict]) -> list[_Planned]:
             continue
         locale = (member.locale if member is not None and not s.get("locale")
                   else s.get("locale")) or "en"  # fmt: skip
+        akey = _erased_key(s["key"]) if s.get("erased") else address_key(address)
+        if (s["key"], akey) in seen:
+            continue
+        seen.add((s["key"], akey))
         planned.append(_Planned(s, member, address, locale if locale in LOCALES else "en",
-                                address_key(address)))  # fmt: skip
+                                akey))  # fmt: skip
     return planned
 
 
@@ -196,10 +230,18 @@ def _link(p: _Planned) -> str | None:
     return p.spec.get("link")
 
 
+def _anonymous(p: _Planned) -> bool:
+    """No display name in the greeting or in To:: asked for, or the member's address not
+    shown to be theirs yet (a stranger signing up with someone's address must not pick the
+    name that greets them); the INVITATION's name comes from the CRM, not the member."""
+    if p.member is None or p.spec.get("anonymous"):
+        return True
+    return p.member.email_verified_at is None and p.spec["template"] != "INVITATION"
+
+
 def _outgoing(p: _Planned) -> OutgoingMail:
     settings = get_settings()
-    shown = (p.member.display_name if p.member is not None and not p.spec.get("anonymous")
-             else None)  # fmt: skip
+    shown = p.member.display_name if not _anonymous(p) else None
     fields = {"name": shown or "", **p.spec["fields"]}
     ttl = p.spec.get("token_ttl")
     if ttl:
@@ -217,18 +259,52 @@ def _outgoing(p: _Planned) -> OutgoingMail:
     return OutgoingMail(to=p.address, message=message)
 
 
-async def _mark(planned: list[_Planned], refused: dict[int, str]) -> list[_Planned]:
-    """Mark every pair this run sends SENDING (and make its token), record the refused as
-    SKIPPED, and commit; the pairs that are ours to send."""
+def _prepare(planned: list[_Planned], refused: dict[int, str]) -> dict[int, str]:
+    """Make the raw link token and build the message of every mail not refused, before
+    anything is marked; index -> why a mail cannot be built ("not sendable: <type>"). The
+    tokens' hashes are stored by `_mark`, only for the mails that are ours to send."""
+    unsendable: dict[int, str] = {}
+    for i, p in enumerate(planned):
+        if i in refused:
+            continue
+        if p.spec.get("token") and p.member is not None:
+            p.raw_token = secrets.token_urlsafe(32)  # 256 bits
+        try:
+            p.outgoing = _outgoing(p)
+        except Exception as exc:  # any: it costs this mail only, never its chunk
+            p.raw_token, p.outgoing = None, None
+            unsendable[i] = f"not sendable: {type(exc).__name__}"
+            log.warning("mail %s not sendable: %s", p.spec["template"], type(exc).__name__)
+    return unsendable
+
+
+async def _mark(planned: list[_Planned], refused: dict[int, str],
+                unsendable: dict[int, str] | None = None) -> list[_Planned]:  # fmt: skip
+    """Mark every pair this run sends SENDING (and store its token's hash), record the
+    refused as SKIPPED and the unsendable as FAILED, and commit; the pairs that are ours to
+    send. (`_prepare` built their mails and made their raw tokens.)"""
+    unsendable = unsendable or {}
     at = now()
     async with transaction() as tx:
         conn = tx.connection
+        # A member with a CHANGE link to make is locked first (before any row of ours names
+        # them: PostgreSQL's key-share locks of those rows would deadlock two such jobs),
+        # in id order: two jobs at once for one member go one after the other.
+        locked = {}
+        for member_id in sorted({p.member.id for p in planned if _changes_address(p)}):
+            locked[member_id] = await members.lock_member(member_id=member_id)
+
+        def status(i: int) -> MailStatus:
+            if i in refused:
+                return MailStatus.SKIPPED
+            return MailStatus.FAILED if i in unsendable else MailStatus.SENDING
+
         rows = [{"key": p.spec["key"], "address_key": p.akey,
                  "member_id": p.member.id if p.member is not None else None,
                  "campaign_id": p.spec.get("campaign"), "template": p.spec["template"],
-                 "category": p.spec["category"],
-                 "status": MailStatus.SKIPPED if i in refused else MailStatus.SENDING,
-                 "error": refused.get(i), "attempts": 0 if i in refused else 1,
+                 "category": p.spec["category"], "status": status(i),
+                 "error": refused.get(i) or unsendable.get(i),
+                 "attempts": 0 if i in refused or i in unsendable else 1,
                  "created_at": at, "updated_at": at}
                 for i, p in enumerate(planned)]  # fmt: skip
         inserted = await insert_rows(conn, EmailDelivery, rows,
@@ -251,13 +327,18 @@ async def _mark(planned: list[_Planned], refused: dict[int, str]) -> list[_Plann
                 continue
             pair = (p.spec["key"], p.akey)
             if pair in new:
+                if i in unsendable:
+                    continue  # recorded FAILED
                 p.row_id = new[pair]
             elif pair in retrying:
                 row = retrying[pair]
+                change = ({"status": MailStatus.FAILED, "error": unsendable[i]}
+                          if i in unsendable else
+                          {"status": MailStatus.SENDING, "attempts": row.attempts + 1})  # fmt: skip
                 taken = await EmailDelivery.filter(id=row.id, status=MailStatus.RETRY,
                                                    attempts=row.attempts).using_db(conn).update(
-                    status=MailStatus.SENDING, attempts=row.attempts + 1, updated_at=at)  # fmt: skip
-                if not taken:
+                    updated_at=at, **change)  # fmt: skip
+                if not taken or i in unsendable:
                     continue
                 p.row_id = row.id
             else:
@@ -267,63 +348,136 @@ async def _mark(planned: list[_Planned], refused: dict[int, str]) -> list[_Plann
                     stale.append(row.id)
                 continue  # sent, failed, or in flight: never again
             ours.append(p)
+        mine = {id(p) for p in ours}
+        for p in planned:  # a token is made only for a mail of ours
+            if id(p) not in mine:
+                p.raw_token = None
         if stale:
             await EmailDelivery.filter(id__in=stale, status=MailStatus.SENDING).using_db(
                 conn).update(
                 error="unconfirmed: the run sending it stopped")  # fmt: skip
-        late = [p for p in ours if _asked_before_password_change(p)]
-        if late:  # its link would outlive the password it was asked for with
-            await EmailDelivery.filter(id__in=[p.row_id for p in late]).using_db(conn).update(
-                status=MailStatus.SKIPPED, error="password_changed", updated_at=at)  # fmt: skip
-            ours = [p for p in ours if not _asked_before_password_change(p)]
+        skipped = await _skips(conn, ours, at, locked)
+        for reason in sorted(set(skipped.values())):
+            await EmailDelivery.filter(
+                id__in=[p.row_id for p in ours if skipped.get(id(p)) == reason]
+            ).using_db(conn).update(status=MailStatus.SKIPPED, error=reason, updated_at=at)  # fmt: skip
+        ours = [p for p in ours if id(p) not in skipped]
+        for p in planned:
+            if id(p) in skipped:
+                p.raw_token = None
         tokens = []
         for p in ours:
-            if p.spec.get("token") and p.member is not None:
-                p.raw_token = secrets.token_urlsafe(32)  # 256 bits
+            if p.raw_token:
                 tokens.append({"member_id": p.member.id, "purpose": TokenPurpose(p.spec["token"]),
                                "token_hash": token_hash(p.raw_token),
                                "new_email": p.spec.get("new_email"), "email": p.member.email,
                                "expires_at": at + dt.timedelta(seconds=p.spec["token_ttl"]),
-                               "used_at": None, "created_at": at})  # fmt: skip
+                               "used_at": None, "created_at": _asked_at(p) or at})  # fmt: skip
+        changing = {p.member.id for p in ours if _changes_address(p)}
+        if changing:  # the newest request's link replaces the older ones
+            await MailToken.filter(member_id__in=changing, purpose=TokenPurpose.CHANGE,
+                                   used_at__isnull=True).using_db(conn).update(used_at=at)  # fmt: skip
         if tokens:
             await insert_rows(conn, MailToken, tokens)
     return ours
 
 
-def _asked_before_password_change(p: _Planned) -> bool:
+def _asked_at(p: _Planned) -> dt.datetime | None:
     asked = p.spec.get("asked_at")
+    return dt.datetime.fromisoformat(asked) if asked else None
+
+
+def _changes_address(p: _Planned) -> bool:
+    return bool(p.raw_token and p.spec.get("token") == TokenPurpose.CHANGE)
+
+
+async def _skips(conn, ours: list[_Planned], at: dt.datetime,
+                 locked: dict[int, members.Member | None]) -> dict[int, str]:  # fmt: skip
+    """id(pair) -> why a mail of ours with a token is not sent after all: the password
+    changed since it was asked for (its link would outlive the password it was asked with),
+    the account's address changed since (`expect_email`), or (a CHANGE link) a newer
+    request's link exists: the newest request for a change of address wins. `locked`: the
+    members with a CHANGE link to make, as their rows read under lock (`_mark`)."""
+    skipped: dict[int, str] = {}
+    changing: dict[int, list[_Planned]] = {}
+    for p in ours:
+        if not p.raw_token:
+            continue
+        if _asked_before_password_change(p):
+            skipped[id(p)] = "password_changed"
+        elif _changes_address(p):
+            changing.setdefault(p.member.id, []).append(p)
+        elif p.spec.get("expect_email") and p.member.email != p.spec["expect_email"]:
+            skipped[id(p)] = "address_changed"
+    for member_id, asked in changing.items():
+        member = locked.get(member_id)
+        email = member.email if member is not None else None  # as it is now
+        live = await MailToken.filter(member_id=member_id, purpose=TokenPurpose.CHANGE,
+                                      used_at__isnull=True, expires_at__gt=at).using_db(
+            conn).values_list("created_at", flat=True)  # fmt: skip
+        newest = max(live, default=None)
+        asked.sort(key=lambda p: _asked_at(p) or at)
+        for n, p in enumerate(asked):
+            expected = p.spec.get("expect_email")
+            if expected and email != expected:
+                skipped[id(p)] = "address_changed"
+            elif n < len(asked) - 1 or (newest is not None and newest > (_asked_at(p) or at)):
+                skipped[id(p)] = "superseded"
+    return skipped
+
+
+def _asked_before_password_change(p: _Planned) -> bool:
+    asked = _asked_at(p)
     changed = p.member.password_changed_at if p.member is not None else None
-    return bool(p.spec.get("token") and asked and changed
-                and changed > dt.datetime.fromisoformat(asked))  # fmt: skip
+    return bool(p.spec.get("token") and asked and changed and changed > asked)
 
 
 @jobs.handler(MAIL_JOB)
 async def deliver_job(payload: dict) -> None:
     """The `mail.send` job: each of its mails at most once (see the module's docstring)."""
-    planned = await _resolve(payload["mails"])
+    planned = await _resolve(payload.get("mails") or [])  # (a forgotten payload: nothing)
     refused = await _refusals(planned)
-    retry = 0
+    waiting: list[tuple[dict, int]] = []  # (spec, attempts) of the pairs answered 4xx
     for start in range(0, len(planned) or 1, IN_FLIGHT):
         end = start + IN_FLIGHT
-        ours = await _mark(planned[start:end],
-                           {i - start: r for i, r in refused.items() if start <= i < end})  # fmt: skip
+        chunk = planned[start:end]
+        chunk_refused = {i - start: r for i, r in refused.items() if start <= i < end}
+        await _keep_lease(waiting)
+        unsendable = _prepare(chunk, chunk_refused)
+        ours = await _mark(chunk, chunk_refused, unsendable)
         results: list[SendResult] = []
         if ours:
-            results = await email_sender().send([_outgoing(p) for p in ours])
-        retry += await _settle(ours, results, forget=bool(payload.get("forget")),
-                               complete=end >= len(planned) and not retry)  # fmt: skip
-    if retry:
-        raise jobs.RetryLater(f"{retry} mail(s) answered 4xx")
+            results = await email_sender().send([p.outgoing for p in ours])
+        waiting += await _settle(ours, results, complete=end >= len(planned) and not waiting)
+    if waiting:
+        await _keep_lease(waiting)  # still ours: the job itself comes back with backoff
+        raise jobs.RetryLater(f"{len(waiting)} mail(s) answered 4xx")
 
 
-async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bool,
-                  complete: bool = True) -> int:  # fmt: skip
+async def _keep_lease(waiting: list[tuple[dict, int]]) -> None:
+    """Extend the job's lease; when it is lost (another worker holds the job, or finished
+    it), a new job retries the pairs answered 4xx (the same keys: it re-takes their RETRY
+    rows, one taker only) and LeaseLost goes up (the holder does the rest)."""
+    try:
+        await jobs.extend_lease()
+    except jobs.LeaseLost:
+        if waiting:
+            attempts = max(a for _, a in waiting)
+            async with transaction() as tx:
+                await mail_later(tx.connection, *(s for s, _ in waiting),
+                                 run_at=now() + jobs.backoff(attempts))  # fmt: skip
+        raise
+
+
+async def _settle(ours: list[_Planned], results: list[SendResult], *,
+                  complete: bool = True) -> list[tuple[dict, int]]:  # fmt: skip
     """Record what the server answered (committed), then, if `complete` and none must be
-    retried, complete the job in a transaction of its own: a lost lease (LeaseLost) must not
-    roll the outcomes back (the job's holder finds the pairs settled and sends nothing), and
-    a crash in between is as harmless. Returns how many wait for a retry."""
+    retried, complete the job (its payload emptied) in a transaction of its own: a lost
+    lease (LeaseLost) must not roll the outcomes back (the job's holder finds the pairs
+    settled and sends nothing), and a crash in between is as harmless. Returns the (spec,
+    attempts) of those that wait for a retry."""
     at = now()
-    retry = 0
+    retry: list[tuple[dict, int]] = []
     async with transaction() as tx:
         conn = tx.connection
         accepted: dict[int | None, list[int]] = {}  # by answer code: one UPDATE per code
@@ -338,7 +492,7 @@ async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bo
                     changes["status"] = MailStatus.FAILED
                 else:
                     changes["status"] = MailStatus.RETRY
-                    retry += 1
+                    retry.append((p.spec, row.attempts))
             elif r.status == "permanent":
                 changes["status"] = MailStatus.FAILED
                 if r.bad_address:  # not for a refused content or a policy: no suppression
@@ -361,7 +515,7 @@ async def _settle(ours: list[_Planned], results: list[SendResult], *, forget: bo
             log.info("mail refused (%s %s): %s", r.status, r.code, reply)
     if complete and not retry:  # the outcomes are committed: LeaseLost cannot undo them
         async with transaction() as tx:
-            await jobs.complete_in(tx, payload={} if forget else None)
+            await jobs.complete_in(tx, payload={})
     return retry
 
 
@@ -523,13 +677,21 @@ async def deliverability(*, member_id: int, address: str, limit: int = 20) -> De
     )
 
 
-async def forget_member(*, member_id: int) -> None:
-    """For an erasure: the member's tokens, suppressions and mail log go (a campaign's rows
-    stay, without the member, for its counts)."""
+async def forget_member(*, member_id: int, address: str | None = None) -> None:
+    """For an erasure: the member's tokens, suppressions (and any of `address`, the
+    account's address) and mail log go; a campaign's rows stay for its counts, without the
+    member and keyed by a random `erased:<hex>` instead of the address's digest."""
     async with transaction() as tx:
         conn = tx.connection
         await MailToken.filter(member_id=member_id).using_db(conn).delete()
         await EmailSuppression.filter(member_id=member_id).using_db(conn).delete()
+        if address:
+            await EmailSuppression.filter(address_key=address_key(address)).using_db(
+                conn).delete()  # fmt: skip
         await EmailDelivery.filter(member_id=member_id, campaign_id__isnull=True).using_db(
             conn).delete()  # fmt: skip
-        await EmailDelivery.filter(member_id=member_id).using_db(conn).update(member_id=None)
+        kept = await EmailDelivery.filter(member_id=member_id).using_db(conn).values_list(
+            "id", flat=True)  # fmt: skip
+        for row_id in kept:  # (key, address_key) is unique: a random key each
+            await EmailDelivery.filter(id=row_id).using_db(conn).update(
+                member_id=None, address_key=_random_erased_key())  # fmt: skip

@@ -67,7 +67,7 @@ def _check_email(email: str, problems: list[FieldProblem]) -> None:
         problems.append(FieldProblem("email", "REQUIRED"))
     elif len(email) > MAX_EMAIL:
         problems.append(FieldProblem("email", "TOO_LONG", {"max": MAX_EMAIL}))
-    elif not EMAIL_RE.match(email):
+    elif not email.isascii() or not EMAIL_RE.match(email):  # ASCII only: mail headers need it
         problems.append(FieldProblem("email", "INVALID_EMAIL"))
 
 

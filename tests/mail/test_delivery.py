@@ -1,6 +1,7 @@
 """Mail delivery through the durable job, against a real SMTP server on loopback."""
 
 from app import jobs
+from app.clock import now
 from app.db import transaction
 from app.mail import service as mail
 from app.mail.models import EmailDelivery, EmailSuppression, MailStatus
@@ -13,7 +14,7 @@ async def _queue(*specs):
 
 
 async def test_a_mail_arrives_once_in_the_members_language(app, smtp):
-    member = await factories.member(locale="nl", display_name="Anna")
+    member = await factories.member(locale="nl", display_name="Anna", email_verified_at=now())
     await _queue(
         mail.spec(
             template="EXPORT_READY",

@@ -5,6 +5,7 @@ email stops the voucher mail, never account or security mail."""
 from urllib.parse import parse_qs, urlsplit
 
 from app import jobs
+from app.clock import now
 from app.db import transaction
 from app.ledger import service as ledger
 from app.ledger.models import Kind
@@ -50,7 +51,7 @@ async def _funded(points: int, **fields):
 
 
 async def test_export_ready_mail_links_to_a_page_whose_get_spends_nothing(client, smtp):
-    member = await factories.member(locale="nl", display_name="Anna")
+    member = await factories.member(locale="nl", display_name="Anna", email_verified_at=now())
     export = await exports.request_export(member_id=member.id)
     await jobs.drain()  # the export job builds it and queues the mail; the mail job sends
     [got] = smtp.to(member.email)
@@ -145,7 +146,7 @@ async def test_retention_erasure_sends_no_goodbye_mail(app, smtp):
 
 
 async def test_voucher_issued_mail_in_the_members_language_without_the_code(app, smtp):
-    member = await _funded(500, locale="nl", display_name="Cas")
+    member = await _funded(500, locale="nl", display_name="Cas", email_verified_at=now())
     reward = await _reward()
     redemption, _ = await rewards.redeem(member_id=member.id, reward_id=reward.id, quantity=1,
                                          idempotency_key="voucher-mail-0001")  # fmt: skip
