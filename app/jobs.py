@@ -328,6 +328,45 @@ async def run_due(*, worker: str | None = None, limit: int = 50, concurrency: in
     return len(jobs)
 
 
+async def run_continuously(
+    *, worker: str | None = None, concurrency: int = 10, poll_seconds: float = 1.0,
+    until_idle: bool = False,
+) -> int:  # fmt: skip
+    """Keep up to `concurrency` jobs running, claiming more as soon as a slot is free and
+    looking for new due jobs every `poll_seconds` meanwhile: a long job (a campaign's
+    batches) never holds back the jobs queued behind it (its mail and pushes, a password
+    reset's mail). Claims only what it can start, so no claimed job waits out its lease.
+    With `until_idle`, returns (how many ran) once nothing runs and nothing is due."""
+    worker = worker or worker_name()
+    running: set[asyncio.Task] = set()
+    ran = 0
+    while True:
+        free = concurrency - len(running)
+        claimed: list[Job] = []
+        if free > 0:
+            try:
+                claimed = await claim(worker=worker, limit=free)
+            except Exception:  # the database is away: keep what runs, try again later
+                log.exception("claiming jobs failed")
+                if until_idle and not running:
+                    raise
+                await asyncio.sleep(poll_seconds)
+        for job in claimed:
+            running.add(asyncio.create_task(run_job(job, worker=worker)))
+        ran += len(claimed)
+        if not running:
+            if until_idle:
+                return ran
+            await asyncio.sleep(poll_seconds)
+            continue
+        done, _ = await asyncio.wait(running, timeout=poll_seconds,
+                                     return_when=asyncio.FIRST_COMPLETED)  # fmt: skip
+        running -= done
+        for task in done:
+            if task.exception() is not None:
+                log.error("job run failed", exc_info=task.exception())
+
+
 async def drain(*, worker: str | None = None, rounds: int = 100) -> int:
     """Run due jobs until none are left (tests, the CLI's --once)."""
     total = 0

@@ -67,8 +67,7 @@ async def run_jobs_forever(*, poll_seconds: float = 1.0) -> None:
     worker = jobs.worker_name()
     while True:
         try:
-            while await jobs.run_due(worker=worker):
-                pass
+            await jobs.run_continuously(worker=worker, poll_seconds=poll_seconds)
         except Exception:
             log.exception("job pass failed")
         await asyncio.sleep(poll_seconds)

@@ -55,8 +55,8 @@ async def run_jobs_until_idle() -> None:
     from app import jobs
 
     worker = jobs.worker_name()
-    while True:
-        if not await jobs.run_due(worker=worker):
+    while True:  # as `loyalty worker` runs them (jobs.run_continuously), polling faster
+        if not await jobs.run_continuously(worker=worker, poll_seconds=0.05, until_idle=True):
             if not await jobs.Job.filter(status=jobs.JobStatus.PENDING).exists():
                 break
             await asyncio.sleep(0.05)

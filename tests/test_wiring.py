@@ -117,7 +117,7 @@ def test_the_cli_and_the_worker_connect_before_running_domain_code():
         "import asyncio, app.worker\n"
         "from app import jobs\n"
         "async def none(**k): return 0\n"
-        "jobs.run_due = none\n"
+        "jobs.run_continuously = none\n"
         "task = lambda: app.worker.run_jobs_forever(poll_seconds=0)\n"
         "async def one_pass():\n"
         "    t = asyncio.ensure_future(task())\n"
