@@ -33,6 +33,7 @@ from app.db import transaction
 from app.errors import CampaignNotFound, FieldProblem, InvalidInput, MemberNotFound
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
+from app.ledger import service as ledger
 from app.mail import service as mail
 from app.members import service as members
 from app.messaging import service as messaging
@@ -220,17 +221,17 @@ async def _get(campaign_id: int) -> Campaign:
     return campaign
 
 
-async def _values_for(found: list[S.Profile], accounts: list) -> dict[int, dict[str, object]]:
-    """Personalization fields of each member (`accounts`: members.service's records; one
-    tier lookup for all of them)."""
-    by_id = {p.member_id: p for p in found}
+async def _values_for(accounts: list) -> dict[int, dict[str, object]]:
+    """Personalization fields of each member (`accounts`: members.service's records): one
+    balance and one tier lookup for all of them."""
+    points = {b.member_id: b.available for b in await ledger.balances([m.id for m in accounts])}
     result = {}
     for member, status in zip(accounts, await tiers.statuses([m.id for m in accounts]),
                               strict=True):  # fmt: skip
         remaining = max(status.target - status.value, 0) if status.target is not None else 0
         result[member.id] = {
             "first_name": (member.display_name or "").split(" ")[0] or "there",
-            "points_available": max(by_id[member.id].points, 0),
+            "points_available": max(points.get(member.id, 0), 0),
             "tier": status.current.name(member.locale) if status.current else "",
             "points_to_next_tier": remaining,
         }
@@ -247,8 +248,7 @@ async def preview(*, campaign_id: int, member_id: int) -> dict:
     if variant is None:
         raise InvalidInput([FieldProblem("variants", "MISSING_LOCALE",
                                          {"locales": member.locale})])  # fmt: skip
-    profile = (await profiles([member_id]))[member_id]
-    values = (await _values_for([profile], [member]))[member_id]
+    values = (await _values_for([member]))[member_id]
     return {"locale": member.locale, "title": render(variant["title"], values),
             "body": render(variant["body"], values), "deep_link": variant.get("deep_link")}  # fmt: skip
 
@@ -407,9 +407,9 @@ async def _send_batch(campaign: Campaign, at: dt.datetime) -> int:
         mail_consenting = (await members.opted_in(member_ids=ids, channel=members.Channel.EMAIL,
                                                   conn=conn) if EMAIL in channels else set())  # fmt: skip
         capped = await _capped(ids, at, conn)
-        found = await profiles(ids, at=at)
-        values = await _values_for([found[m] for m in ids if m in found],
-                                   [accounts[m] for m in ids if m in found and m in accounts])  # fmt: skip
+        # Only the fields the variants may use (not whole segment profiles: the audience was
+        # chosen at launch).
+        values = await _values_for([accounts[m] for m in ids if m in accounts])
         pushable = (await push_allowed([(m, MessageCategory.MARKETING) for m in ids], conn)
                     if PUSH in channels else set())  # fmt: skip
         skipped: dict[str, list[int]] = {}
