@@ -186,14 +186,11 @@ class Member(relay.Node):
     )
     async def notification_preferences(self, info: Info[Context, None]) -> list[CategoryPush]:
         from app.messaging.service import category_channels
-        from app.messaging.types import MessageCategory
 
         viewer = await info.context.viewer()
         if viewer is None or viewer.id != self.id:
             raise Forbidden()
-        chosen = await category_channels(self.id)
-        return [CategoryPush(category=MessageCategory(c), push=on["push"], email_on=on["email"])
-                for c, on in chosen.items()]  # fmt: skip
+        return CategoryPush.listed(await category_channels(self.id))
 
     @strawberry.field(description="Your inbox, newest first, with the unread count.")
     async def inbox(

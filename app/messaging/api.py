@@ -14,9 +14,7 @@ from app.messaging import types as T
 
 
 async def category_pushes(member_id: int) -> list[T.CategoryPush]:
-    chosen = await service.category_channels(member_id)
-    return [T.CategoryPush(category=T.MessageCategory(c), push=on["push"], email_on=on["email"])
-            for c, on in chosen.items()]  # fmt: skip
+    return T.CategoryPush.listed(await service.category_channels(member_id))
 
 
 def _message_id(gid: relay.GlobalID) -> int:

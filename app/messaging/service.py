@@ -160,20 +160,8 @@ async def category_channels(member_id: int) -> dict[MessageCategory, dict[str, b
 
 async def set_category_push(*, member_id: int, category: MessageCategory, push: bool) -> None:
     """Turn pushes of one message category on or off for the member."""
-    updated = await CategoryPreference.filter(member_id=member_id, category=category).update(
-        push=push
-    )
-    if not updated:
-        with contextlib.suppress(IntegrityError):  # set twice at once: the same choice
-            await CategoryPreference.create(member_id=member_id, category=category, push=push)
-
-
-async def category_pushes(member_id: int) -> dict[MessageCategory, bool]:
-    """Per message category, whether the member gets pushes (on unless turned off)."""
-    chosen = dict(
-        await CategoryPreference.filter(member_id=member_id).values_list("category", "push")
-    )
-    return {c: chosen.get(c, True) for c in MessageCategory}
+    await set_category_channel(member_id=member_id, category=category, channel="push",
+                               enabled=push)  # fmt: skip
 
 
 async def deliver(

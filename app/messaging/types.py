@@ -208,17 +208,12 @@ class CategoryPush:
     push: bool = strawberry.field(
         description="True: messages of this category also push to your devices."
     )
-    email_on: strawberry.Private[bool | None] = None
+    email: bool = strawberry.field(
+        description="True: messages of this category also come by email."
+    )
 
-    @strawberry.field(description="True: messages of this category also come by email.")
-    async def email(self, info: Info[Context, None]) -> bool:
-        if self.email_on is not None:
-            return self.email_on
-        # Listed without it (preferences are only ever shown to their owner): read it.
-        from app.messaging import service
-
-        viewer = await info.context.viewer()
-        if viewer is None:
-            raise errors.Forbidden()
-        chosen = await service.category_channels(viewer.id)
-        return chosen[models.MessageCategory(self.category.value)]["email"]
+    @classmethod
+    def listed(cls, chosen: dict) -> "list[CategoryPush]":
+        """One per category, from messaging.service.category_channels' answer."""
+        return [cls(category=MessageCategory(c.value), push=on["push"], email=on["email"])
+                for c, on in chosen.items()]  # fmt: skip
