@@ -12,7 +12,9 @@ from email.header import Header
 from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
+from email.policy import compat32
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import lru_cache
 
 from app.clock import now
 from app.mail.templates import FOOTER, UNSUBSCRIBE, Rendered
@@ -50,6 +52,26 @@ def _header(value: str) -> str | Header:
     if "\r" in value or "\n" in value:
         raise ValueError("a header value cannot hold a line break")
     return value if value.isascii() else Header(value, "utf-8")
+
+
+def _body_part(text: str, subtype: str) -> MIMEText:
+    """`MIMEText(text, subtype, _BODY)`, the very same object (headers, payload, charset),
+    made without the round trip through the Content-Type header its constructor takes
+    (add, parse, rewrite the charset parameter): most of a message's building time."""
+    part = MIMEText.__new__(MIMEText)
+    Message.__init__(part, policy=compat32)
+    part._headers = [("Content-Type", f'text/{subtype}; charset="utf-8"'),
+                     ("MIME-Version", "1.0"), ("Content-Transfer-Encoding", "quoted-printable")]  # fmt: skip
+    encoded = text.encode("utf-8")
+    part._payload = _BODY.body_encode(encoded) if encoded else ""
+    part._charset = _BODY
+    return part
+
+
+@lru_cache(maxsize=64)
+def _domain(sender: str) -> str:
+    """The domain of the sender's address (the Message-ID's right-hand side)."""
+    return parseaddr(sender)[1].rpartition("@")[2] or "loyalty.invalid"
 
 
 def _safe_link(link: str | None) -> str | None:
@@ -111,8 +133,7 @@ def build(
     if reply_to:
         message["Reply-To"] = _header(reply_to)
     message["Date"] = format_datetime(now())
-    domain = parseaddr(sender)[1].rpartition("@")[2] or "loyalty.invalid"
-    message["Message-ID"] = f"<{uuid.uuid4().hex}@{domain}>"
+    message["Message-ID"] = f"<{uuid.uuid4().hex}@{_domain(sender)}>"
     message["Content-Language"] = _header(locale)
     if marketing and unsubscribe:
         # One line, as is (an ASCII URL has nowhere to fold): a client reads it as a URL.
@@ -121,8 +142,8 @@ def build(
         message["Precedence"] = "bulk"
     else:
         message["Auto-Submitted"] = "auto-generated"
-    message.attach(MIMEText(_text(rendered, locale, link, unsubscribe), "plain", _BODY))
-    message.attach(MIMEText(_html(rendered, locale, link, unsubscribe), "html", _BODY))
+    message.attach(_body_part(_text(rendered, locale, link, unsubscribe), "plain"))
+    message.attach(_body_part(_html(rendered, locale, link, unsubscribe), "html"))
     return message
 
 

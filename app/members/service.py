@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
+from typing import NamedTuple
 from zoneinfo import available_timezones
 
 from tortoise.exceptions import IntegrityError
@@ -450,11 +451,57 @@ async def members_by_id(*, member_ids: Iterable[int], conn=None) -> dict[int, Me
     return {m.id: m for m in await Member.filter(id__in=member_ids).using_db(conn)}
 
 
+class Account(NamedTuple):
+    """An account as a plain read-only row: the columns delivery (mail, campaigns) reads."""
+
+    id: int
+    email: str | None
+    email_verified_at: dt.datetime | None
+    password_changed_at: dt.datetime | None
+    is_active: bool
+    locale: str
+    time_zone: str
+    display_name: str | None
+
+
+_ACCOUNT_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in Account._fields) + ' FROM "member" '
+
+
+async def accounts_by_id(*, member_ids: Iterable[int], conn=None) -> dict[int, Account]:
+    """The accounts with these ids, by id (missing ones left out), in one query, as plain
+    rows (`Account`). Hand-written: campaign and mail batches read hundreds at a time, and
+    the ORM's IN list and model objects cost more than the query; the values are converted
+    as the model's fields convert them."""
+    ids = list(member_ids)
+    if not ids:
+        return {}
+    conn = conn or connection()
+    marks = placeholders(conn, len(ids))
+    _, rows = await conn.execute_query(_ACCOUNT_SELECT + f'WHERE "id" IN ({", ".join(marks)})', ids)
+    fields_map = Member._meta.fields_map
+    verified, changed, active = (fields_map[c].to_python_value for c in
+                                 ("email_verified_at", "password_changed_at", "is_active"))  # fmt: skip
+    return {r["id"]: Account(r["id"], r["email"], verified(r["email_verified_at"]),
+                             changed(r["password_changed_at"]), active(r["is_active"]),
+                             r["locale"], r["time_zone"], r["display_name"])
+            for r in rows}  # fmt: skip
+
+
 async def opted_in(*, member_ids: Iterable[int], channel: Channel, conn=None) -> set[int]:
-    """Which of these members opted in to messages on `channel`, in one query."""
-    return set(await ChannelPreference.filter(
-        member_id__in=member_ids, channel=channel, opted_in=True,
-    ).using_db(conn).values_list("member_id", flat=True))  # fmt: skip
+    """Which of these members opted in to messages on `channel`, in one query.
+    Hand-written: campaign and mail batches ask about hundreds at a time (the ORM's IN list
+    costs more than the query)."""
+    ids = list(member_ids)
+    if not ids:
+        return set()
+    conn = conn or connection()
+    marks = placeholders(conn, len(ids) + 1)
+    _, rows = await conn.execute_query(
+        'SELECT "member_id" FROM "member_channel_preference" WHERE "channel" = '
+        f'{marks[0]} AND "opted_in" AND "member_id" IN ({", ".join(marks[1:])})',
+        [Channel(channel).value, *ids],
+    )  # fmt: skip
+    return {r["member_id"] for r in rows}
 
 
 async def opted_in_member_ids(*, channel: Channel) -> list[int]:
