@@ -62,16 +62,14 @@ async def topic_events(info: Info[Context, None], topic: str) -> AsyncGenerator[
     session is revoked, gets an UNAUTHENTICATED error and stops receiving events.
     """
     principal, member = await info.context.require_member()
-    async with (
-        bus().subscribe(topic) as queue,
-        bus().subscribe(session_topic(member.id)) as notices,
-    ):
+    # One inbox for the topic and the member's notices (urgent: taken before any event, so
+    # nothing is delivered after a sign-out), and no task while waiting: thousands of these
+    # are open per process, and each costs memory for as long as its socket lives.
+    async with bus().subscribe(topic, urgent=session_topic(member.id)) as inbox:
         # A sign-out that committed before we listened sent its notice to nobody: ask again.
         if not await _still_live(info):
             raise _ended(info, _why(principal))
         recheck_at = time.monotonic() + SESSION_RECHECK_SECONDS
-        event: asyncio.Future | None = None
-        notice: asyncio.Future | None = None
         observability.subscription_opened()
         try:
             while True:
@@ -82,31 +80,22 @@ async def topic_events(info: Info[Context, None], topic: str) -> AsyncGenerator[
                     if not await _still_live(info):
                         raise _ended(info, _why(principal))
                     recheck_at = time.monotonic() + SESSION_RECHECK_SECONDS
-                no_notice = notices.empty() and (notice is None or not notice.done())
-                if event is None and no_notice and not queue.empty():
-                    info.context.loaders = Loaders()
-                    yield queue.get_nowait()  # events waiting, no notice: no task needed
-                    continue
-                event = event or asyncio.ensure_future(queue.get())
-                notice = notice or asyncio.ensure_future(notices.get())
-                wait = min(remaining, recheck_at - time.monotonic())
-                done, _ = await asyncio.wait(
-                    (event, notice), timeout=max(wait, 0), return_when=asyncio.FIRST_COMPLETED
-                )
-                if notice in done:  # before any event: nothing is delivered after sign-out
-                    ended, notice = revokes(notice.result(), principal.session_id), None
-                    if ended:
+                if inbox.empty():
+                    wait = min(remaining, recheck_at - time.monotonic())
+                    try:
+                        async with asyncio.timeout(max(wait, 0)):
+                            await inbox.wait()
+                    except TimeoutError:
+                        continue
+                notice = inbox.take_urgent()
+                if notice is not None:
+                    if revokes(notice, principal.session_id):
                         raise _ended(info, SESSION_REVOKED)
                     continue
-                if event in done:
-                    delivered, event = event.result(), None
-                    info.context.loaders = Loaders()
-                    yield delivered
+                info.context.loaders = Loaders()
+                yield inbox.get_nowait()
         finally:
             observability.subscription_closed()
-            for waiting in (event, notice):
-                if waiting is not None:
-                    waiting.cancel()
 
 
 async def member_events(
