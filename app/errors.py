@@ -419,3 +419,13 @@ class OutcomeUnknown(ServiceUnavailable):
 
     def __init__(self):
         super().__init__("SERVICE_UNAVAILABLE_OUTCOME_UNKNOWN")
+
+
+class CampaignNotDraft(DomainError):
+    """The campaign was launched or cancelled (`status`): only drafts can be changed."""
+
+    code = "CAMPAIGN_NOT_DRAFT"
+
+    def __init__(self, *, status: str):
+        self.status = status
+        super().__init__(None, status=status)

@@ -767,6 +767,16 @@ MESSAGES: dict[str, dict[str, str]] = {
         "nl": "Geen geldig klantenkaartnummer (16 cijfers met controlecijfer).",
         "es": "No es un número de tarjeta válido (16 dígitos con dígito de control).",
     },
+    "CAMPAIGN_NOT_DRAFT": {
+        "en": "This campaign is no longer a draft, so it can no longer be changed.",
+        "nl": "Deze campagne is geen concept meer en kan dus niet meer worden gewijzigd.",
+        "es": "Esta campaña ya no es un borrador, así que ya no se puede cambiar.",
+    },
+    "ONE_OF": {
+        "en": "Give exactly one of: {fields}.",
+        "nl": "Geef precies één van: {fields}.",
+        "es": "Indica exactamente uno de: {fields}.",
+    },
 }
 
 

@@ -10,7 +10,7 @@ from app.campaigns import types as T
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import IsStaff, allow
-from app.graphql.relay import node_id
+from app.graphql.relay import PageAfter, PageFirst, node_id, to_connection
 from app.offers.types import segment_from_input
 
 MARKETERS = policy.roles(policy.Access.CAMPAIGNS)
@@ -58,6 +58,24 @@ def _channel_stats(raw: dict) -> T.CampaignChannelStats:
 
 @strawberry.type
 class CampaignsQuery:
+    @strawberry.field(
+        description="Marketers: every campaign (drafts included), newest first, with its "
+        "status; only those in `status` when given.",
+        extensions=allow(IsStaff(*MARKETERS)),
+    )
+    async def campaigns(
+        self,
+        info: Info[Context, None],
+        first: PageFirst = 20,
+        after: PageAfter = None,
+        status: Annotated[
+            T.CampaignStatus | None,
+            strawberry.argument(description="Only campaigns in this status; null: all."),
+        ] = None,
+    ) -> T.CampaignConnection:
+        page = await service.campaign_page(first=first, after=after, status=status)
+        return to_connection(T.CampaignConnection, page, T.Campaign.from_model)
+
     @strawberry.field(
         description="Marketers: how many consenting members a segment reaches now, and a sample.",
         extensions=allow(IsStaff(*MARKETERS)),
@@ -110,14 +128,24 @@ class CampaignsQuery:
         info: Info[Context, None],
         id: Annotated[relay.GlobalID, strawberry.argument(description="The campaign's global id.")],
         member: Annotated[
-            relay.GlobalID,
+            relay.GlobalID | None,
             strawberry.argument(
-                description="The member's global id; the preview is in their locale."
+                description="The member's global id; the preview is in their locale. Give "
+                "this or `email` (exactly one)."
             ),
-        ],
+        ] = None,
+        email: Annotated[
+            str | None,
+            strawberry.argument(
+                description="The member's email address instead of `member` (exactly one of "
+                "the two); it finds only a member the campaign's segment reaches: an unknown "
+                "address, or one outside the segment, is MemberNotFound, as an unknown id is."
+            ),
+        ] = None,
     ) -> T.PreviewResult:
         shown = await service.preview(campaign_id=node_id(id, "Campaign", "id"),
-                                      member_id=node_id(member, "Member", "member"))  # fmt: skip
+                                      member_id=node_id(member, "Member", "member"),
+                                      email=email)  # fmt: skip
         return T.CampaignPreview(**shown)
 
 
@@ -136,6 +164,27 @@ class CampaignsMutation:
     ) -> T.CampaignResult:
         _, staff = await info.context.require_member()
         campaign = await service.create_campaign(fields=_fields(input), actor_id=staff.id)
+        return T.Campaign.from_model(campaign)
+
+    @strawberry.mutation(
+        description="Marketers: change a draft (its audience, texts, channels, quiet hours and "
+        "control group), checked as `createCampaign` checks them; CampaignNotDraft once it "
+        "was launched or cancelled.",
+        extensions=allow(IsStaff(*MARKETERS)),
+    )
+    async def update_campaign(
+        self,
+        info: Info[Context, None],
+        id: Annotated[
+            relay.GlobalID, strawberry.argument(description="The draft campaign's global id.")
+        ],
+        input: Annotated[
+            T.CampaignInput,
+            strawberry.argument(description="The whole draft as it should be now."),
+        ],
+    ) -> T.UpdateCampaignResult:
+        campaign = await service.update_campaign(campaign_id=node_id(id, "Campaign", "id"),
+                                                 fields=_fields(input))  # fmt: skip
         return T.Campaign.from_model(campaign)
 
     @strawberry.mutation(

@@ -9,7 +9,8 @@ from app import errors
 from app.campaigns import models
 from app.graphql.enums import described_enum
 from app.graphql.errors import InvalidInputError, MemberNotFoundError, UserError, error_type
-from app.offers.types import SegmentInput
+from app.offers.types import Engagement, SegmentInput
+from app.segments import service as segments
 
 __all__ = ["SegmentInput"]
 
@@ -51,6 +52,15 @@ DEFAULT_CHANNELS = (CampaignChannel.INBOX, CampaignChannel.PUSH)
 @error_type(errors.CampaignNotFound, description="No campaign has that id.")
 class CampaignNotFoundError(UserError):
     pass
+
+
+@error_type(
+    errors.CampaignNotDraft,
+    description="The campaign is no longer a draft (it was launched or cancelled): it cannot "
+    "be changed; nothing was changed.",
+)
+class CampaignNotDraftError(UserError):
+    status: CampaignStatus = strawberry.field(description="Where the campaign is now.")
 
 
 @strawberry.input(description="The message in one locale.")
@@ -188,6 +198,55 @@ class CampaignStats:
     )
 
 
+@strawberry.type(
+    description="Who a campaign reaches, in the shape CampaignInput's `segment` takes "
+    "(every condition set must hold; an empty list or null: that condition is not set)."
+)
+class CampaignSegment:
+    tiers: list[str] = strawberry.field(
+        description='Tier codes; "" for members below every tier; empty: any tier.'
+    )
+    min_points: int | None = strawberry.field(description="At least this many available points.")
+    max_points: int | None = strawberry.field(description="At most this many available points.")
+    purchased_within_days: int | None = strawberry.field(
+        description="Made a purchase in the last this-many days."
+    )
+    categories: list[str] = strawberry.field(
+        description="Bought any of these in the last 365 days."
+    )
+    interests: list[str] = strawberry.field(description="Chose any of these interest tags.")
+    locales: list[str] = strawberry.field(description="Uses one of these languages.")
+    engagement: list[Engagement] = strawberry.field(
+        description="Is in any of these engagement states."
+    )
+    has_device: bool | None = strawberry.field(
+        description="Has (true) or has not (false) an active device for pushes; null: either."
+    )
+    marketing_consent: bool | None = strawberry.field(
+        description="Opted in to marketing (campaigns reach consenting members anyway)."
+    )
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "CampaignSegment":
+        s = segments.Segment.from_json(data)
+        return cls(tiers=list(s.tiers), min_points=s.min_points, max_points=s.max_points,
+                   purchased_within_days=s.purchased_within_days, categories=list(s.categories),
+                   interests=list(s.interests), locales=list(s.locales),
+                   engagement=[Engagement(e.value) for e in s.engagement],
+                   has_device=s.has_device, marketing_consent=s.marketing_consent)  # fmt: skip
+
+
+@strawberry.type(
+    description="A campaign's message in one locale, as CampaignVariantInput takes it (the "
+    "templates, not rendered)."
+)
+class CampaignVariant:
+    locale: str = strawberry.field(description="en, nl or es.")
+    title: str = strawberry.field(description="The title template.")
+    body: str = strawberry.field(description="The text template.")
+    deep_link: str | None = strawberry.field(description="The app link opened on tap; null: none.")
+
+
 @strawberry.type(description="A marketing campaign: inbox messages, pushes and mails.")
 class Campaign(relay.Node):
     id: relay.NodeID[int]
@@ -206,14 +265,34 @@ class Campaign(relay.Node):
     channels: list[CampaignChannel] = strawberry.field(
         description="Where it goes (INBOX, PUSH, EMAIL: in that order)."
     )
+    created_at: dt.datetime = strawberry.field(description="When it was drafted (UTC).")
+    segment: CampaignSegment = strawberry.field(
+        description="Who it reaches (the segment it was drafted with; at launch, of those "
+        "who consented on its channels)."
+    )
+    variants: list[CampaignVariant] = strawberry.field(
+        description="Its message per locale, sorted by locale."
+    )
+    quiet_start: int = strawberry.field(
+        description="Members' local hour (0-23) when quiet time begins: nothing is sent then."
+    )
+    quiet_end: int = strawberry.field(
+        description="Members' local hour (0-23) from which sending resumes (the same as "
+        "`quietStart`: no quiet time)."
+    )
 
     @classmethod
     def from_model(cls, c: models.Campaign) -> "Campaign":
         channels = [CampaignChannel(v) for v in c.channels or ("inbox", "push")]
+        variants = [CampaignVariant(locale=locale, title=v.get("title") or "",
+                                    body=v.get("body") or "", deep_link=v.get("deep_link"))
+                    for locale, v in sorted(c.variants.items())]  # fmt: skip
         return cls(id=c.id, name=c.name,
                    status=CampaignStatus(c.status), send_at=c.send_at, launched_at=c.launched_at,
                    holdout_percent=c.holdout_percent, locales=sorted(c.variants),
-                   channels=channels)  # fmt: skip
+                   channels=channels, created_at=c.created_at,
+                   segment=CampaignSegment.from_json(c.segment), variants=variants,
+                   quiet_start=c.quiet_start, quiet_end=c.quiet_end)  # fmt: skip
 
     @classmethod
     async def resolve_nodes(
@@ -227,6 +306,11 @@ class Campaign(relay.Node):
             info, node_ids, access=policy.Access.CAMPAIGNS,
             load=lambda viewer, ids: campaigns_by_ids(ids), convert=cls.from_model,
         )  # fmt: skip
+
+
+@strawberry.type(description="A page of campaigns, newest first.")
+class CampaignConnection(relay.Connection[Campaign]):
+    pass
 
 
 @strawberry.type(description="Who a segment reaches now (consenting members).")
@@ -247,6 +331,13 @@ CampaignResult = Annotated[
     Campaign | InvalidInputError | CampaignNotFoundError,
     strawberry.union(
         "CampaignResult", description="The campaign, or CampaignNotFound, InvalidInput."
+    ),
+]
+UpdateCampaignResult = Annotated[
+    Campaign | InvalidInputError | CampaignNotFoundError | CampaignNotDraftError,
+    strawberry.union(
+        "UpdateCampaignResult",
+        description="The changed draft, or CampaignNotFound, CampaignNotDraft, InvalidInput.",
     ),
 ]
 PreviewResult = Annotated[
