@@ -12,7 +12,7 @@ from app.community import types as T
 from app.errors import FieldProblem, InvalidInput
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.permissions import IsStaff, allow
+from app.graphql.permissions import Can, IsStaff, allow
 from app.graphql.relay import PageAfter, PageFirst, node_id, to_connection
 from app.graphql.subscriptions import topic_events
 
@@ -78,6 +78,32 @@ class CommunityQuery:
         built = dict(zip(page.items, await T.Post.build(info, page.items), strict=True))
         connection = to_connection(T.PostConnection, page, built.__getitem__)
         connection.group_id = group.id
+        return connection
+
+    @strawberry.field(
+        description="Moderators (admin, support): the reports members sent about posts and "
+        "comments. Open ones (the queue) oldest first; with `resolved: true`, resolved ones "
+        "newest first. Hiding the content resolves its reports.",
+        extensions=allow(Can(policy.Access.MODERATE_COMMUNITY)),
+    )
+    async def community_reports(
+        self,
+        info: Info[Context, None],
+        first: PageFirst = 20,
+        after: PageAfter = None,
+        resolved: Annotated[
+            bool | None,
+            strawberry.argument(
+                description="false (the default) or null: the open reports; true: the "
+                "resolved ones."
+            ),
+        ] = False,
+    ) -> T.CommunityReportConnection:
+        done = bool(resolved)
+        page = await service.report_page(first=first, after=after, resolved=done)
+        await T.CommunityReport.preload(info, page.items)
+        connection = to_connection(T.CommunityReportConnection, page, T.CommunityReport.from_model)
+        connection.resolved = done
         return connection
 
     @strawberry.field(description="Upcoming member-only events, soonest first.")

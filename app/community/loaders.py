@@ -5,6 +5,11 @@ from functools import cached_property
 from strawberry.dataloader import DataLoader
 
 from app.community import service
+from app.community.models import Comment, Group, Post, RsvpStatus
+from app.pagination import per_owner_page_loader
+
+# (event id, page size, after id, status): a page of the event's RSVPs in arrival order.
+RsvpsKey = tuple[int, int, int | None, RsvpStatus | None]
 
 
 class CommunityLoaders:
@@ -26,3 +31,25 @@ class CommunityLoaders:
         if member_id not in loaders:
             loaders[member_id] = DataLoader(load_fn=service.own_reactions(member_id))
         return loaders[member_id]
+
+    # ---- staff: the moderation queue and events' lists ------------------------------------
+
+    @cached_property
+    def post(self) -> DataLoader[int, Post | None]:
+        """Posts by id, hidden ones included (for the moderation queue)."""
+        return DataLoader(load_fn=service.posts_by_ids)
+
+    @cached_property
+    def comment(self) -> DataLoader[int, Comment | None]:
+        """Comments by id, hidden ones included (for the moderation queue)."""
+        return DataLoader(load_fn=service.comments_by_ids)
+
+    @cached_property
+    def group(self) -> DataLoader[int, Group | None]:
+        """Groups by id, archived ones included (for the moderation queue)."""
+        return DataLoader(load_fn=service.groups_by_ids)
+
+    @cached_property
+    def event_rsvps(self) -> DataLoader[RsvpsKey, service.RsvpPage]:
+        """Pages of events' RSVPs: one query per distinct (size, after, status)."""
+        return DataLoader(load_fn=per_owner_page_loader(service.event_rsvp_pages))

@@ -548,6 +548,81 @@ async def nodes_for(kind: str, ids: list[int], *, member_id: int) -> list:
     return found
 
 
+# ---- staff reads: the moderation queue, an event's list -----------------------------------
+
+
+async def report_page(*, first: int | None, after: str | None, resolved: bool = False):
+    """One page of the members' reports: the open ones (the moderators' queue) oldest
+    first; with `resolved`, the resolved ones newest first."""
+    from app.pagination import paginate_by_id
+
+    query = Report.filter(resolved_at__isnull=not resolved)
+    return await paginate_by_id(query, first=first, after=after, newest_first=resolved)
+
+
+async def report_count(*, resolved: bool = False) -> int:
+    """How many reports are open (or, with `resolved`, resolved)."""
+    return await Report.filter(resolved_at__isnull=not resolved).count()
+
+
+async def _by_ids(model, ids: list[int]) -> list:
+    found = {row.id: row for row in await model.filter(id__in=ids)}
+    return [found.get(i) for i in ids]
+
+
+async def reports_by_ids(report_ids: list[int]) -> list[Report | None]:
+    """Reports in the order asked (None where missing)."""
+    return await _by_ids(Report, report_ids)
+
+
+async def posts_by_ids(post_ids: list[int]) -> list[Post | None]:
+    """Posts, hidden ones included, in the order asked (None where missing)."""
+    return await _by_ids(Post, post_ids)
+
+
+async def comments_by_ids(comment_ids: list[int]) -> list[Comment | None]:
+    """Comments, hidden ones included, in the order asked (None where missing)."""
+    return await _by_ids(Comment, comment_ids)
+
+
+async def groups_by_ids(group_ids: list[int]) -> list[Group | None]:
+    """Groups, archived ones included, in the order asked (None where missing)."""
+    return await _by_ids(Group, group_ids)
+
+
+RsvpPage = tuple[list[Rsvp], bool, dict[int, int]]  # rows, has more, {rsvp id: position}
+
+
+async def event_rsvp_pages(
+    event_ids: Sequence[int], size: int, after_id: int | None, status: RsvpStatus | None
+) -> dict[int, RsvpPage]:
+    """For staff: several events' RSVPs in arrival (`id`) order, the `size` after `after_id`,
+    in one query, with each waitlisted one's place on the waitlist (one grouped COUNT more,
+    only for a page after the first)."""
+    from app.pagination import newest_pages_per_owner
+
+    where = {"status": status.value} if status is not None else None
+    pages = await newest_pages_per_owner(
+        Rsvp, list(event_ids), size=size, before_id=None, after_id=after_id, owner="event_id",
+        where=where, oldest_first=True,
+    )  # fmt: skip
+    ahead: dict[int, int] = {}
+    if after_id is not None and status in (None, RsvpStatus.WAITLISTED):
+        rows = await Rsvp.filter(event_id__in=list(event_ids), status=RsvpStatus.WAITLISTED,
+                                 id__lte=after_id).group_by("event_id").annotate(
+            n=Count("id")).values("event_id", "n")  # fmt: skip
+        ahead = {r["event_id"]: r["n"] for r in rows}
+    found: dict[int, RsvpPage] = {}
+    for event_id, (items, more) in pages.items():
+        place, positions = ahead.get(event_id, 0), {}
+        for item in items:
+            if item.status == RsvpStatus.WAITLISTED:
+                place += 1
+                positions[item.id] = place
+        found[event_id] = (items, more, positions)
+    return found
+
+
 # ---- retention and erasure -------------------------------------------------------------------
 
 REMOVED = "[removed]"  # what an erasure leaves of a member's text

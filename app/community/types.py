@@ -16,8 +16,11 @@ from app.graphql.errors import (
     UserError,
     error_type,
 )
-from app.graphql.relay import PageAfter, PageFirst
+from app.graphql.permissions import Can, allow
+from app.graphql.policy import Access
+from app.graphql.relay import PageAfter, PageFirst, to_connection
 from app.i18n import localized
+from app.pagination import Page, decode_cursor, encode_cursor, page_size
 from app.rewards.types import NotEligibleError
 
 ReactionKind = described_enum(
@@ -187,6 +190,11 @@ class Comment(relay.Node):
 
 async def _author(info: Info[Context, None], member_id: int) -> Author:
     member = await info.context.loaders.members.by_id.load(member_id)
+    return _author_of(member_id, member)
+
+
+def _author_of(member_id: int, member) -> Author:
+    """The display name of a loaded member (or "Member"), never more of them."""
     name = (member.display_name if member else None) or "Member"
     return Author(id=relay.GlobalID("Member", str(member_id)), display_name=name)
 
@@ -318,6 +326,39 @@ class Event(relay.Node):
     async def description(self, info: Info[Context, None]) -> str:
         return localized(self.texts, await info.context.locale(), "description")
 
+    @strawberry.field(
+        description="Staff who organize events (admin, marketer): the event's RSVPs in "
+        "arrival order (the waitlist's order), each with the member's display name (nothing "
+        "else of theirs), its status and waitlist position. Batched across events.",
+        extensions=allow(Can(Access.ORGANIZE_COMMUNITY)),
+    )
+    async def rsvps(
+        self,
+        info: Info[Context, None],
+        first: PageFirst = 50,
+        after: PageAfter = None,
+        status: Annotated[
+            RsvpStatus | None,
+            strawberry.argument(description="Only RSVPs in this status; null: all of them."),
+        ] = None,  # type: ignore[valid-type]
+    ) -> "EventRsvpConnection":
+        size = page_size(first)
+        after_id = decode_cursor(after) if after is not None else None
+        chosen = models.RsvpStatus(status.value) if status is not None else None
+        key = (self.id, size, after_id, chosen)
+        items, more, positions = await info.context.loaders.community.event_rsvps.load(key)
+        page = Page(items, [encode_cursor(r.id) for r in items], more, after is not None)
+        members = await info.context.loaders.members.by_id.load_many([r.member_id for r in items])
+        built = {
+            r.id: EventRsvp(
+                member=_author_of(r.member_id, m), status=RsvpStatus(r.status),
+                waitlist_position=positions.get(r.id), created_at=r.created_at,
+                updated_at=r.updated_at,
+            )
+            for r, m in zip(items, members, strict=True)
+        }  # fmt: skip
+        return to_connection(EventRsvpConnection, page, lambda r: built[r.id])
+
     @classmethod
     def from_model(cls, e: models.Event) -> "Event":
         return cls(id=e.id, location=e.location,
@@ -343,6 +384,138 @@ class Event(relay.Node):
 @strawberry.type(description="A page of upcoming events, soonest first.")
 class EventConnection(relay.Connection[Event]):
     pass
+
+
+@strawberry.type(description="Staff: a member's RSVP to an event, as the organizers see it.")
+class EventRsvp:
+    member: Author = strawberry.field(
+        description="Who: their member global id and display name only."
+    )
+    status: RsvpStatus = strawberry.field(
+        description="CONFIRMED (a place), WAITLISTED (in line) or CANCELLED."
+    )  # type: ignore[valid-type]
+    waitlist_position: int | None = strawberry.field(
+        description="Place on the waitlist (1 = next in) while WAITLISTED; null otherwise."
+    )
+    created_at: dt.datetime = strawberry.field(
+        description="When they RSVPed (UTC): the waitlist keeps this order."
+    )
+    updated_at: dt.datetime = strawberry.field(
+        description="When the status last changed (UTC), e.g. promoted or cancelled."
+    )
+
+
+@strawberry.type(description="A page of an event's RSVPs, in arrival order.")
+class EventRsvpConnection(relay.Connection[EventRsvp]):  # type: ignore[type-var]
+    pass
+
+
+@strawberry.type(
+    description="Moderators: a member's report of a post or a comment, with what was reported."
+)
+class CommunityReport(relay.Node):
+    id: relay.NodeID[int]
+    reason: str = strawberry.field(description="Why the member reported it, as they wrote it.")
+    created_at: dt.datetime = strawberry.field(description="When it was reported (UTC).")
+    resolved_at: dt.datetime | None = strawberry.field(
+        description="When it was resolved (UTC; hiding the content resolves its reports); "
+        "null: still in the queue."
+    )
+    reporter_id: strawberry.Private[int]
+    post_id: strawberry.Private[int | None]
+    comment_id: strawberry.Private[int | None]
+
+    @strawberry.field(
+        description="Who reported it: their member global id and display name only (staff "
+        "who may see member profiles look them up with `member(id:)`)."
+    )
+    async def reporter(self, info: Info[Context, None]) -> Author:
+        return await _author(info, self.reporter_id)
+
+    async def _post_row(self, info: Info[Context, None]) -> models.Post | None:
+        post_id = self.post_id
+        if post_id is None and self.comment_id is not None:
+            comment = await info.context.loaders.community.comment.load(self.comment_id)
+            post_id = comment.post_id if comment else None
+        return await info.context.loaders.community.post.load(post_id) if post_id else None
+
+    @strawberry.field(
+        description="The reported post; for a report of a comment, the post the comment is "
+        "on. Hidden posts are shown here too (see `hiddenAt`)."
+    )
+    async def post(self, info: Info[Context, None]) -> Post | None:
+        row = await self._post_row(info)
+        return (await Post.build(info, [row]))[0] if row else None
+
+    @strawberry.field(description="The reported comment; null: the report is of a post.")
+    async def comment(self, info: Info[Context, None]) -> Comment | None:
+        if self.comment_id is None:
+            return None
+        row = await info.context.loaders.community.comment.load(self.comment_id)
+        return Comment.from_model(row) if row else None
+
+    @strawberry.field(description="The group it was posted in (mute and ban apply per group).")
+    async def group(self, info: Info[Context, None]) -> Group | None:
+        row = await self._post_row(info)
+        group = await info.context.loaders.community.group.load(row.group_id) if row else None
+        return Group.from_model(group) if group else None
+
+    @strawberry.field(
+        description="When moderators hid the reported post or comment (UTC); null: members "
+        "still see it."
+    )
+    async def hidden_at(self, info: Info[Context, None]) -> dt.datetime | None:
+        if self.comment_id is not None:
+            row = await info.context.loaders.community.comment.load(self.comment_id)
+        else:
+            row = await self._post_row(info)
+        return row.hidden_at if row else None
+
+    @classmethod
+    async def preload(cls, info: Info[Context, None], reports: list[models.Report]) -> None:
+        """Load a page's comments, posts and groups in one batch each (the fields then read
+        them from the request's DataLoaders)."""
+        loaders = info.context.loaders.community
+        comments = await loaders.comment.load_many(
+            [r.comment_id for r in reports if r.comment_id is not None]
+        )
+        post_ids = {r.post_id for r in reports if r.post_id is not None}
+        post_ids |= {c.post_id for c in comments if c is not None}
+        posts = await loaders.post.load_many(sorted(post_ids))
+        await loaders.group.load_many(sorted({p.group_id for p in posts if p is not None}))
+
+    @classmethod
+    def from_model(cls, r: models.Report) -> "CommunityReport":
+        return cls(id=r.id, reason=r.reason, created_at=r.created_at, resolved_at=r.resolved_at,
+                   reporter_id=r.reporter_id, post_id=r.post_id,
+                   comment_id=r.comment_id)  # fmt: skip
+
+    @classmethod
+    async def resolve_nodes(
+        cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
+    ) -> list["CommunityReport | None"]:
+        """For `node(id:)`: reports, for the staff roles Access.MODERATE_COMMUNITY names."""
+        from app.community.service import reports_by_ids
+        from app.graphql import policy
+
+        return await policy.visible_nodes(
+            info, node_ids, access=Access.MODERATE_COMMUNITY,
+            load=lambda viewer, ids: reports_by_ids(ids), convert=cls.from_model,
+        )  # fmt: skip
+
+
+@strawberry.type(description="A page of members' reports: open ones oldest first.")
+class CommunityReportConnection(relay.Connection[CommunityReport]):
+    resolved: strawberry.Private[bool] = False
+
+    @strawberry.field(
+        description="How many reports are open (or resolved, with `resolved: true`); one "
+        "COUNT, run only when asked."
+    )
+    async def total_count(self) -> int:
+        from app.community.service import report_count
+
+        return await report_count(resolved=self.resolved)
 
 
 @strawberry.type(description="Your place at an event.")

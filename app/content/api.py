@@ -9,7 +9,7 @@ from app.content import service
 from app.content import types as T
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.permissions import IsStaff, allow
+from app.graphql.permissions import Can, IsStaff, allow
 from app.graphql.relay import PageAfter, PageFirst, node_id, to_connection
 
 CONTENT_EDITORS = policy.roles(policy.Access.EDIT_CONTENT)
@@ -30,6 +30,29 @@ class ContentQuery:
         _, member = await info.context.require_member()
         page = await service.published_page(first=first, after=after)
         seen = {s.item.id: s for s in await service.visible(page.items, member_id=member.id)}
+        return to_connection(T.ContentConnection, page, lambda i: T.Content.from_seen(seen[i.id]))
+
+    @strawberry.field(
+        description="Staff (every role, as for reward drafts): every content item, newest "
+        "first, scheduled and taken-down ones included, unlocked, with every setting it was "
+        "saved with (`texts`, `unpublishAt`, `minTier`); only those in `status` when given.",
+        extensions=allow(Can(policy.Access.CATALOG_DRAFTS)),
+    )
+    async def all_content(
+        self,
+        info: Info[Context, None],
+        first: PageFirst = 20,
+        after: PageAfter = None,
+        status: Annotated[
+            T.ContentStatus | None,
+            strawberry.argument(description="Only items in this status; null: every item."),
+        ] = None,
+    ) -> T.ContentConnection:
+        page = await service.content_page(
+            first=first, after=after,
+            status=service.ContentStatus(status.value) if status else None,
+        )  # fmt: skip
+        seen = {s.item.id: s for s in await service.as_staff(page.items)}
         return to_connection(T.ContentConnection, page, lambda i: T.Content.from_seen(seen[i.id]))
 
 

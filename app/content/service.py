@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
-from tortoise.expressions import Q
+from tortoise.expressions import F, Q
 
 from app.clock import now
 from app.content.models import ContentItem, ContentKind
@@ -126,3 +127,71 @@ async def published_page(*, first: int | None, after: str | None):
 async def published_items(*, ids: list[int]) -> list[ContentItem]:
     """The items of `ids` that are published now, in no particular order."""
     return await ContentItem.filter(published(now()), id__in=ids)
+
+
+# ---- staff: every item, whatever its state --------------------------------------------------
+
+
+class ContentStatus(StrEnum):
+    """Where an item stands, from its publication window."""
+
+    SCHEDULED = "scheduled"  # `publish_at` still to come
+    PUBLISHED = "published"  # members see it now
+    TAKEN_DOWN = "taken_down"  # past `unpublish_at`
+
+
+def status_of(item: ContentItem, at: dt.datetime | None = None) -> ContentStatus:
+    """The item's status at `at` (now by default)."""
+    at = at or now()
+    # Taken down before it went live (`unpublish` of a scheduled item) counts as taken down.
+    if item.unpublish_at is not None and item.unpublish_at <= max(at, item.publish_at):
+        return ContentStatus.TAKEN_DOWN
+    if item.publish_at > at:
+        return ContentStatus.SCHEDULED
+    return ContentStatus.PUBLISHED
+
+
+def _in_status(status: ContentStatus, at: dt.datetime) -> Q:
+    """A filter for the items in `status` at `at` (the same cut as `status_of`)."""
+    down = Q(unpublish_at__isnull=False) & (
+        Q(unpublish_at__lte=at) | Q(unpublish_at__lte=F("publish_at"))
+    )
+    if status == ContentStatus.TAKEN_DOWN:
+        return down
+    if status == ContentStatus.SCHEDULED:
+        return Q(publish_at__gt=at) & ~down
+    return published(at)
+
+
+async def content_page(
+    *, first: int | None, after: str | None, status: ContentStatus | None = None
+):
+    """One page of every item (scheduled and taken-down ones too), newest first; only those
+    in `status` when given."""
+    from app.pagination import paginate_by_id
+
+    query = ContentItem.filter(_in_status(status, now())) if status else ContentItem.all()
+    return await paginate_by_id(query, first=first, after=after, newest_first=True)
+
+
+async def items_by_ids(ids: list[int]) -> list[ContentItem | None]:
+    """The items of `ids` in order (None where there is none), whatever their state: one
+    query for a DataLoader batch."""
+    found = {i.id: i for i in await ContentItem.filter(id__in=list(set(ids)))}
+    return [found.get(i) for i in ids]
+
+
+async def as_staff(items: list[ContentItem]) -> list[Seen]:
+    """The items as staff see them: nothing locked, with the tier that unlocks each."""
+    program = await current_program()
+    result = []
+    for item in items:
+        needed = program.by_id(item.min_tier_id)
+        result.append(Seen(item, False, needed.name() if needed else None))
+    return result
+
+
+async def min_tier_code(item: ContentItem) -> str | None:
+    """The code of the tier that unlocks the item (None: every member)."""
+    needed = (await current_program()).by_id(item.min_tier_id)
+    return needed.code if needed else None

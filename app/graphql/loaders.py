@@ -5,8 +5,10 @@ from __future__ import annotations
 from functools import cached_property
 
 from app.community.loaders import CommunityLoaders
+from app.content.loaders import ContentLoaders
 from app.ledger.loaders import LedgerLoaders
 from app.members.loaders import MemberLoaders
+from app.offers.loaders import OfferLoaders
 from app.privacy.loaders import PrivacyLoaders
 from app.program.loaders import ProgramLoaders
 from app.rewards.loaders import RewardLoaders
@@ -43,3 +45,11 @@ class Loaders:
     @cached_property
     def program(self) -> ProgramLoaders:
         return ProgramLoaders()
+
+    @cached_property
+    def offers(self) -> OfferLoaders:
+        return OfferLoaders()
+
+    @cached_property
+    def content(self) -> ContentLoaders:
+        return ContentLoaders()

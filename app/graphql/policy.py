@@ -121,7 +121,8 @@ RULES: dict[Access, Rule] = {
         (), description="Cashback credits: integrations with scope cashback:pay only."
     ),
     Access.CATALOG_DRAFTS: _rule(
-        ALL_STAFF, description="Archived, future and ended rewards; every translation."
+        ALL_STAFF, description="Archived, future and ended rewards, offers and content; every "
+        "translation and the targeting they were saved with.",
     ),
     Access.ADJUST_POINTS: _rule(
         {ADMIN, SUPPORT},

@@ -4,6 +4,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from app.auth.service import SCOPES
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import HasScope, IsStaff, allow
@@ -34,6 +35,22 @@ class IntegrationsQuery:
     )
     async def webhook_endpoints(self, info: Info[Context, None]) -> list[T.WebhookEndpoint]:
         return [T.WebhookEndpoint.from_model(e) for e in await endpoints.list_endpoints()]
+
+    @strawberry.field(
+        description="Admins: every event type a webhook endpoint may subscribe to (the values "
+        "`createWebhookEndpoint` accepts in `events`).",
+        extensions=allow(IsStaff(*ADMINS)),
+    )
+    async def webhook_event_types(self, info: Info[Context, None]) -> list[str]:
+        return list(endpoints.EVENT_TYPES)
+
+    @strawberry.field(
+        description="Admins: every scope an integration client may be given, with what it "
+        "allows (the values `createIntegrationClient` accepts in `scopes`).",
+        extensions=allow(IsStaff(*ADMINS)),
+    )
+    async def integration_scopes(self, info: Info[Context, None]) -> list[T.IntegrationScope]:
+        return [T.IntegrationScope(name=name, description=text) for name, text in SCOPES.items()]
 
     @strawberry.field(
         description="Admins: the webhook delivery log, newest first.",

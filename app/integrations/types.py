@@ -49,6 +49,12 @@ class WebhookDeliveryStatus(Enum):
     )
 
 
+@strawberry.type(description="A permission an integration client may be given.")
+class IntegrationScope:
+    name: str = strawberry.field(description="The scope as `scopes` lists it, e.g. `members:read`.")
+    description: str = strawberry.field(description="What a client with this scope may do.")
+
+
 @strawberry.type(description="A URL that receives signed webhook events.")
 class WebhookEndpoint(relay.Node):
     id: relay.NodeID[int]

@@ -6,7 +6,7 @@ from strawberry.types import Info
 
 from app.graphql import policy
 from app.graphql.context import Context
-from app.graphql.permissions import IsStaff, allow
+from app.graphql.permissions import Can, IsStaff, allow
 from app.graphql.relay import AfterCursor, PageSize, node_id
 from app.offers import models as M
 from app.offers import service
@@ -57,6 +57,30 @@ class OffersQuery:
         page = service.ranked_page(shown, first=first, after=after)
         locale = await info.context.locale()
         return to_connection(T.OfferConnection, page, lambda s: T.Offer.from_shown(s, locale))
+
+    @strawberry.field(
+        description="Staff (every role, as for reward drafts): every offer, newest first, "
+        "scheduled, ended, archived and targeted ones included, with every setting it was "
+        "saved with (`texts`, `segment`, early access); only those in `status` when given.",
+        extensions=allow(Can(policy.Access.CATALOG_DRAFTS)),
+    )
+    async def all_offers(
+        self,
+        info: Info[Context, None],
+        first: PageSize = 20,
+        after: AfterCursor = None,
+        status: Annotated[
+            T.OfferStatus | None,
+            strawberry.argument(description="Only offers in this status; null: every offer."),
+        ] = None,
+    ) -> T.OfferConnection:
+        from app.graphql.relay import to_connection
+
+        page = await service.offer_page(
+            first=first, after=after, status=service.OfferStatus(status.value) if status else None
+        )
+        locale = await info.context.locale()
+        return to_connection(T.OfferConnection, page, lambda o: T.Offer.from_model(o, locale))
 
 
 @strawberry.type

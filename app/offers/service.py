@@ -8,9 +8,10 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
+from enum import StrEnum
 
 from tortoise.exceptions import IntegrityError
-from tortoise.expressions import F
+from tortoise.expressions import F, Q
 
 from app.cache import Cache
 from app.clock import now
@@ -393,3 +394,62 @@ async def archive_offer(*, offer_id: int) -> Offer:
     await Offer.filter(id=offer_id, archived_at__isnull=True).update(archived_at=now())
     await LIVE.changed()
     return await Offer.get(id=offer_id)
+
+
+# ---- staff: every offer, whatever its state -------------------------------------------------
+
+
+class OfferStatus(StrEnum):
+    """Where an offer stands, from its window and whether it was archived."""
+
+    SCHEDULED = "scheduled"  # not started (early-access tiers may already see it)
+    LIVE = "live"  # started, not ended
+    ENDED = "ended"  # past `ends_at`
+    ARCHIVED = "archived"  # archived by staff (whatever its window)
+
+
+def status_of(offer: Offer, at: dt.datetime | None = None) -> OfferStatus:
+    """The offer's status at `at` (now by default)."""
+    at = at or now()
+    if offer.archived_at is not None:
+        return OfferStatus.ARCHIVED
+    if offer.ends_at <= at:
+        return OfferStatus.ENDED
+    if offer.starts_at > at:
+        return OfferStatus.SCHEDULED
+    return OfferStatus.LIVE
+
+
+def _in_status(status: OfferStatus, at: dt.datetime) -> Q:
+    """A filter for the offers in `status` at `at` (the same cut as `status_of`)."""
+    if status == OfferStatus.ARCHIVED:
+        return Q(archived_at__isnull=False)
+    kept = Q(archived_at__isnull=True)
+    if status == OfferStatus.ENDED:
+        return kept & Q(ends_at__lte=at)
+    if status == OfferStatus.SCHEDULED:
+        return kept & Q(starts_at__gt=at, ends_at__gt=at)
+    return kept & Q(starts_at__lte=at, ends_at__gt=at)
+
+
+def earliest_visible(offer: Offer) -> dt.datetime:
+    """When the first members see the offer: its start, earlier for early-access tiers."""
+    if offer.early_access_tiers and offer.early_access_hours:
+        return offer.starts_at - dt.timedelta(hours=offer.early_access_hours)
+    return offer.starts_at
+
+
+async def offer_page(*, first: int | None, after: str | None, status: OfferStatus | None = None):
+    """One page of every offer (archived, scheduled and ended ones too), newest first; only
+    those in `status` when given."""
+    from app.pagination import paginate_by_id
+
+    query = Offer.filter(_in_status(status, now())) if status else Offer.all()
+    return await paginate_by_id(query, first=first, after=after, newest_first=True)
+
+
+async def offers_by_ids(ids: list[int]) -> list[Offer | None]:
+    """The offers of `ids` in order (None where there is none), whatever their state: one
+    query for a DataLoader batch."""
+    found = {o.id: o for o in await Offer.filter(id__in=list(set(ids)))}
+    return [found.get(i) for i in ids]

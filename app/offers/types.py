@@ -13,8 +13,8 @@ from app.graphql.context import Context
 from app.graphql.enums import described_enum
 from app.graphql.errors import InvalidInputError, UserError, error_type
 from app.i18n import localized
-from app.offers import models
-from app.offers.service import Shown
+from app.offers import models, service
+from app.offers.service import Shown, earliest_visible, status_of
 from app.segments import service as segments
 
 OfferKind = described_enum(
@@ -40,6 +40,70 @@ Engagement = described_enum(
 )
 
 
+OfferStatus = described_enum(
+    service.OfferStatus,
+    name="OfferStatus",
+    description="Where an offer stands, from its window and whether staff archived it.",
+    values={
+        "SCHEDULED": "Not started yet (early-access tiers may already see it).",
+        "LIVE": "Started and not ended: members it is for see it.",
+        "ENDED": "Past `endsAt`.",
+        "ARCHIVED": "Archived by staff: nobody sees it any more.",
+    },
+)
+DRAFTS_NOTE = "Staff only (every staff role, as for reward drafts)"
+
+
+async def _sees_drafts(info: Info[Context, None]) -> bool:
+    """Whether the viewer reads offers as staff do (every setting, every translation)."""
+    return await policy.viewer_allows(info, policy.Access.CATALOG_DRAFTS)
+
+
+@strawberry.type(description="An offer's texts in one language, as OfferTextInput takes them.")
+class OfferText:
+    locale: str = strawberry.field(description="`en`, `nl` or `es`.")
+    title: str = strawberry.field(description="The headline in this language.")
+    description: str = strawberry.field(description="The details (may be empty).")
+
+
+@strawberry.type(
+    description="Who an offer is for, in the shape OfferInput's `segment` takes (every "
+    "condition set must hold; an empty list or null: that condition is not set)."
+)
+class OfferSegment:
+    tiers: list[str] = strawberry.field(
+        description='Tier codes; "" for members below every tier; empty: any tier.'
+    )
+    min_points: int | None = strawberry.field(description="At least this many available points.")
+    max_points: int | None = strawberry.field(description="At most this many available points.")
+    purchased_within_days: int | None = strawberry.field(
+        description="Made a purchase in the last this-many days."
+    )
+    categories: list[str] = strawberry.field(
+        description="Bought any of these in the last 365 days."
+    )
+    interests: list[str] = strawberry.field(description="Chose any of these interest tags.")
+    locales: list[str] = strawberry.field(description="Uses one of these languages.")
+    engagement: list[Engagement] = strawberry.field(
+        description="Is in any of these engagement states."
+    )
+    has_device: bool | None = strawberry.field(
+        description="Has (true) or has not (false) an active device for pushes; null: either."
+    )
+    marketing_consent: bool | None = strawberry.field(
+        description="Opted in to marketing pushes (true) or not (false); null: either."
+    )
+
+    @classmethod
+    def from_json(cls, data: dict | None) -> "OfferSegment":
+        s = segments.Segment.from_json(data or {})
+        return cls(tiers=list(s.tiers), min_points=s.min_points, max_points=s.max_points,
+                   purchased_within_days=s.purchased_within_days, categories=list(s.categories),
+                   interests=list(s.interests), locales=list(s.locales),
+                   engagement=[Engagement(e.value) for e in s.engagement],
+                   has_device=s.has_device, marketing_consent=s.marketing_consent)  # fmt: skip
+
+
 @error_type(
     errors.OfferNotFound,
     description="No offer with this id that is made for you (or, for staff, that exists).",
@@ -48,7 +112,10 @@ class OfferNotFoundError(UserError):
     pass
 
 
-@strawberry.type(description="An offer made for you.")
+@strawberry.type(
+    description="An offer made for you; staff (`allOffers`, `node`) see any offer, with "
+    "every setting it was saved with."
+)
 class Offer(relay.Node):
     id: relay.NodeID[int]
     kind: OfferKind = strawberry.field(description="What the offer gives.")
@@ -56,13 +123,25 @@ class Offer(relay.Node):
     link: str | None = strawberry.field(description="Where to read more; null: none.")
     starts_at: dt.datetime = strawberry.field(description="When it starts to apply (UTC).")
     ends_at: dt.datetime = strawberry.field(description="When it stops applying (UTC).")
-    visible_from: dt.datetime = strawberry.field(description="When you could first see it.")
-    early_access: bool = strawberry.field(description="You see it before everyone else.")
+    visible_from: dt.datetime = strawberry.field(
+        description="When you could first see it (staff: when its first members see it, "
+        "early-access tiers included)."
+    )
+    early_access: bool = strawberry.field(
+        description="You see it before everyone else (staff: some tiers see it early)."
+    )
     needs_activation: bool = strawberry.field(
         description="True: it applies only after you activate it (`activateOffer`)."
     )
-    activated: bool = strawberry.field(description="True once you activated it.")
-    uses_left: int | None = strawberry.field(description="Bonus offers: purchases it still pays.")
+    activated: bool = strawberry.field(
+        description="True once you activated it (always false for staff)."
+    )
+    uses_left: int | None = strawberry.field(
+        description="Bonus offers: purchases it still pays you; null for other kinds and for staff."
+    )
+    status: OfferStatus = strawberry.field(
+        description="Where it stands: scheduled, live, ended or archived."
+    )
     bonus_multiplier: Decimal | None = strawberry.field(
         description="Bonus offers: multiplies the points a qualifying purchase earns; null: none."
     )
@@ -89,43 +168,125 @@ class Offer(relay.Node):
     description: str = strawberry.field(
         description="In your language (English if not translated); may be empty."
     )
+    model: strawberry.Private[models.Offer]
+
+    @strawberry.field(
+        description=f"{DRAFTS_NOTE}: the title and description in every language it has, "
+        "by locale (`updateOffer` replaces them all, so an editor starts from these); empty "
+        "for members."
+    )
+    async def texts(self, info: Info[Context, None]) -> list[OfferText]:
+        if not await _sees_drafts(info):
+            return []
+        return [
+            OfferText(locale=locale, title=entry.get("title") or "",
+                      description=entry.get("description") or "")
+            for locale, entry in sorted((self.model.texts or {}).items())
+        ]  # fmt: skip
+
+    @strawberry.field(
+        description=f"{DRAFTS_NOTE}: who it is for, as OfferInput's `segment` takes it "
+        "(every condition empty: every member); null for members."
+    )
+    async def segment(self, info: Info[Context, None]) -> OfferSegment | None:
+        if not await _sees_drafts(info):
+            return None
+        return OfferSegment.from_json(self.model.segment)
+
+    @strawberry.field(
+        description=f"{DRAFTS_NOTE}: the interest tags it is about (for ranking); empty for "
+        "members."
+    )
+    async def interests(self, info: Info[Context, None]) -> list[str]:
+        return list(self.model.interests or ()) if await _sees_drafts(info) else []
+
+    @strawberry.field(
+        description=f"{DRAFTS_NOTE}: tier codes that see it `earlyAccessHours` before "
+        "`startsAt`; empty for members."
+    )
+    async def early_access_tiers(self, info: Info[Context, None]) -> list[str]:
+        return list(self.model.early_access_tiers or ()) if await _sees_drafts(info) else []
+
+    @strawberry.field(
+        description=f"{DRAFTS_NOTE}: hours before `startsAt` the early-access tiers see it; "
+        "null for members."
+    )
+    async def early_access_hours(self, info: Info[Context, None]) -> int | None:
+        return self.model.early_access_hours if await _sees_drafts(info) else None
+
+    @strawberry.field(
+        description=f"{DRAFTS_NOTE}: bonus offers: how many purchases per member it pays "
+        "on (1 for other kinds); null for members (they read `usesLeft`)."
+    )
+    async def uses_per_member(self, info: Info[Context, None]) -> int | None:
+        return self.model.uses_per_member if await _sees_drafts(info) else None
+
+    @strawberry.field(
+        description=f"{DRAFTS_NOTE}: when it was archived (UTC); null: not archived, and "
+        "for members."
+    )
+    async def archived_at(self, info: Info[Context, None]) -> dt.datetime | None:
+        return self.model.archived_at if await _sees_drafts(info) else None
+
+    @classmethod
+    def from_model(cls, o: models.Offer, locale: str) -> "Offer":
+        """An offer as staff see it: nobody's in particular (not activated, no uses left)."""
+        return cls._build(o, locale, visible_from=earliest_visible(o), activated=False,
+                          uses_left=None)  # fmt: skip
 
     @classmethod
     def from_shown(cls, s: Shown, locale: str) -> "Offer":
-        o = s.offer
+        """An offer as the member it is shown to sees it."""
+        return cls._build(s.offer, locale, visible_from=s.visible_from,
+                          activated=s.activation is not None, uses_left=s.uses_left)  # fmt: skip
+
+    @classmethod
+    def _build(
+        cls,
+        o: models.Offer,
+        locale: str,
+        *,
+        visible_from: dt.datetime,
+        activated: bool,
+        uses_left: int | None,
+    ) -> "Offer":
         return cls(
             id=o.id, kind=OfferKind(o.kind), image_url=o.image_url, link=o.link,
-            starts_at=o.starts_at, ends_at=o.ends_at, visible_from=s.visible_from,
-            early_access=s.visible_from < o.starts_at, needs_activation=o.needs_activation,
-            activated=s.activation is not None, uses_left=s.uses_left,
+            starts_at=o.starts_at, ends_at=o.ends_at, visible_from=visible_from,
+            early_access=visible_from < o.starts_at, needs_activation=o.needs_activation,
+            activated=activated, uses_left=uses_left, status=OfferStatus(status_of(o)),
             bonus_multiplier=Decimal(o.bonus_multiplier) if o.bonus_multiplier is not None
             else None,
             bonus_points=o.bonus_points, qualifying_categories=list(o.qualifying_categories or ()),
             minimum_spend=o.minimum_spend, sku=o.sku, member_price=o.member_price,
             regular_price=o.regular_price, currency=o.currency,
             title=localized(o.texts, locale, "title"),
-            description=localized(o.texts, locale, "description"),
+            description=localized(o.texts, locale, "description"), model=o,
         )  # fmt: skip
 
     @classmethod
     async def resolve_nodes(
         cls, *, info: Info[Context, None], node_ids: Iterable[str], required: bool = False
     ) -> list["Offer | None"]:
-        """Only offers made for the signed-in member now."""
+        """Members: only offers made for them now. Staff (CATALOG_DRAFTS): any offer,
+        archived, scheduled, ended or targeted at others."""
         from app.offers.service import offers_for
 
         locale = await info.context.locale()
 
         async def load(viewer, ids: list[int]) -> list:
+            if policy.allows(viewer, policy.Access.CATALOG_DRAFTS):
+                found = await info.context.loaders.offers.offer.load_many(ids)
+                return [cls.from_model(o, locale) if o else None for o in found]
             mine = {s.offer.id: s for s in await offers_for(viewer.id)}
-            return [mine.get(i) for i in ids]
+            return [cls.from_shown(mine[i], locale) if i in mine else None for i in ids]
 
         return await policy.visible_nodes(
-            info, node_ids, access=None, load=load, convert=lambda s: cls.from_shown(s, locale)
+            info, node_ids, access=None, load=load, convert=lambda o: o
         )
 
 
-@strawberry.type(description="A page of offers made for you.")
+@strawberry.type(description="A page of offers (made for you; for staff, every offer).")
 class OfferConnection(relay.Connection[Offer]):
     pass
 

@@ -8,6 +8,8 @@ from strawberry.types import Info
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.enums import described_enum
+from app.graphql.permissions import Can, allow
+from app.graphql.policy import Access
 from app.i18n import localized
 from app.tiers import models
 from app.tiers.service import Status, TierDef
@@ -46,6 +48,15 @@ TierChangeReason = described_enum(
 )
 
 
+@strawberry.type(description="A tier's texts in one language.")
+class TierText:
+    locale: str = strawberry.field(description="`en`, `nl` or `es`.")
+    name: str = strawberry.field(description="The tier's name in this language.")
+    benefits: list[str] = strawberry.field(
+        description="What members of the tier get in this language, one line each."
+    )
+
+
 @strawberry.type(description="A level of the program and what it gives.")
 class Tier:
     code: str = strawberry.field(description="Stable identifier, for example `GOLD`.")
@@ -68,6 +79,18 @@ class Tier:
     @strawberry.field(description="What members of this tier get, in your language.")
     async def benefits(self, info: Info[Context, None]) -> list[str]:
         return list(await self._text(info, "benefits"))
+
+    @strawberry.field(
+        description="Staff who edit tiers (admin, marketer): the texts of every language "
+        "there are, by locale (`saveTier` replaces them all, so an editor starts from these).",
+        extensions=allow(Can(Access.EDIT_TIERS)),
+    )
+    def texts(self) -> list[TierText]:
+        return [
+            TierText(locale=locale, name=entry.get("name") or "",
+                     benefits=list(entry.get("benefits") or []))
+            for locale, entry in sorted(self.texts_by_locale.items())
+        ]  # fmt: skip
 
     @classmethod
     def from_def(cls, t: TierDef | None) -> "Tier | None":
