@@ -313,10 +313,15 @@ async def _announcing(settings: Settings, work):
 
 
 def cmd_documents(args: argparse.Namespace) -> None:
-    """`loyalty documents add FILE | list | remove ID`: the trusted (persisted) documents;
+    """`loyalty documents add FILE | list | remove ID | console`: the trusted (persisted) documents;
     servers see an add or remove at once through REDIS_URL (else within 30 s)."""
     from app.graphql import documents
 
+    if args.action == "console":
+        from app.console.operations import manifest
+
+        sys.stdout.write(manifest())
+        return
     if args.action == "add":
         try:
             entries = documents.parse_manifest(Path(args.file).read_text(encoding="utf-8"))
@@ -475,6 +480,11 @@ def build_parser() -> argparse.ArgumentParser:
     actions.add_parser("list", help="print id, operation name and sha256 of each document")
     a = actions.add_parser("remove", help="unregister one document")
     a.add_argument("id", help="the document's id")
+    actions.add_parser(
+        "console",
+        help="print the staff console's operations (the only documents it runs) as an "
+        "Apollo persisted-query manifest, for `documents add`",
+    )
     p.set_defaults(func=cmd_documents)
     return parser
 

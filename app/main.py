@@ -18,6 +18,7 @@ from app import cache, db, events, observability, wiring
 from app.auth import addresses_api
 from app.auth import pages as auth_pages
 from app.auth.oauth import token_endpoint
+from app.console import routes as console
 from app.graphql.view import LoyaltyGraphQL
 from app.privacy.export_page import export_page
 from app.privacy.routes import download_export
@@ -127,6 +128,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
             Route("/email/unsubscribe", email_unsubscribe, methods=["GET", "POST"]),
             Route(addresses_api.PATH, addresses_api.verify_email_endpoint, methods=["GET", "POST"]),
             *auth_pages.ROUTES,
+            *console.routes(),  # the staff console: /console
             Route("/health", health),
             Route("/ready", observability.ready_endpoint),
             Route("/metrics", observability.metrics_endpoint),
@@ -136,4 +138,5 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         lifespan=lifespan,
     )
     app.state.settings = settings
+    app.state.schema = graphql.schema  # the console runs its operations on the same schema
     return app

@@ -117,13 +117,18 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
-_SECRET_IN_PATH = re.compile(r"(?:(?<=[?&]token=)|(?<=/exports/))[^&\s/?#\"]+")
+# Link tokens (`token=`, `/exports/<token>`), and the console's member search (`q=`, also
+# inside a percent-encoded `next=`): personal data a log must not keep.
+_SECRET_IN_PATH = re.compile(
+    r"(?:(?<=[?&]token=)|(?<=/exports/)|(?<=[?&]q=)|(?<=%3[Ff]q%3[Dd])|(?<=%26q%3[Dd]))"
+    r"(?:[^&\s/?#\"%]|%(?!26)[0-9A-Fa-f]{2})+"
+)
 
 
 class RedactTokens(logging.Filter):
     """Access-log lines name the request's path and query: the link tokens of mail
-    (`?token=...`) and export downloads (`/exports/<token>`) are replaced by `[redacted]`
-    before any handler sees them."""
+    (`?token=...`) and export downloads (`/exports/<token>`), and the console's member
+    searches (`?q=...`), are replaced by `[redacted]` before any handler sees them."""
 
     def filter(self, record: logging.LogRecord) -> bool:
         """Redact tokens in the record's arguments (uvicorn's access log passes the path

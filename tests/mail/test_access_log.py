@@ -28,3 +28,15 @@ def test_tokens_are_redacted_from_access_log_lines():
 async def test_the_app_installs_the_filter_at_start_up(app):
     access = logging.getLogger("uvicorn.access")
     assert any(isinstance(f, RedactTokens) for f in access.filters)
+
+
+def test_console_member_searches_stay_out_of_the_access_log():
+    from app.requests import _SECRET_IN_PATH
+
+    for line, kept in (
+        ("GET /console/members?q=%40alice.example&after=x HTTP/1.1", "after=x"),
+        ("GET /console/login?next=%2Fconsole%2Fmembers%3Fq%3Dalice%2540x.io%26after%3D1",
+         "%26after%3D1"),
+    ):  # fmt: skip
+        redacted = _SECRET_IN_PATH.sub("[redacted]", line)
+        assert "alice" not in redacted and "[redacted]" in redacted and kept in redacted
