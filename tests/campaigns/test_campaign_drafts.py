@@ -287,5 +287,7 @@ async def test_an_address_finds_only_a_member_the_campaign_would_reach(app):
     with pytest.raises(MemberNotFound):  # the same answer as an unknown address
         await campaigns.preview(campaign_id=campaign.id, email="outside@example.com")
     # By id (staff who may see members look them up that way) the segment does not apply.
-    assert (await campaigns.preview(campaign_id=campaign.id, member_id=outside.id))["locale"] == "en"
+    assert (await campaigns.preview(campaign_id=campaign.id, member_id=outside.id))[
+        "locale"
+    ] == "en"
     assert inside.id != outside.id

@@ -79,6 +79,11 @@ class Driver:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         path = ARTIFACTS / f"{name}.png"
         await page.screenshot(path=str(path), full_page=True)
+        # A full-page screenshot resizes the viewport and puts it back: let the page lay
+        # itself out again before the test clicks (a click at once can land on the old spot).
+        await page.evaluate(
+            "new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+        )
         return path
 
     async def close(self) -> None:

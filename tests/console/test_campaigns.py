@@ -69,6 +69,7 @@ async def test_a_marketer_composes_previews_launches_and_watches_the_sends(conso
             await page.get_by_label("Quiet hours end").fill("0")
             await expect(page.locator("#compose")).to_contain_text("{points_to_next_tier}")
             await console.shot(page, "campaigns-compose")
+            await page.wait_for_load_state("networkidle")  # the live count settled first
             await page.get_by_role("button", name="Save the draft").click()
             await expect(page.locator("h1")).to_have_text("Spring back")
             await expect(page.locator("#campaign-status")).to_have_text("draft")
@@ -140,6 +141,7 @@ async def test_without_scripts_counts_and_refusals_stay_beside_their_fields(cons
     await page.get_by_label("At most this many points").fill("")
     await page.get_by_label("Internal name (staff only)").fill("Oops")
     await page.get_by_label("Title (Nederlands)").fill("Hoi {voornaam}")
+    await page.wait_for_load_state("networkidle")  # the live count settled first
     await page.get_by_role("button", name="Save the draft").click()
     await expect(page.locator("#compose-title_nl-error")).to_be_visible()
     await expect(page.locator("#compose-body_nl-error")).to_be_visible()
@@ -241,6 +243,7 @@ async def test_a_draft_is_reopened_edited_saved_and_previewed_by_email(console):
     await page.get_by_label("Text (English)").fill("Still {points_available} points.")
     await page.get_by_label("Control group (%").fill("0")
     await console.shot(page, "campaigns-edit")
+    await page.wait_for_load_state("networkidle")  # the live count settled first
     await page.get_by_role("button", name="Save the draft").click()
     await expect(page.locator("h1")).to_have_text("Comeback")
     await expect(page.locator(".notice")).to_have_text("The draft is saved.")

@@ -494,7 +494,7 @@ def _choices(name: str, legend: str, options: list[tuple[str, str]], chosen: lis
     error_id = f"{form_id}-{name}-error"
     return el("fieldset", el("legend", legend), boxes,
               el("span", error, id=error_id, class_="field-error") if error else None,
-              class_="invalid" if error else None, id=f"{form_id}-{name}",
+              class_="invalid" if error else None,
               aria_describedby=error_id if error else None)  # fmt: skip
 
 
@@ -570,7 +570,6 @@ def _compose(c: Console, draft: _Draft, tiers: list[dict], audience: Html, found
               class_="secondary"),
            el("small", c.t("campaigns.audience_hint"), class_="hint"),
            class_="field", role="group", aria_labelledby="audience-label"),
-        id=f"{fid}-segment",
     )  # fmt: skip
     channels = _choices("channels", c.t("campaigns.channels"),
                         [(ch, c.t(f"campaigns.channel.{ch}")) for ch in CHANNELS],
@@ -632,10 +631,7 @@ def _compose(c: Console, draft: _Draft, tiers: list[dict], audience: Html, found
         delivery,
         el("button", c.t("campaigns.save_draft"), type="submit", name="action", value="save"),
         method="post", action=action, id=fid,
-        # The live count reads (and is set off by) the channels and the segment only: the
-        # texts never travel in its query string.
         data_live=action, data_live_targets="audience-count",
-        data_live_fields=f"{fid}-channels {fid}-segment",
     )  # fmt: skip
 
 
