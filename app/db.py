@@ -17,7 +17,7 @@ from tortoise.backends.base.config_generator import expand_db_url
 from tortoise.transactions import in_transaction
 
 from app.settings import Settings
-from app.sql import placeholders
+from app.sql import combined, placeholders
 
 log = logging.getLogger(__name__)
 
@@ -232,9 +232,34 @@ class Transaction:
     # What services keep for the life of this transaction (e.g. the ledger's open books).
     state: dict = field(default_factory=dict)
 
+    # Writes whose ids nobody reads back, sent together before the block ends (`defer`).
+    _deferred: list[tuple[str, list]] = field(default_factory=list)
+
     def after_commit(self, callback: Callable[[], Awaitable[None]]) -> None:
         """Run `callback` once this transaction has committed."""
         self._after_commit.append(callback)
+
+    def defer(self, sql: str, params: list) -> None:
+        """Send the INSERT or UPDATE `sql` (its parameters marked `{}`, in order; no
+        RETURNING) later in this transaction, with the other deferred writes: on PostgreSQL
+        all in one statement (app.sql.combined), on SQLite one after the other. They are
+        sent when the `transaction()` block ends (a savepoint's included) or at `flush()`;
+        a reader of rows written this way in the same transaction flushes first."""
+        self._deferred.append((sql, params))
+
+    def defer_insert(self, model: type, rows: list[dict]) -> None:
+        """`defer` a multi-row INSERT of `rows` (column -> Python value, every row the same
+        columns), values converted by the model's fields as `insert_rows` does."""
+        if rows:
+            self.defer(*insert_statement(model, rows))
+
+    async def flush(self) -> None:
+        """Send the deferred writes now (nothing when there are none)."""
+        if not self._deferred:
+            return
+        pending, self._deferred[:] = list(self._deferred), []
+        for sql, params in combined(self.connection, pending):
+            await self.connection.execute_query(sql, params)
 
 
 _current: ContextVar[Transaction | None] = ContextVar("loyalty_transaction", default=None)
@@ -301,6 +326,8 @@ async def transaction() -> AsyncIterator[Transaction]:
     """
     outer = _current.get()
     mark = len(outer._after_commit) if outer is not None else 0
+    if outer is not None:
+        await outer.flush()  # what the savepoint might roll back is its own, no more
     committing = False  # the body finished: leaving `in_transaction` sends COMMIT
     try:
         async with in_transaction() as conn:
@@ -308,11 +335,14 @@ async def transaction() -> AsyncIterator[Transaction]:
             if outer is not None:
                 tx._after_commit = outer._after_commit
                 tx.state = outer.state
+                tx._deferred = outer._deferred
             token = _current.set(tx)
             try:
                 yield tx
+                await tx.flush()  # inside the block: a failure is the block's
             except BaseException:
                 del tx._after_commit[mark:]  # a rolled-back savepoint delivers nothing
+                tx._deferred.clear()  # nor sends what it deferred
                 raise
             finally:
                 _current.reset(token)
@@ -356,6 +386,19 @@ def describe(database_url: str) -> str:
 
 # Both PostgreSQL (65535) and SQLite (32766) cap the parameters of one statement.
 _MAX_PARAMS = 30000
+
+
+def insert_statement(model: type, rows: list[dict]) -> tuple[str, list]:
+    """A multi-row INSERT of `rows` (column -> Python value) into `model`'s table, its
+    parameters marked `{}` (for `Transaction.defer`), and their values as the model's
+    fields convert them."""
+    columns = list(rows[0])
+    fields_map = model._meta.fields_map
+    names = ", ".join(f'"{fields_map[c].source_field or c}"' for c in columns)
+    row = f"({', '.join('{}' for _ in columns)})"
+    values = [fields_map[c].to_db_value(r[c], None) for r in rows for c in columns]
+    sql = f'INSERT INTO "{model._meta.db_table}" ({names}) VALUES {", ".join([row] * len(rows))}'
+    return sql, values
 
 
 async def insert_rows(

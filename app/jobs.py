@@ -211,6 +211,22 @@ async def enqueue(
         return None
 
 
+def enqueue_in(
+    tx: Transaction, kind: str, payload: dict, *, run_at: dt.datetime | None = None,
+    max_attempts: int = 8,
+) -> None:  # fmt: skip
+    """Record a job without a key in `tx`, written with the transaction's other deferred
+    rows (`Transaction.defer`: on a hot path, e.g. a purchase's notification, no statement
+    of its own on PostgreSQL). Nothing comes back: no id is read."""
+    from tortoise import timezone
+
+    tx.defer_insert(Job, [{
+        "kind": kind, "payload": payload, "key": None, "status": JobStatus.PENDING,
+        "run_at": run_at or now(), "attempts": 0, "max_attempts": max_attempts,
+        "created_at": timezone.now(),
+    }])  # fmt: skip
+
+
 def worker_name() -> str:
     """This process's worker name: host and pid."""
     return f"{socket.gethostname()}:{os.getpid()}"

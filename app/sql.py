@@ -11,14 +11,18 @@ their text is what the database sees, so change it only with the benches at hand
 
 The dialect differences: placeholders (`$1` or `?`), typed numbered parameters (`$1::int` or
 `?1`), date parts (`to_char` or `strftime`), date arithmetic (`INTERVAL` or `datetime()`),
-datetime parameters on SQLite (ISO text), and whether the database can lease rows with
-`FOR UPDATE SKIP LOCKED` (`is_postgres`: the job queue falls back to the ORM on SQLite).
+datetime parameters on SQLite (ISO text), whether the database can lease rows with
+`FOR UPDATE SKIP LOCKED` (`is_postgres`: the job queue falls back to the ORM on SQLite), and
+whether several writes can go in one statement (`combined`: a transaction's deferred rows,
+app.db.Transaction.defer, are one statement of data-modifying CTEs on PostgreSQL, one
+statement each on SQLite).
 Migrations have their own per-dialect files (app/schema_history.py).
 
 Hand-written elsewhere, in SQL both databases speak: the sign-in throttle's upserts
 (app.auth.service builds one statement per counting step, with `NumberedParams`), the
 analytics reports (app.analytics.service, with `numbered` and `query_params`), the ledger's
-invariant checks (app.ledger.check) and multi-row inserts (app.db.insert_rows).
+invariant checks (app.ledger.check) and multi-row inserts (app.db.insert_rows,
+app.db.insert_statement).
 """
 
 from __future__ import annotations
@@ -59,6 +63,26 @@ def query_params(conn: BaseDBAsyncClient, params: list) -> list:
     if conn.capabilities.dialect == "sqlite":
         return [p.isoformat(" ") if isinstance(p, dt.datetime) else p for p in params]
     return params
+
+
+def combined(conn: BaseDBAsyncClient, statements: list[tuple[str, list]]) -> list[tuple[str, list]]:
+    """Writes whose results nobody reads (INSERTs and UPDATEs without RETURNING, parameters
+    marked `{}` in order), as the statements to send: on PostgreSQL one, each but the last
+    a data-modifying CTE (`WITH w1 AS (...), w2 AS (...) <last>`: all run, in one snapshot,
+    foreign keys checked at its end); on SQLite, which has no data-modifying CTEs, one each.
+    Callers never write the same row twice in one batch (the CTEs would not see each
+    other's changes)."""
+    if conn.capabilities.dialect != "postgres":
+        return [(sql.format(*("?" * len(params))), params) for sql, params in statements]
+    parts, values = [], []
+    for sql, params in statements:
+        start = len(values)
+        parts.append(sql.format(*(f"${start + i}" for i in range(1, len(params) + 1))))
+        values.extend(params)
+    if len(parts) == 1:
+        return [(parts[0], values)]
+    ctes = ", ".join(f"w{i} AS ({part})" for i, part in enumerate(parts[:-1], 1))
+    return [(f"WITH {ctes} {parts[-1]}", values)]
 
 
 def plus_days(conn: BaseDBAsyncClient, column: str, days: int) -> str:
@@ -132,6 +156,18 @@ LOCK_MEMBER = (
     'RETURNING "available", "pending", "lifetime", "closed"'
 )
 
+# The same for the member account a till names (`{0}` the column: id, external_ref or
+# card_number; `{1}` the placeholder), found in the same statement: only an active member
+# account is locked (no row back: none, or a staff account; the caller asks which). One
+# statement on both databases (SQLite's INSERT ... SELECT needs the WHERE before ON CONFLICT).
+LOCK_ACCOUNT = (
+    'INSERT INTO "member_balance" ("member_id", "available", "pending", "lifetime", '
+    '"closed", "updated_at") SELECT "id", 0, 0, 0, FALSE, CURRENT_TIMESTAMP FROM "member" '
+    'WHERE "{0}" = {1} AND "is_active" AND "role" = \'member\' LIMIT 1 '
+    'ON CONFLICT ("member_id") DO UPDATE SET "member_id" = excluded."member_id" '
+    'RETURNING "member_id", "available", "pending", "lifetime", "closed"'
+)
+
 # The balance write-back: every movement ends with it (as the lock above, without the ORM).
 FLUSH_BALANCE = (
     'UPDATE "member_balance" SET "available" = {0}, "pending" = {1}, "lifetime" = {2}, '
@@ -146,7 +182,9 @@ INSERT_POSTINGS = (
 
 # ---- webhooks (app.integrations.webhooks) ---------------------------------------------------
 
-# Hot path: every points movement asks which endpoints are active and what they want.
+# Every points movement asks which endpoints are active and what they want: read into a
+# per-process cache (app.integrations.webhooks.ENDPOINTS), and afresh in the transaction
+# only when the cache says some endpoint wants the event.
 ACTIVE_WEBHOOKS = 'SELECT "id", "event_types" FROM "webhook_endpoint" WHERE "active"'
 
 # ---- the job queue (app.jobs) ---------------------------------------------------------------
@@ -190,3 +228,4 @@ def born_on(conn: BaseDBAsyncClient, count: int) -> str:
         f'AND "birthday" IS NOT NULL '
         f'AND {expr} IN ({", ".join(marks)}) ORDER BY "id"'
     )
+

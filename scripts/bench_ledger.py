@@ -1,6 +1,7 @@
-"""`scripts/bench ledger`: `recordPurchase` throughput against pgbench's TPC-B-like
-transaction on the same PostgreSQL, measured in the same run, then proof that nothing was
-lost or earned twice.
+"""`scripts/bench ledger`: `recordPurchase` throughput against the floor (the same requests
+answered in memory by the same stack), with pgbench's TPC-B-like transaction on the same
+PostgreSQL as a reference, all measured in the same run, then proof that nothing was lost or
+earned twice.
 
 - A scratch PostgreSQL database (`loyalty_bench_<random>`) is created, migrated with
   `app.schema_history.apply_migrations` and dropped at the end, even on failure.
@@ -22,10 +23,14 @@ lost or earned twice.
   service is replaced by an in-memory answer (`bench_ledger:floor_app`): HTTP, GraphQL
   parsing, validation and execution, the client's authentication (its one query) and the
   answer's serialisation, nothing written. No implementation of recordPurchase on this
-  stack can be faster; its ratio to pgbench is printed beside the real one.
-- Reference: `pgbench -i -s 10` into a second scratch database (`loyalty_pgbench_<random>`,
-  dropped at the end), then `pgbench -c N -j 2 -T <seconds> -n` (built-in TPC-B-like), with
-  the API server stopped. Target: distinct-members req/s >= 25% of pgbench tps.
+  stack can be faster. Target: distinct-members req/s >= 40% of the floor's (what the
+  purchase itself costs, the ledger's statements and Python, is at most 1.5 times what the
+  request around it costs).
+- Reference, printed beside (no longer a target; the retired one was distinct >= 25% of
+  its tps): `pgbench -i -s 10` into a second scratch database
+  (`loyalty_pgbench_<random>`, dropped at the end), then `pgbench -c N -j 2 -T <seconds> -n`
+  (built-in TPC-B-like), with the API server stopped; the ratios of distinct and floor to
+  its tps.
 - Correctness, with the server stopped: per member, the purchases in the database are exactly
   the ones the client saw acknowledged (none lost, none recorded without an answer), no
   purchase acknowledged twice or replayed, each member's balance equals the points its
@@ -87,6 +92,7 @@ RECORD_PURCHASE = (
 MARK = "@@EXTERNAL_ID@@"  # replaced by each request's externalId in the body template
 SAMPLES = 5  # errors printed per run
 PGBENCH_SCALE = 10
+TARGET = 0.40  # distinct-members req/s over the floor's
 TPS_RE = re.compile(r"^tps = ([0-9.]+) \(without initial connection time\)", re.MULTILINE)
 
 
@@ -462,11 +468,12 @@ def report(o: Outcome, args: argparse.Namespace) -> int:
         print(f"  error: {sample}")
     print(f"pgbench  TPC-B-like, scale {PGBENCH_SCALE}, {o.pgbench}\n  tps={o.tps:.0f}")
     ratio = rps["distinct"] / o.tps if o.tps else 0.0
-    print(f"ratio distinct/pgbench: {ratio * 100:.1f}%")
-    if o.tps and floor:
-        print(f"ratio floor/pgbench: {floor / o.tps * 100:.1f}% (no implementation on this "
-              f"stack and machine passes this); distinct/floor: {rps['distinct'] / floor * 100:.1f}%")  # fmt: skip
-    print(f"target: >= 25% of pgbench tps: {'PASS' if ratio >= 0.25 else 'FAIL'}")
+    print(f"ratio distinct/pgbench: {ratio * 100:.1f}% (reference)")
+    if o.tps:
+        print(f"ratio floor/pgbench: {floor / o.tps * 100:.1f}% (reference)")
+    share = rps["distinct"] / floor if floor else 0.0
+    print(f"ratio distinct/floor: {share * 100:.1f}%")
+    print(f"target: distinct/floor >= {TARGET * 100:.0f}%: {'PASS' if share >= TARGET else 'FAIL'}")
     doubt = f", {o.in_doubt} sent without an answer" if o.in_doubt else ""
     verdict = "OK" if not o.problems else f"FAIL ({len(o.problems)} problem(s))"
     print(f"purchases vs acknowledgements ({o.acked} acknowledged{doubt}): {verdict}")

@@ -216,11 +216,12 @@ async def record_purchase(
         "amount": amount, "currency": currency, "occurredAt": occurred_at.isoformat(),
         "store": store, "lines": [dataclasses.asdict(line) for line in lines],
     }  # fmt: skip
-    member_id = await member_id_for(member)
     written = []
 
     async def work(tx: Transaction) -> dict:
-        async with ledger.member_book(member_id=member_id) as book:
+        # The member found and locked in one statement (MemberNotFound, NotAMemberAccount).
+        async with ledger.member_book(account=dataclasses.asdict(member)) as book:
+            member_id = book.member_id
             awaiting = await program.version_to_accept(member_id, tx.connection)
             tier = await tiers.multiplier_for(member_id, tx.connection)
             bonuses = await offers.bonuses_for_purchase(member_id, occurred_at, tx.connection)

@@ -10,7 +10,7 @@ from app.db import Transaction, transaction
 from app.errors import FieldProblem, InvalidInput, WebhookDeliveryNotFound, WebhookEndpointNotFound
 from app.integrations import targets
 from app.integrations.models import DeliveryStatus, WebhookDelivery, WebhookEndpoint
-from app.integrations.webhooks import EVENT_TYPES, enqueue_deliveries, now
+from app.integrations.webhooks import EVENT_TYPES, endpoints_changed, enqueue_deliveries, now
 from app.members.service import UNSET, _Unset
 from app.pagination import Page, paginate_by_id
 from app.settings import get_settings
@@ -74,6 +74,7 @@ async def create_endpoint(
             url=url, event_types=chosen, description=description, secret=secret,
             created_by_id=actor_id, using_db=tx.connection,
         )  # fmt: skip
+        await endpoints_changed()  # every process's cache of them (after the commit)
     return endpoint, secret
 
 
@@ -106,6 +107,7 @@ async def update_endpoint(
             changes.update(active=False, disabled_at=now(), disabled_reason="switched off by staff")
         if changes:
             await WebhookEndpoint.filter(id=endpoint_id).using_db(conn).update(**changes)
+            await endpoints_changed()
         if resume:
             await _resume(tx, endpoint_id)
     return await WebhookEndpoint.get(id=endpoint_id)
@@ -126,6 +128,8 @@ async def delete_endpoint(*, endpoint_id: int) -> None:
     """Remove an endpoint and its delivery log."""
     async with transaction() as tx:
         deleted = await WebhookEndpoint.filter(id=endpoint_id).using_db(tx.connection).delete()
+        if deleted:
+            await endpoints_changed()
     if not deleted:
         raise WebhookEndpointNotFound()
 

@@ -24,6 +24,7 @@ from tortoise.expressions import F, Q
 from tortoise.functions import Max
 
 from app import jobs, observability
+from app.cache import Cache
 from app.clock import now
 from app.db import Transaction, connection, current_transaction, transaction
 from app.integrations import targets as guard
@@ -101,11 +102,32 @@ async def _active_endpoints(conn) -> list[tuple[int, list[str]]]:
     return [(row["id"], types.to_python_value(row["event_types"])) for row in rows]
 
 
+# The active endpoints, cached per process: every points movement asks, staff rarely change
+# them. `endpoints_changed()` after every change (staff's create, update, delete; an endpoint
+# switched off after failures) makes every process forget (app.cache); the TTL is the
+# fallback for a process that missed the notice.
+ENDPOINTS_TTL_SECONDS = 5.0
+ENDPOINTS: Cache[list[tuple[int, list[str]]]] = Cache("webhook-endpoints",
+                                                      ttl=ENDPOINTS_TTL_SECONDS)  # fmt: skip
+
+
+async def endpoints_changed() -> None:
+    """An endpoint was created, changed or deleted: every process reads them afresh (after
+    the commit, when called in a transaction)."""
+    await ENDPOINTS.changed()
+
+
 async def _record(tx: Transaction, events: Sequence[tuple[str, int | None, dict]]) -> int:
     for kind, _, _ in events:
         if kind not in EVENT_TYPES:
             raise ValueError(f"unknown webhook event type {kind!r}")
     conn = tx.connection
+    # Nobody subscribed (the cache says): no statement. Else the endpoints are read afresh
+    # in this transaction, so no delivery is recorded for one deleted or switched off
+    # since the cache was filled.
+    cached = await ENDPOINTS.get(lambda: _active_endpoints(conn))
+    if not any(e[0] in types for e in events for _, types in cached):
+        return 0
     endpoints = await _active_endpoints(conn)
     wanted = [(e, [i for i, types in endpoints if e[0] in types]) for e in events]
     wanted = [(e, targets) for e, targets in wanted if targets]
@@ -264,6 +286,8 @@ async def _failed(
                 f"(last: {error})"[:300],
             )
         )  # fmt: skip
+        if disabled:
+            await endpoints_changed()  # (after the commit)
         await WebhookDelivery.filter(id=delivery.id).using_db(conn).update(
             last_status_code=code, last_error=error,
             status=DeliveryStatus.FAILED if give_up else DeliveryStatus.PENDING,

@@ -9,6 +9,7 @@ import json
 import re
 from collections.abc import Awaitable, Callable
 
+from tortoise import timezone
 from tortoise.exceptions import IntegrityError
 
 from app import clock
@@ -42,17 +43,18 @@ async def run_once(
     """Run `work` and remember its result under (scope, key), in one transaction.
 
     Returns (result, replayed). The record is written last, so the common case costs one
-    insert; a retry, concurrent or late, fails on a unique index (the purchase's or the
-    key's), rolls back, and finds the record the first attempt committed.
+    insert (deferred: sent with the work's other deferred rows, `Transaction.defer`, still
+    inside the block); a retry, concurrent or late, fails on a unique index (the purchase's
+    or the key's), rolls back, and finds the record the first attempt committed.
     """
     digest = request_hash(operation, payload)
     try:
         async with transaction() as tx:
             result = await work(tx)
-            await IdempotencyRecord.create(
-                scope=scope, key=key, operation=operation, request_hash=digest, result=result,
-                using_db=tx.connection,
-            )  # fmt: skip
+            tx.defer_insert(IdempotencyRecord, [{
+                "scope": scope, "key": key, "operation": operation, "request_hash": digest,
+                "result": result, "created_at": timezone.now(),
+            }])  # fmt: skip
         return result, False
     except (IntegrityError, DomainError):
         record = await IdempotencyRecord.get_or_none(scope=scope, key=key)

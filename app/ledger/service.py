@@ -8,6 +8,11 @@ Invariants kept by every operation (and verified by `check()`):
 - pending = the remaining points of the member's pending lots;
 - the remaining points of available lots = the wallet balance when positive, else 0
   (a negative wallet is a debt that the next points earned repay first).
+
+What a movement writes and nobody reads an id of (its postings, a lot with no debt to
+repay, the balance write-back) is deferred to the end of the transaction
+(`Transaction.defer`: one statement with the other deferred rows on PostgreSQL); a book
+flushes them before it reads lots or locks a member again, so it never reads around them.
 """
 
 from __future__ import annotations
@@ -31,7 +36,7 @@ from app.ledger.models import (
     PointsLot,
     PointsTransaction,
 )
-from app.sql import FLUSH_BALANCE, INSERT_POSTINGS, LOCK_MEMBER, placeholders
+from app.sql import FLUSH_BALANCE, INSERT_POSTINGS, LOCK_ACCOUNT, LOCK_MEMBER, placeholders
 
 # The member's lock, the balance write-back and the postings are hand-written (app.sql).
 
@@ -93,19 +98,16 @@ class MemberBook:
             if is_pending:
                 self.pending += points
             remaining = points if is_pending else self._repay_debt(points)
-            lot = await PointsLot.create(
-                member_id=self.member_id,
-                transaction_id=txn.id,
-                points=points,
-                remaining=remaining,
-                pending=is_pending,
-                available_at=available_at if is_pending else at,
-                expires_at=expires_at,
-                using_db=self.tx.connection,
-            )
-            if remaining < points:  # part of it repaid a debt at once
+            lot = {"member_id": self.member_id, "transaction_id": txn.id, "points": points,
+                   "remaining": remaining, "pending": is_pending,
+                   "available_at": available_at if is_pending else at,
+                   "expires_at": expires_at, "created_at": now()}  # fmt: skip
+            if remaining == points:  # nobody needs its id: written with the other rows
+                self.tx.defer_insert(PointsLot, [lot])
+            else:  # part of it repaid a debt at once, recorded against the lot
+                created = await PointsLot.create(**lot, using_db=self.tx.connection)
                 await LotConsumption.create(
-                    lot_id=lot.id, transaction_id=txn.id, points=points - remaining,
+                    lot_id=created.id, transaction_id=txn.id, points=points - remaining,
                     using_db=self.tx.connection,
                 )  # fmt: skip
         return txn
@@ -156,6 +158,7 @@ class MemberBook:
             return None
         lot = None
         if lot_id is not None:
+            await self.tx.flush()
             lot = await self._lots().filter(id=lot_id).first()
         from_pending = min(points, lot.remaining) if lot is not None and lot.pending else 0
         from_wallet = points - from_pending
@@ -193,6 +196,7 @@ class MemberBook:
             kind, [(account, -points), (Account.WALLET, points)], explanation=explanation,
             reference=reference,
         )  # fmt: skip
+        await self.tx.flush()
         consumed = await LotConsumption.filter(transaction_id=debit.id).using_db(
             self.tx.connection
         ).values_list("lot_id", "points")  # fmt: skip
@@ -266,6 +270,7 @@ class MemberBook:
     async def lot_id_of(self, transaction_id: int) -> int | None:
         """The lot a transaction credited (None: it credited none), e.g. for a refund's
         claw-back to take from first."""
+        await self.tx.flush()
         lot = (
             await PointsLot.filter(transaction_id=transaction_id)
             .using_db(self.tx.connection)
@@ -287,6 +292,7 @@ class MemberBook:
     async def _consume(self, txn: PointsTransaction, points: int, prefer_lot_id: int | None):
         if points <= 0:
             return
+        await self.tx.flush()
         lots = await self._lots().filter(pending=False, remaining__gt=0)
         lots.sort(key=lambda lot: (lot.id != prefer_lot_id, *_expiry_order(lot)))
         for lot in lots:
@@ -330,26 +336,20 @@ class MemberBook:
             actor_id=actor_id,
             using_db=self.tx.connection,
         )
-        if legs:  # one multi-row INSERT: no per-row model objects, no ids read back
-            conn = self.tx.connection
-            marks = placeholders(conn, 4 * len(legs))
-            rows = ", ".join(f"({', '.join(marks[i : i + 4])})" for i in range(0, len(marks), 4))
+        if legs:  # one multi-row INSERT, no ids read back: sent with the other rows
             values = [v for account, amount in legs
                       for v in (txn.id, self.member_id, account.value, amount)]  # fmt: skip
-            await conn.execute_query(INSERT_POSTINGS + rows, values)
+            self.tx.defer(INSERT_POSTINGS + ", ".join(["({}, {}, {}, {})"] * len(legs)), values)
         self.written.append(txn)
         publish_after_commit(
             self.tx, member_topic(self.member_id), {"type": "POINTS_CHANGED", "transaction": txn.id}
         )
         return txn
 
-    async def _flush(self) -> None:
-        if self.written:
-            conn = self.tx.connection
-            await conn.execute_query(
-                FLUSH_BALANCE.format(*placeholders(conn, 5)),
-                [self.available, self.pending, self.lifetime, now(), self.member_id],
-            )
+    def _flush(self) -> None:
+        if self.written:  # sent with the other deferred rows, before the commit
+            self.tx.defer(FLUSH_BALANCE, [self.available, self.pending, self.lifetime, now(),
+                                          self.member_id])  # fmt: skip
 
 
 # Called with each book that moved points, before its balance is written back, inside the
@@ -362,22 +362,34 @@ async def _close(book: MemberBook) -> None:
     if book.written:
         for hook in BOOK_CLOSE_HOOKS:
             await hook(book)
-    await book._flush()
+    book._flush()
 
 
 @asynccontextmanager
-async def member_book(*, member_id: int) -> AsyncIterator[MemberBook]:
+async def member_book(
+    *, member_id: int | None = None, account: dict | None = None
+) -> AsyncIterator[MemberBook]:
     """Open a transaction (or join the caller's) with the member's balance locked; write it
-    back at the end. Anything raised inside rolls the whole movement back."""
+    back at the end. Anything raised inside rolls the whole movement back.
+
+    `account` instead of `member_id`: the member a till or CRM names (`member_id`,
+    `external_ref` or `card_number`, as `members.find_account` takes them), found and
+    locked in the same statement; MemberNotFound when no active account has it,
+    NotAMemberAccount for a staff account (staff earn and spend nothing)."""
     outer = current_transaction()
     if outer is not None:
         # Join without a savepoint (two round trips saved per movement): an error inside
         # aborts the caller's transaction as a whole, which is what every caller wants.
+        if account is not None:  # (locking a row this transaction holds again is harmless)
+            opened = await _open_account_book(outer, account)
+            member_id = opened.member_id
         key = ("member_book", member_id)
         if key in outer.state:  # already open further up: the same book, flushed there
             yield outer.state[key]
             return
-        book = outer.state[key] = await _open_book(outer, member_id)
+        book = outer.state[key] = (
+            opened if account is not None else await _open_book(outer, member_id)
+        )
         try:
             yield book
             await _close(book)
@@ -385,17 +397,44 @@ async def member_book(*, member_id: int) -> AsyncIterator[MemberBook]:
             del outer.state[key]
         return
     async with transaction() as tx:
-        book = tx.state[("member_book", member_id)] = await _open_book(tx, member_id)
+        if account is not None:
+            book = await _open_account_book(tx, account)
+        else:
+            book = await _open_book(tx, member_id)
+        tx.state[("member_book", book.member_id)] = book
         yield book
         await _close(book)
 
 
-async def _open_book(tx: Transaction, member_id: int) -> MemberBook:
-    conn = tx.connection
-    rows = await conn.execute_query_dict(LOCK_MEMBER.format(*placeholders(conn, 1)), [member_id])
-    row = rows[0]
+def _book(tx: Transaction, member_id: int, row: dict) -> MemberBook:
     return MemberBook(tx, member_id, row["available"], row["pending"], row["lifetime"],
                       bool(row["closed"]))  # fmt: skip
+
+
+async def _open_book(tx: Transaction, member_id: int) -> MemberBook:
+    await tx.flush()  # a balance written back earlier in this transaction is read as written
+    conn = tx.connection
+    rows = await conn.execute_query_dict(LOCK_MEMBER.format(*placeholders(conn, 1)), [member_id])
+    return _book(tx, member_id, rows[0])
+
+
+async def _open_account_book(tx: Transaction, account: dict) -> MemberBook:
+    """The book of the active member account `account` names, found and locked in one
+    statement (app.sql.LOCK_ACCOUNT)."""
+    from app.members import service as members
+
+    await tx.flush()
+    ref = members.account_lookup(**account)
+    conn = tx.connection
+    rows = []
+    if ref is not None:
+        column, value = ref
+        (mark,) = placeholders(conn, 1)
+        rows = await conn.execute_query_dict(LOCK_ACCOUNT.format(column, mark), [value])
+    if not rows:  # none, or not a member account: say which, as find_account would
+        await require_account(account)
+        raise MemberNotFound()  # (it became one meanwhile: the till retries)
+    return _book(tx, rows[0]["member_id"], rows[0])
 
 
 async def lock_member(tx: Transaction, member_id: int) -> None:
@@ -507,6 +546,17 @@ def refuse_staff_account(role: str) -> None:
 
     if role != Role.MEMBER:
         raise NotAMemberAccount()
+
+
+async def require_account(account: dict) -> None:
+    """`require_member_account` for the account a till or CRM names (`member_id`,
+    `external_ref` or `card_number`, as `members.find_account` takes them)."""
+    from app.members import service as members
+
+    found = await members.find_account(**account)
+    if found is None:
+        raise MemberNotFound()
+    refuse_staff_account(found[1])
 
 
 async def require_member_account(member_id: int | None) -> None:

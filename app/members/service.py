@@ -685,3 +685,12 @@ def password_problem(password: str) -> tuple[str, dict] | None:
 async def hash_new_password(password: str) -> str:
     """The stored hash of `password` (argon2id, off the event loop)."""
     return await passwords.hash_password_async(password)
+
+
+def account_lookup(
+    *, member_id: int | None = None, external_ref: str | None = None, card_number: str | None = None
+) -> tuple[str, object] | None:
+    """The column of the member table and the value `find_account` looks a reference up
+    by (None without a reference), for a statement that finds the account and does more at
+    once (the ledger's lock of the member a till names)."""
+    return _member_ref(member_id, external_ref, card_number)

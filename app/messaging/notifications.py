@@ -48,11 +48,12 @@ async def notify_later(
     tx: Transaction, *, member_id: int, category: MessageCategory, template: str,
     deep_link: str | None = None, **fields: object,
 ) -> None:  # fmt: skip
-    """`notify`, from a job recorded in `tx`: one insert on the caller's hot path (a
-    purchase), the message and its push moments later, exactly when `tx` commits."""
-    await jobs.enqueue("notify.send", {"member": member_id, "category": str(category),
-                                       "template": template, "deep_link": deep_link,
-                                       "fields": fields}, conn=tx.connection)  # fmt: skip
+    """`notify`, from a job recorded in `tx`: one row on the caller's hot path (a purchase),
+    written with the transaction's other deferred rows; the message and its push moments
+    later, exactly when `tx` commits."""
+    jobs.enqueue_in(tx, "notify.send", {"member": member_id, "category": str(category),
+                                        "template": template, "deep_link": deep_link,
+                                        "fields": fields})  # fmt: skip
 
 
 @jobs.handler("notify.send")

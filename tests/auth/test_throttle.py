@@ -6,10 +6,9 @@ blocking the event loop.
 """
 
 import asyncio
-import contextvars
 import datetime as dt
 import threading
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager
 
 import httpx
 import pytest
@@ -24,6 +23,7 @@ from app.members import passwords
 from app.members.models import Member
 from app.settings import configure
 from tests.helpers import LOG_IN, PASSWORD, SIGN_UP, gql, sign_up, unique_email
+from tests.statements import counted_statements
 
 WRONG = "wrong-password-1"
 ALIASES = 20
@@ -394,45 +394,6 @@ async def test_argon2_does_not_block_the_event_loop(app, settings_with, monkeypa
 
 
 # ---- what a sign-in costs the database ------------------------------------------------------
-
-
-@contextmanager
-def counted_statements():
-    """Every statement the database driver sends (BEGIN, COMMIT and savepoints included),
-    as a list of SQL texts: asyncpg's and aiosqlite's connection methods, wrapped."""
-    import aiosqlite
-    import asyncpg
-
-    sent: list[str] = []
-    inside = contextvars.ContextVar("counted_statement", default=False)
-    patched = []
-
-    def wrap(cls, name):
-        real = getattr(cls, name)
-
-        async def counting(self, *args, **kwargs):
-            if inside.get():
-                return await real(self, *args, **kwargs)
-            sent.append(str(args[0]) if args else name.upper())
-            token = inside.set(True)
-            try:
-                return await real(self, *args, **kwargs)
-            finally:
-                inside.reset(token)
-
-        setattr(cls, name, counting)
-        patched.append((cls, name, real))
-
-    for name in ("execute", "fetch", "fetchrow", "fetchval", "executemany"):
-        wrap(asyncpg.connection.Connection, name)
-    for name in ("execute", "execute_fetchall", "execute_insert", "executemany", "commit",
-                 "rollback"):  # fmt: skip
-        wrap(aiosqlite.Connection, name)
-    try:
-        yield sent
-    finally:
-        for cls, name, real in reversed(patched):
-            setattr(cls, name, real)
 
 
 # Statements per sign-in before this change (PostgreSQL / SQLite), then the bound now:
