@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 if TYPE_CHECKING:
     from tortoise.backends.base.client import BaseDBAsyncClient
@@ -229,3 +229,42 @@ def born_on(conn: BaseDBAsyncClient, count: int) -> str:
         f'AND {expr} IN ({", ".join(marks)}) ORDER BY "id"'
     )
 
+
+# ---- several reads in one statement (segment profiles) --------------------------------------
+
+
+class Part(NamedTuple):
+    """One SELECT of a read sent with others as ONE statement (`union_all`). Its SQL marks
+    parameters `{}` in order and selects five columns: the member's id, a literal tag naming
+    the part (so its owner finds its rows), a timestamp, a number and a JSON document (NULL
+    where the part has none); `union_all` names them "member_id", "what", "at", "n", "doc"."""
+
+    sql: str
+    params: list
+
+
+# A first SELECT that answers no row: it names the columns and, on PostgreSQL, types them
+# (which resolves a UNION's types part by part: two untyped NULLs would make text, which no
+# later timestamp or JSON column matches).
+_UNION_HEAD = ('SELECT CAST(NULL AS BIGINT) AS "member_id", CAST(NULL AS TEXT) AS "what", '
+               'CAST(NULL AS {at}) AS "at", CAST(NULL AS NUMERIC) AS "n", '
+               'CAST(NULL AS {doc}) AS "doc" WHERE 1 = 0')  # fmt: skip
+
+
+async def union_all(conn: BaseDBAsyncClient, parts: list[Part]) -> list[dict]:
+    """The rows of every part, read in one statement (`UNION ALL`): one round trip for what
+    several domains contribute to, each reading its own tables."""
+    postgres = conn.capabilities.dialect == "postgres"
+    head = _UNION_HEAD.format(at="TIMESTAMPTZ", doc="JSONB") if postgres else _UNION_HEAD.format(
+        at="TEXT", doc="TEXT")  # fmt: skip
+    sql, values = [head], []
+    for part in parts:
+        start = len(values)
+        if conn.capabilities.dialect == "postgres":
+            marks = [f"${start + i}" for i in range(1, len(part.params) + 1)]
+        else:
+            marks = ["?"] * len(part.params)
+        sql.append(part.sql.format(*marks))
+        values.extend(part.params)
+    _, rows = await conn.execute_query(" UNION ALL ".join(sql), query_params(conn, values))
+    return [dict(r) for r in rows]

@@ -1,5 +1,6 @@
-"""`scripts/bench home`: the app's home-screen query against the ceiling of a plain Starlette
-JSON endpoint served by the same uvicorn worker, measured in the same run, on realistic data.
+"""`scripts/bench home`: the app's home-screen query against its GraphQL floor and the
+ceiling of a plain Starlette JSON endpoint, all served by the same uvicorn worker and measured
+in the same run, on realistic data.
 
 - A scratch PostgreSQL database is created, migrated and dropped at the end, even on failure.
 - Seeded through bulk inserts (the service layer for the members who load the page): 10,000
@@ -7,12 +8,20 @@ JSON endpoint served by the same uvicorn worker, measured in the same run, on re
   early access, some needing activation), 10 groups with 5,000 posts, 5,000 comments and
   10,000 reactions; the 32 members behind the connections each have points, purchases, a
   tier and a session, and belong to the first group.
-- ONE uvicorn worker serves the app plus `GET /ceiling` (bench_api.server_app).
+- ONE uvicorn worker serves the app, `GET /ceiling` (bench_api.server_app) and `POST /floor`
+  (bench_home_floor): the same document executed by a Strawberry schema of the same shape
+  over plain in-memory objects built from the app's own answers (default resolvers, no
+  database, no business logic).
 - Home query, per connection its own member: `me` with balance (and what expires) and tier
   (current, next, progress), the first 20 offers ranked for the member, and the first 10
   posts of the group's feed with author, comment count, reactions and the member's own
   reaction, and the first 10 messages of the member's inbox with the unread count.
-- Target: home req/s >= 5% of the ceiling's. Exit status 1 if any request failed.
+- Correctness first: every member's answer, before the load and again after it (the
+  process's caches warm), must equal the answer of the uncached path: the same document run
+  in this process on the same database with every cache emptied before each request.
+- Home and floor are measured at 32 and at 8 connections; the ratio is home/floor at 32.
+- Target: home req/s >= 50% of the floor's. Exit status 1 if any request failed or an answer
+  differed.
 """
 
 from __future__ import annotations
@@ -25,6 +34,7 @@ import os
 import random
 import sys
 import time
+from pathlib import Path
 
 from bench_api import (
     RawLoad,
@@ -41,19 +51,8 @@ from bench_api import (
 )
 
 MEMBERS, OFFERS, GROUPS, POSTS, COMMENTS, REACTIONS = 10_000, 200, 10, 5_000, 5_000, 10_000
-HOME = """query Home($group: ID!) {
-  me { id displayName
-    balance { available pending lifetime expiring { points expiresAt } }
-    tier { current { code name } next { code name }
-           progress { value target remaining unit deadline } retainBy }
-    inbox(first: 10) { unreadCount edges { node { id category title body deepLink read
-                                                   createdAt } } } }
-  offers(first: 20) { edges { node { id kind title earlyAccess activated usesLeft
-                                     bonusMultiplier memberPrice currency } } }
-  feed(groupId: $group, first: 10) { ... on PostConnection {
-    edges { node { id text createdAt author { displayName } commentCount myReaction
-                   reactions { kind count } } } } }
-}"""
+# The app's home screen, shared with tests/graphql/test_home_screen.py.
+HOME = (Path(__file__).with_name("home.graphql")).read_text()
 
 
 async def seed(url: str, connections: int) -> tuple[list[str], str]:
@@ -157,6 +156,17 @@ async def seed(url: str, connections: int) -> tuple[list[str], str]:
         await Tortoise.close_connections()
 
 
+def server_app():
+    """uvicorn factory (`bench_home:server_app`): the app, /ceiling and the GraphQL floor."""
+    from bench_api import server_app as with_ceiling
+    from bench_home_floor import Floor
+    from starlette.routing import Route
+
+    app = with_ceiling()
+    app.router.routes.append(Route("/floor", Floor(), methods=["POST"]))
+    return app
+
+
 def _check_home(status: int, body: bytes) -> str | None:
     if status != 200:
         return f"HTTP {status}: {body[:200]!r}"
@@ -186,15 +196,73 @@ async def measure(port: int, requests: list[bytes], check, seconds: float) -> Ta
     return tally
 
 
+def _home_request(path: str, token: str, group: str) -> bytes:
+    return http_request("POST", path,
+                        {"Content-Type": "application/json", "Authorization": f"Bearer {token}"},
+                        json.dumps({"query": HOME, "variables": {"group": group}}).encode())  # fmt: skip
+
+
+async def answers_of(port: int, tokens: list[str], group: str, path: str = "/graphql") -> dict:
+    """Each member's answer from the server, one request at a time."""
+    import httpx
+
+    found = {}
+    async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=30) as client:
+        for token in tokens:
+            r = await client.post(path, headers={"Authorization": f"Bearer {token}"},
+                                  json={"query": HOME, "variables": {"group": group}})  # fmt: skip
+            problem = _check_home(r.status_code, r.content)
+            if problem:
+                raise RuntimeError(f"{path}: {problem}")
+            found[token] = r.json()["data"]
+    return found
+
+
+async def uncached_answers(url: str, tokens: list[str], group: str, env: dict) -> dict:
+    """The same document through the app in this process, every cache emptied before each
+    request: the uncached path the server's answers must equal."""
+    import httpx
+    from tortoise import Tortoise
+
+    from app import cache
+    from app.db import tortoise_config
+    from app.main import create_app
+    from app.settings import Settings
+
+    app = create_app(Settings.from_env(env), manage_database=False)
+    await Tortoise.init(config=tortoise_config(url), _enable_global_fallback=True)
+    found = {}
+    try:
+        async with app.router.lifespan_context(app):
+            transport = httpx.ASGITransport(app=app)
+            async with httpx.AsyncClient(transport=transport, base_url="http://bench") as client:
+                for token in tokens:
+                    cache.forget_all()
+                    r = await client.post("/graphql", headers={"Authorization": f"Bearer {token}"},
+                                          json={"query": HOME, "variables": {"group": group}})  # fmt: skip
+                    problem = _check_home(r.status_code, r.content)
+                    if problem:
+                        raise RuntimeError(f"uncached: {problem}")
+                    found[token] = r.json()["data"]
+    finally:
+        await Tortoise.close_connections()
+    return found
+
+
+def differences(served: dict, expected: dict) -> list[str]:
+    return [f"member #{i}: served {json.dumps(served[t])[:200]} != {json.dumps(expected[t])[:200]}"
+            for i, t in enumerate(expected) if served.get(t) != expected[t]]  # fmt: skip
+
+
 async def run(port, tokens, group, *, seconds, warmup, rounds):
-    home = [
-        http_request("POST", "/graphql",
-                     {"Content-Type": "application/json", "Authorization": f"Bearer {t}"},
-                     json.dumps({"query": HOME, "variables": {"group": group}}).encode())
-        for t in tokens
-    ]  # fmt: skip
-    ceiling = [http_request("GET", "/ceiling", {}, None)] * len(tokens)
-    targets = {"ceiling": (ceiling, _check_ceiling), "home": (home, _check_home)}
+    narrow = tokens[:8]
+    targets = {
+        "ceiling": ([http_request("GET", "/ceiling", {}, None)] * len(tokens), _check_ceiling),
+        "floor": ([_home_request("/floor", t, group) for t in tokens], _check_home),
+        "home": ([_home_request("/graphql", t, group) for t in tokens], _check_home),
+        "floor8": ([_home_request("/floor", t, group) for t in narrow], _check_home),
+        "home8": ([_home_request("/graphql", t, group) for t in narrow], _check_home),
+    }  # fmt: skip
     results = {name: Tally() for name in targets}
     for requests, check in targets.values():
         await measure(port, requests, check, warmup / 2)
@@ -212,28 +280,42 @@ def main() -> int:
     parser.add_argument("--warmup", type=float, default=2.0, help="seconds, not counted (2)")
     parser.add_argument("--rounds", type=int, default=2, help="alternations per target (2)")
     args = parser.parse_args()
-    if not (0 < args.seconds <= 600 and 1 <= args.concurrency <= 256 and 1 <= args.rounds <= 20):
-        parser.error("need 0 < --seconds <= 600, 1 <= --concurrency <= 256, 1 <= --rounds <= 20")
+    if not (0 < args.seconds <= 600 and 8 <= args.concurrency <= 256 and 1 <= args.rounds <= 20):
+        parser.error("need 0 < --seconds <= 600, 8 <= --concurrency <= 256, 1 <= --rounds <= 20")
+
+    import tempfile
 
     from app.schema_history import apply_migrations
     from app.settings import Settings, configure
 
     name, url = create_scratch_database()
+    floor_file = tempfile.NamedTemporaryFile(prefix="bench-home-floor-", suffix=".json")  # noqa: SIM115 (closed in finally)
     env = {**os.environ, "DATABASE_URL": url, "LOYALTY_ENV": "test", "LOG_LEVEL": "WARNING",
-           "WORKER_INTERVAL": "0", "ACCESS_TOKEN_TTL": "3600"}  # fmt: skip
+           "WORKER_INTERVAL": "0", "ACCESS_TOKEN_TTL": "3600",
+           "BENCH_HOME_FLOOR": floor_file.name}  # fmt: skip
     server = None
+    problems: list[str] = []
     try:
         settings = configure(Settings.from_env(env))
         asyncio.run(apply_migrations(settings))
         started = time.perf_counter()
         tokens, group = asyncio.run(seed(url, args.concurrency))
         seeded = time.perf_counter() - started
+        expected = asyncio.run(uncached_answers(url, tokens, group, env))
         port = _free_port()
-        server = start_server(port, env)
+        server = start_server(port, env, "bench_home:server_app")
         wait_for_health(server, port)
         runner = load_runner()
+        served = runner(answers_of(port, tokens, group))
+        problems += differences(served, expected)
+        floor_file.write(json.dumps(served).encode())
+        floor_file.flush()
+        floor = runner(answers_of(port, tokens, group, "/floor"))
+        problems += [f"floor {p}" for p in differences(floor, served)]
         results = runner(run(port, tokens, group, seconds=args.seconds, warmup=args.warmup,
                              rounds=args.rounds))  # fmt: skip
+        after = runner(answers_of(port, tokens, group))  # the caches warm
+        problems += [f"after the load, {p}" for p in differences(after, expected)]
         if server.poll() is not None:
             raise RuntimeError(f"the server exited during the run ({server.returncode})")
     finally:
@@ -241,6 +323,7 @@ def main() -> int:
             if server is not None:
                 stop(server)
         finally:
+            floor_file.close()
             drop_scratch_database(name)
     print(f"scripts/bench home: 1 uvicorn worker, PostgreSQL, {args.concurrency} keep-alive "
           f"connections (one member each), {args.seconds:g} s per target in {args.rounds} "
@@ -248,8 +331,14 @@ def main() -> int:
           f"{OFFERS} offers, {POSTS} posts in {seeded:.0f} s")  # fmt: skip
     print(f"note: the load generator runs on the same {os.cpu_count()} cores as the server")
     rps = {}
-    for label, key in (("ceiling  GET /ceiling (plain Starlette JSON, same worker)", "ceiling"),
-                       ("home     me + balance + tier + 10 inbox, 20 offers, 10 posts", "home")):  # fmt: skip
+    n = args.concurrency
+    for label, key in (
+        ("ceiling  GET /ceiling (plain Starlette JSON, same worker)", "ceiling"),
+        (f"floor    the home document, same-shape schema over in-memory objects, {n} conns", "floor"),
+        (f"home     me + balance + tier + 10 inbox, 20 offers, 10 posts, {n} conns", "home"),
+        ("floor    the same, 8 connections", "floor8"),
+        ("home     the same, 8 connections", "home8"),
+    ):  # fmt: skip
         t = results[key]
         ms = sorted(x * 1000 for x in t.latencies)
         rps[key] = len(ms) / t.elapsed if t.elapsed else 0.0
@@ -257,10 +346,17 @@ def main() -> int:
               f"p50={_pct(ms, 0.5):.2f} ms p99={_pct(ms, 0.99):.2f} ms")  # fmt: skip
         if t.first_error:
             print(f"  first error: {t.first_error}")
-    ratio = rps["home"] / rps["ceiling"] if rps["ceiling"] else 0.0
-    print(f"ratio home/ceiling: {ratio * 100:.1f}%")
-    print(f"target: >= 5% of ceiling: {'PASS' if ratio >= 0.05 else 'FAIL'}")
-    return 1 if any(t.errors for t in results.values()) else 0
+    ratio = rps["home"] / rps["floor"] if rps["floor"] else 0.0
+    narrow = rps["home8"] / rps["floor8"] if rps["floor8"] else 0.0
+    print(f"ratio home/ceiling: {rps['home'] / rps['ceiling'] * 100:.1f}%; floor/ceiling: "
+          f"{rps['floor'] / rps['ceiling'] * 100:.1f}%")  # fmt: skip
+    print(f"ratio home/floor: {ratio * 100:.1f}% at {n} connections, {narrow * 100:.1f}% at 8")
+    print(f"answers equal to the uncached path ({len(tokens)} members, before and after the "
+          f"load): {'OK' if not problems else 'DIFFERENT'}")  # fmt: skip
+    for problem in problems[:5]:
+        print(f"  {problem}")
+    print(f"target: home >= 50% of the GraphQL floor: {'PASS' if ratio >= 0.5 else 'FAIL'}")
+    return 1 if problems or any(t.errors for t in results.values()) else 0
 
 
 if __name__ == "__main__":

@@ -120,3 +120,19 @@ async def member_token(member) -> str:
     """An access token for a factory member (a real session, without a password)."""
     issued = await auth._open_session(member, auth.ClientInfo(address="test", user_agent="tests"))
     return issued.access_token
+
+
+async def spend_tiers(*tiers: tuple[str, int, int]) -> None:
+    """A spend-based tier program (EUR, rolling 12 months, 30 days' grace) with these (code,
+    rank, threshold) tiers, no earn multiplier, English names from the codes."""
+    from decimal import Decimal
+
+    from app.tiers import service
+    from app.tiers.models import Basis, Window
+
+    await service.update_policy(basis=Basis.SPEND, window=Window.ROLLING, window_months=12,
+                                grace_days=30, spend_currency="EUR")  # fmt: skip
+    for code, rank, threshold in tiers or (("silver", 1, 10_000), ("gold", 2, 50_000)):
+        await service.save_tier(code=code, rank=rank, threshold=threshold,
+                                earn_multiplier=Decimal(1),
+                                texts={"en": {"name": code.title(), "benefits": []}})  # fmt: skip

@@ -75,8 +75,9 @@ class CommunityQuery:
         group = await service.readable_group(node_id(group_id, "Group", "groupId"), member.id)
         page = await service.post_page(group_id=group.id, first=first, after=after, last=last,
                                        before=before)  # fmt: skip
-        built = dict(zip(page.items, await T.Post.build(info, page.items), strict=True))
-        connection = to_connection(T.PostConnection, page, built.__getitem__)
+        built = {p.id: b for p, b in zip(page.items, await T.Post.build(info, page.items),
+                                         strict=True)}  # fmt: skip
+        connection = to_connection(T.PostConnection, page, lambda p: built[p.id])
         connection.group_id = group.id
         return connection
 

@@ -18,19 +18,12 @@ class CommunityLoaders:
     def __init__(self, viewer_id: int | None = None):
         self.viewer_id = viewer_id
 
-    @cached_property
-    def comment_count(self) -> DataLoader[int, int]:
-        return DataLoader(load_fn=service.comment_counts)
-
-    @cached_property
-    def reaction_counts(self) -> DataLoader[int, dict[str, int]]:
-        return DataLoader(load_fn=service.reaction_counts)
-
-    def own_reaction_for(self, member_id: int) -> DataLoader[int, str | None]:
-        loaders = self.__dict__.setdefault("_own", {})
-        if member_id not in loaders:
-            loaders[member_id] = DataLoader(load_fn=service.own_reactions(member_id))
-        return loaders[member_id]
+    def facts_for(self, viewer_id: int | None) -> DataLoader[int, service.PostFacts]:
+        """Per post: comments, reactions and the viewer's own, one statement per page."""
+        loaders = self.__dict__.setdefault("_facts", {})
+        if viewer_id not in loaders:
+            loaders[viewer_id] = DataLoader(load_fn=service.post_facts(viewer_id))
+        return loaders[viewer_id]
 
     # ---- staff: the moderation queue and events' lists ------------------------------------
 

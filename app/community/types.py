@@ -239,11 +239,8 @@ class Post(relay.Node):
         loaders = info.context.loaders
         ids = [p.id for p in posts]
         viewer = await info.context.viewer()
-        members = await loaders.members.by_id.load_many([p.author_id for p in posts])
-        counts = await loaders.community.comment_count.load_many(ids)
-        reactions = await loaders.community.reaction_counts.load_many(ids)
-        mine = (await loaders.community.own_reaction_for(viewer.id).load_many(ids)
-                if viewer else [None] * len(ids))  # fmt: skip
+        authors = await loaders.members.account.load_many([p.author_id for p in posts])
+        facts = await loaders.community.facts_for(viewer.id if viewer else None).load_many(ids)
         return [
             cls(
                 id=p.id,
@@ -255,13 +252,14 @@ class Post(relay.Node):
                     id=relay.GlobalID("Member", str(p.author_id)),
                     display_name=(m.display_name if m else None) or "Member",
                 ),
-                comment_count=n,
+                comment_count=f.comments,
                 reactions=[
-                    ReactionCount(kind=ReactionKind(k), count=c) for k, c in sorted(r.items())
+                    ReactionCount(kind=ReactionKind(k), count=c)
+                    for k, c in sorted(f.reactions.items())
                 ],
-                my_reaction=ReactionKind(own) if own else None,
+                my_reaction=ReactionKind(f.mine) if f.mine else None,
             )
-            for p, m, n, r, own in zip(posts, members, counts, reactions, mine, strict=True)
+            for p, m, f in zip(posts, authors, facts, strict=True)
         ]
 
     @classmethod

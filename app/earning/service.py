@@ -41,9 +41,9 @@ from app.earning.rules import Rules as Rules
 from app.earning.rules import money as money
 from app.earning.rules import number as number
 from app.earning.stats import add_months as add_months  # re-exported (also by the package)
-from app.earning.stats import categories_bought as categories_bought
-from app.earning.stats import last_purchases as last_purchases
 from app.earning.stats import net_spend as net_spend
+from app.earning.stats import purchase_history_from as purchase_history_from
+from app.earning.stats import purchase_history_parts as purchase_history_parts
 from app.earning.stats import purchase_totals as purchase_totals
 from app.errors import (
     EventLimitReached,

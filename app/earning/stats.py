@@ -19,17 +19,41 @@ def add_months(at: dt.datetime, months: int) -> dt.datetime:
     return R.add_months(at, months)
 
 
+def net_spend_part(
+    *, member_ids: Sequence[int], currency: str, since: dt.datetime, until: dt.datetime
+):
+    """`net_spend` as a part of a larger read (app.sql.union_all): a row tagged "spend" per
+    member with purchases, the net spend in its "n"."""
+    from app.sql import Part
+
+    marks = ", ".join(["{}"] * len(member_ids))
+    return Part('SELECT "member_id", \'spend\', NULL, '
+                'SUM("amount") - COALESCE(SUM("refunded_amount"), 0), NULL FROM "purchase" '
+                f'WHERE "member_id" IN ({marks}) AND "currency" = {{}} AND "occurred_at" >= {{}} '
+                'AND "occurred_at" <= {} GROUP BY "member_id"',
+                [*member_ids, currency, since, until])  # fmt: skip
+
+
 async def net_spend(
     *, member_ids: Sequence[int], currency: str, since: dt.datetime, until: dt.datetime, conn=None
 ) -> dict[int, int]:
-    """Spend in `currency` less its refunds, per member with purchases in [since, until]."""
-    query = Purchase.filter(member_id__in=member_ids, currency=currency,
-                            occurred_at__gte=since, occurred_at__lte=until)  # fmt: skip
-    query = query.annotate(spent=Sum("amount"), back=Sum("refunded_amount"))
-    if conn is not None:
-        query = query.using_db(conn)
-    return {row["member_id"]: int(row["spent"] or 0) - int(row["back"] or 0)
-            for row in await query.group_by("member_id").values("member_id", "spent", "back")}  # fmt: skip
+    """Spend in `currency` less its refunds, per member with purchases in [since, until]: one
+    hand-written statement (every home screen's tier progress reads it)."""
+    from app.db import connection
+    from app.sql import placeholders, query_params
+
+    ids = list(member_ids)
+    if not ids:
+        return {}
+    conn = conn or connection()
+    marks = placeholders(conn, len(ids) + 3)
+    _, rows = await conn.execute_query(
+        'SELECT "member_id", SUM("amount") AS "spent", SUM("refunded_amount") AS "back" '
+        f'FROM "purchase" WHERE "member_id" IN ({", ".join(marks[:-3])}) AND "currency" = '
+        f'{marks[-3]} AND "occurred_at" >= {marks[-2]} AND "occurred_at" <= {marks[-1]} '
+        'GROUP BY "member_id"', query_params(conn, [*ids, currency, since, until])
+    )  # fmt: skip
+    return {r["member_id"]: int(r["spent"] or 0) - int(r["back"] or 0) for r in rows}
 
 
 async def purchase_totals(*, member_ids, since: dt.datetime, until: dt.datetime) -> dict[str, int]:
@@ -43,27 +67,37 @@ async def purchase_totals(*, member_ids, since: dt.datetime, until: dt.datetime)
     return {"spend": int(rows[0]["spend"] or 0), "points": int(rows[0]["points"] or 0)}
 
 
-async def last_purchases(*, member_ids: Sequence[int]) -> dict[int, dt.datetime]:
-    """When each of these members last bought (those who never did left out)."""
-    from tortoise.functions import Max
+def purchase_history_parts(*, member_ids: Sequence[int], since: dt.datetime) -> list:
+    """What segments ask of purchases, as parts of a larger read (app.sql.union_all): when
+    each member last bought, and the lines bought from `since` on. Segment profiles send
+    them with the other domains' parts in one statement."""
+    from app.sql import Part
 
-    last = {}
-    for row in await Purchase.filter(member_id__in=member_ids).group_by("member_id").annotate(
-            last=Max("occurred_at")).values("member_id", "last"):  # fmt: skip
-        at = row["last"]
-        if isinstance(at, str):  # SQLite aggregates come back as text
-            at = dt.datetime.fromisoformat(at)
-        last[row["member_id"]] = at
-    return last
+    marks = ", ".join(["{}"] * len(member_ids))
+    return [
+        Part(f'SELECT "member_id", \'purchase.last\', MAX("occurred_at"), NULL, NULL '
+             f'FROM "purchase" WHERE "member_id" IN ({marks}) GROUP BY "member_id"',
+             list(member_ids)),
+        Part(f'SELECT "member_id", \'purchase.lines\', NULL, NULL, "lines" FROM "purchase" '
+             f'WHERE "member_id" IN ({marks}) AND "occurred_at" >= {{}}', [*member_ids, since]),
+    ]  # fmt: skip
 
 
-async def categories_bought(
-    *, member_ids: Sequence[int], since: dt.datetime
-) -> dict[int, set[str]]:
-    """The line categories each of these members bought from `since` on (every member given)."""
+def purchase_history_from(
+    rows: list[dict], member_ids: Sequence[int]
+) -> tuple[dict[int, dt.datetime], dict[int, set[str]]]:
+    """From the rows `purchase_history_parts` read (others' rows ignored): when each member
+    last bought (those who never did left out), and the line categories each bought (every
+    member given)."""
+    last: dict[int, dt.datetime] = {}
     bought: dict[int, set[str]] = {m: set() for m in member_ids}
-    for member_id, lines in await Purchase.filter(
-        member_id__in=member_ids, occurred_at__gte=since
-    ).values_list("member_id", "lines"):
-        bought[member_id].update(line["category"] for line in lines or () if line.get("category"))
-    return bought
+    fields_map = Purchase._meta.fields_map
+    when, lines_of = fields_map["occurred_at"].to_python_value, fields_map["lines"].to_python_value
+    for row in rows:
+        if row["what"] == "purchase.last":
+            last[row["member_id"]] = when(row["at"])
+        elif row["what"] == "purchase.lines" and row["doc"] is not None:
+            bought[row["member_id"]].update(
+                line["category"] for line in lines_of(row["doc"]) or () if line.get("category")
+            )
+    return last, bought

@@ -12,6 +12,7 @@ from app.offers.loaders import OfferLoaders
 from app.privacy.loaders import PrivacyLoaders
 from app.program.loaders import ProgramLoaders
 from app.rewards.loaders import RewardLoaders
+from app.segments.loaders import SegmentLoaders
 from app.tiers.loaders import TierLoaders
 
 
@@ -53,3 +54,7 @@ class Loaders:
     @cached_property
     def content(self) -> ContentLoaders:
         return ContentLoaders()
+
+    @cached_property
+    def segments(self) -> SegmentLoaders:
+        return SegmentLoaders()

@@ -36,7 +36,14 @@ from app.ledger.models import (
     PointsLot,
     PointsTransaction,
 )
-from app.sql import FLUSH_BALANCE, INSERT_POSTINGS, LOCK_ACCOUNT, LOCK_MEMBER, placeholders
+from app.sql import (
+    FLUSH_BALANCE,
+    INSERT_POSTINGS,
+    LOCK_ACCOUNT,
+    LOCK_MEMBER,
+    Part,
+    placeholders,
+)
 
 # The member's lock, the balance write-back and the postings are hand-written (app.sql).
 
@@ -525,6 +532,41 @@ async def expiring_points(member_ids: Sequence[int], *, limit: int = 5) -> list[
         [Expiring(points, at) for at, points in sorted(grouped[member_id].items())[:limit]]
         for member_id in member_ids
     ]
+
+
+def balance_parts(member_ids: Sequence[int]) -> list[Part]:
+    """`balances` and `expiring_points` as parts of a larger read (app.sql.union_all): the
+    signed-in member's balance, what expires and their tier are read in one statement."""
+    marks = ", ".join(["{}"] * len(member_ids))
+    ids = list(member_ids)
+    parts = [Part(f'SELECT "member_id", \'balance.{c}\', NULL, "{c}", NULL FROM '
+                  f'"member_balance" WHERE "member_id" IN ({marks})', ids)
+             for c in ("available", "pending", "lifetime")]  # fmt: skip
+    parts.append(Part(f'SELECT "member_id", \'lot\', "expires_at", "remaining", NULL FROM '
+                      f'"points_lot" WHERE "member_id" IN ({marks}) AND NOT "pending" '
+                      'AND "remaining" > 0 AND "expires_at" IS NOT NULL', ids))  # fmt: skip
+    return parts
+
+
+def balances_from(
+    rows: list[dict], member_ids: Sequence[int], *, limit: int = 5
+) -> tuple[list[Balance], list[list[Expiring]]]:
+    """`balances` and `expiring_points` from the rows `balance_parts` read (others ignored)."""
+    values: dict[int, dict[str, int]] = {m: {} for m in member_ids}
+    grouped: dict[int, dict[dt.datetime, int]] = {m: {} for m in member_ids}
+    when = PointsLot._meta.fields_map["expires_at"].to_python_value
+    for r in rows:
+        what = r["what"]
+        if what.startswith("balance."):
+            values[r["member_id"]][what[8:]] = int(r["n"])
+        elif what == "lot":
+            dates, at = grouped[r["member_id"]], when(r["at"])
+            dates[at] = dates.get(at, 0) + int(r["n"])
+    return (
+        [Balance(m, **values[m]) for m in member_ids],
+        [[Expiring(points, at) for at, points in sorted(grouped[m].items())[:limit]]
+         for m in member_ids],
+    )  # fmt: skip
 
 
 async def transactions_by_ids(ids: Sequence[int]) -> list[PointsTransaction | None]:

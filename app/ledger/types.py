@@ -53,19 +53,24 @@ class Balance:
     )
     pending: int = strawberry.field(description="Earned, on hold until the return period ends.")
     lifetime: int = strawberry.field(description="Ever earned, less what refunds took back.")
+    # Already read with the balance (the signed-in member's own: segments.member_facts).
+    known_expiring: strawberry.Private[list | None] = None
 
     @strawberry.field(description="The next expiry dates, soonest first (at most 5).")
     async def expiring(self, info: Info[Context, None]) -> list[ExpiringPoints]:
-        lots = await info.context.loaders.ledger.expiring.load(self.member_id)
+        lots = self.known_expiring
+        if lots is None:
+            lots = await info.context.loaders.ledger.expiring.load(self.member_id)
         return [ExpiringPoints(points=e.points, expires_at=e.expires_at) for e in lots]
 
     @classmethod
-    def from_service(cls, balance) -> "Balance":
+    def from_service(cls, balance, expiring: list | None = None) -> "Balance":
         return cls(
             member_id=balance.member_id,
             available=balance.available,
             pending=balance.pending,
             lifetime=balance.lifetime,
+            known_expiring=expiring,
         )
 
 

@@ -16,5 +16,15 @@ class MemberLoaders:
         return DataLoader(load_fn=service.members_by_ids)
 
     @cached_property
+    def account(self) -> DataLoader[int, service.Account | None]:
+        """Accounts as plain rows (display names of authors, say): no model objects."""
+
+        async def load(ids: list[int]) -> list[service.Account | None]:
+            found = await service.accounts_by_id(member_ids=ids)
+            return [found.get(i) for i in ids]
+
+        return DataLoader(load_fn=load)
+
+    @cached_property
     def channel_preferences(self) -> DataLoader[int, list[ChannelPreference]]:
         return DataLoader(load_fn=service.channel_preferences_by_member)

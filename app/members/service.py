@@ -22,7 +22,7 @@ from app.i18n import LOCALES
 from app.members import passwords
 from app.members.models import Channel, ChannelPreference, Member, Role
 from app.pagination import Page, paginate_by_id
-from app.sql import MEMBER_ACCOUNT, placeholders
+from app.sql import MEMBER_ACCOUNT, Part, placeholders
 
 EMAIL_RE = re.compile(
     r"^[^@\s]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$"
@@ -502,6 +502,17 @@ async def opted_in(*, member_ids: Iterable[int], channel: Channel, conn=None) ->
         [Channel(channel).value, *ids],
     )  # fmt: skip
     return {r["member_id"] for r in rows}
+
+
+def opted_in_part(*, member_ids: Iterable[int], channel: Channel) -> Part:
+    """`opted_in` as a part of a larger read (app.sql.union_all); its rows are tagged
+    "opted_in"."""
+    ids = list(member_ids)
+    marks = ", ".join(["{}"] * len(ids))
+    return Part('SELECT "member_id", \'opted_in\', NULL, NULL, NULL FROM '
+                '"member_channel_preference" '
+                f'WHERE "channel" = {{}} AND "opted_in" AND "member_id" IN ({marks})',
+                [Channel(channel).value, *ids])  # fmt: skip
 
 
 async def opted_in_member_ids(*, channel: Channel) -> list[int]:

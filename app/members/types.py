@@ -69,6 +69,16 @@ class ChannelPreference:
     )
 
 
+async def _own_facts(info: Info[Context, None], member_id: int):
+    """The signed-in member's own facts (balance, expiring points, tier, segment facts), read
+    in one statement for their home screen; None for anyone else's account (staff reading a
+    member: the separate loaders)."""
+    viewer = await info.context.viewer()
+    if viewer is None or viewer.id != member_id:
+        return None
+    return await info.context.loaders.segments.facts.load(member_id)
+
+
 @strawberry.type(description="A program member (or a staff account).")
 class Member(relay.Node):
     id: relay.NodeID[int]
@@ -132,6 +142,9 @@ class Member(relay.Node):
 
     @strawberry.field(description="Points: available, pending, lifetime and what expires when.")
     async def balance(self, info: Info[Context, None]) -> Balance:
+        facts = await _own_facts(info, self.id)
+        if facts is not None:
+            return Balance.from_service(facts.balance, facts.expiring)
         return Balance.from_service(await info.context.loaders.ledger.balance.load(self.id))
 
     @strawberry.field(description="Points movements, newest first, each with its explanation.")
@@ -220,26 +233,29 @@ class Member(relay.Node):
             ),
         ] = None,
     ) -> InboxConnection:
-        from app.messaging.service import inbox_page, unread_count
+        from app.messaging.service import inbox_first_page, inbox_page, unread_count
 
         viewer = await info.context.viewer()
         if viewer is None or viewer.id != self.id:  # private, even to staff
             raise Forbidden()
-        page = await inbox_page(
-            member_id=self.id,
-            first=first,
-            after=after,
-            unread_only=unread_only,
-            last=last,
-            before=before,
-        )
+        unread = None
+        if last is None and before is None:  # forward: the page and the count in one read
+            page, unread = await inbox_first_page(
+                member_id=self.id, first=first, after=after, unread_only=unread_only
+            )
+        else:
+            page = await inbox_page(member_id=self.id, first=first, after=after,
+                                    unread_only=unread_only, last=last, before=before)  # fmt: skip
         connection = to_connection(InboxConnection, page, InboxMessage.from_model)
-        connection.unread_count = await unread_count(self.id)
+        connection.unread_count = unread if unread is not None else await unread_count(self.id)
         connection.member_id, connection.unread_only = self.id, unread_only
         return connection
 
     @strawberry.field(description="Your tier, the next one and the way there.")
     async def tier(self, info: Info[Context, None]) -> TierStatus:
+        facts = await _own_facts(info, self.id)
+        if facts is not None:
+            return TierStatus.from_service(facts.status)
         return TierStatus.from_service(await info.context.loaders.tiers.status.load(self.id))
 
     @strawberry.field(description="Whether you must accept the program terms in force.")

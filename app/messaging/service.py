@@ -15,6 +15,7 @@ import contextlib
 import datetime as dt
 import hashlib
 import re
+from typing import NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.functions import Count
@@ -36,6 +37,8 @@ from app.messaging.models import (
     PushDelivery,
 )
 from app.messaging.push import PushMessage, push_sender
+from app.pagination import Page, decode_cursor, encode_cursor, page_size
+from app.sql import Part, placeholders
 
 PUSH_JOB = "push.deliver"
 _TOKEN = re.compile(r"^[A-Za-z0-9_:\-.]{20,4096}$")
@@ -97,6 +100,14 @@ async def members_with_devices(member_ids: list[int]) -> set[int]:
     """Which of these members have an active device to push to."""
     return set(await Device.filter(member_id__in=member_ids, active=True)
                .distinct().values_list("member_id", flat=True))  # fmt: skip
+
+
+def devices_part(member_ids: list[int]) -> Part:
+    """`members_with_devices` as a part of a larger read (app.sql.union_all): a row tagged
+    "device" per active device (not DISTINCT: PostgreSQL would type its NULLs as text)."""
+    marks = ", ".join(["{}"] * len(member_ids))
+    return Part(f'SELECT "member_id", \'device\', NULL, NULL, NULL FROM "device" '
+                f'WHERE "member_id" IN ({marks}) AND "active"', list(member_ids))  # fmt: skip
 
 
 # ---- the inbox ------------------------------------------------------------------------------
@@ -401,6 +412,53 @@ async def inbox_page(
         query = query.filter(read_at__isnull=True)
     return await paginate_by_id(query, first=first, after=after, newest_first=True,
                                 last=last, before=before)  # fmt: skip
+
+
+class InboxRow(NamedTuple):
+    """An inbox message as a plain read-only row (what a page of the inbox shows)."""
+
+    id: int
+    member_id: int
+    category: str
+    title: str
+    body: str
+    deep_link: str | None
+    image_url: str | None
+    data: dict
+    created_at: dt.datetime
+    read_at: dt.datetime | None
+
+
+_INBOX_COLUMNS = ", ".join(f'"{c}"' for c in InboxRow._fields)
+
+
+async def inbox_first_page(
+    *, member_id: int, first: int | None, after: str | None, unread_only: bool = False
+) -> tuple[Page, int | None]:
+    """A forward page of the member's inbox, newest first, as plain rows (`InboxRow`), and
+    the unread count of the whole inbox, in ONE statement (the app's home screen shows both).
+    The count is None when the page is empty (ask `unread_count`)."""
+    size = page_size(first)
+    key = decode_cursor(after) if after is not None else None
+    conn = connection()
+    marks = placeholders(conn, 3)
+    unread = ' AND "read_at" IS NULL' if unread_only else ""
+    older = f' AND "id" < {marks[2]}' if key is not None else ""
+    sql = (
+        f'SELECT {_INBOX_COLUMNS}, (SELECT COUNT(*) FROM "inbox_message" u '
+        f'WHERE u."member_id" = {marks[0]} AND u."deleted_at" IS NULL AND u."read_at" IS NULL) '
+        f'AS "unread_total" FROM "inbox_message" WHERE "member_id" = {marks[1]} '
+        f'AND "deleted_at" IS NULL{unread}{older} ORDER BY "id" DESC LIMIT {size + 1}'
+    )
+    params = [member_id, member_id] + ([key] if key is not None else [])
+    _, rows = await conn.execute_query(sql, params)
+    fields_map = InboxMessage._meta.fields_map
+    data, created, read = (fields_map[c].to_python_value for c in ("data", "created_at", "read_at"))
+    items = [InboxRow(r["id"], r["member_id"], r["category"], r["title"], r["body"],
+                      r["deep_link"], r["image_url"], data(r["data"]) or {},
+                      created(r["created_at"]), read(r["read_at"])) for r in rows[:size]]  # fmt: skip
+    page = Page(items, [encode_cursor(i.id) for i in items], len(rows) > size, key is not None)
+    return page, (int(rows[0]["unread_total"]) if rows else None)
 
 
 async def forget_member(*, member_id: int) -> list[int]:

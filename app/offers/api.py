@@ -4,6 +4,7 @@ import strawberry
 from strawberry import relay
 from strawberry.types import Info
 
+from app.clock import now
 from app.graphql import policy
 from app.graphql.context import Context
 from app.graphql.permissions import Can, IsStaff, allow
@@ -11,6 +12,7 @@ from app.graphql.relay import AfterCursor, PageSize, node_id
 from app.offers import models as M
 from app.offers import service
 from app.offers import types as T
+from app.segments.service import profile_of
 
 OFFER_EDITORS = policy.roles(policy.Access.EDIT_OFFERS)
 
@@ -50,10 +52,9 @@ class OffersQuery:
         from app.graphql.relay import to_connection
 
         _, member = await info.context.require_member()
-        loaders = info.context.loaders
-        known = (await loaders.tiers.status.load(member.id),
-                 await loaders.ledger.balance.load(member.id))  # fmt: skip
-        shown = await service.offers_for(member.id, known=known)
+        at = now()
+        facts = await info.context.loaders.segments.facts.load(member.id)
+        shown = await service.offers_for(member.id, at=at, profile=profile_of(member, facts, at))
         page = service.ranked_page(shown, first=first, after=after)
         locale = await info.context.locale()
         return to_connection(T.OfferConnection, page, lambda s: T.Offer.from_shown(s, locale))

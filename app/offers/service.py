@@ -9,17 +9,20 @@ import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
 
 from app.cache import Cache
 from app.clock import now
+from app.db import connection
 from app.errors import FieldProblem, InvalidInput, OfferNotFound
 from app.i18n import LOCALES
 from app.offers.models import Offer, OfferActivation, OfferKind
 from app.segments import service as S
 from app.segments.service import profiles
+from app.sql import placeholders
 from app.tiers.service import current_program
 
 CACHE_SECONDS = 5.0
@@ -30,18 +33,41 @@ MAX_MONEY = 10**9
 # ---- what a member sees ---------------------------------------------------------------------
 
 
-LIVE: Cache[list[tuple[Offer, S.Segment]]] = Cache("offers", ttl=CACHE_SECONDS)  # staff edits
+@dataclass(frozen=True, slots=True)
+class Live:
+    """A live offer as ranking reads it, worked out once per cache load (every home screen
+    ranks every live offer for its member)."""
+
+    offer: Offer
+    segment: S.Segment
+    targeted: bool  # the segment sets a condition
+    interests: frozenset[str]
+    categories: frozenset[str]
+    early_tiers: frozenset[str]
+    early_from: dt.datetime  # when the early-access tiers see it
+
+
+LIVE: Cache[list[Live]] = Cache("offers", ttl=CACHE_SECONDS)  # staff edits
 
 
 async def live_offers() -> list[tuple[Offer, S.Segment]]:
     """Offers not archived and not over, with their parsed segments (read at most every
-    CACHE_SECONDS: every home screen and every purchase asks)."""
-    return await LIVE.get(_load_live)
+    CACHE_SECONDS: every home screen and every purchase asks). The models are shared by
+    every request: read them, never change them."""
+    return [(live.offer, live.segment) for live in await LIVE.get(_load_live)]
 
 
-async def _load_live() -> list[tuple[Offer, S.Segment]]:
+async def _load_live() -> list[Live]:
     rows = await Offer.filter(archived_at__isnull=True, ends_at__gt=now()).order_by("id")
-    return [(o, S.Segment.from_json(o.segment)) for o in rows]
+    result = []
+    for o in rows:
+        segment = S.Segment.from_json(o.segment)
+        result.append(Live(
+            o, segment, not segment.everyone, frozenset(o.interests or ()),
+            frozenset(o.qualifying_categories or ()), frozenset(o.early_access_tiers or ()),
+            o.starts_at - dt.timedelta(hours=o.early_access_hours),
+        ))  # fmt: skip
+    return result
 
 
 def visible_from(offer: Offer, profile: S.Profile) -> dt.datetime:
@@ -64,20 +90,12 @@ def is_for(
     )
 
 
-def rank_key(offer: Offer, segment: S.Segment, profile: S.Profile) -> tuple:
-    """Targeted offers first, then those about the member's interests, then those on what
-    they buy, then the newest."""
-    interests = len(profile.interests & set(offer.interests or ()))
-    bought = len(profile.categories & set(offer.qualifying_categories or ()))
-    return (not segment.everyone, interests, bought, offer.starts_at, offer.id)
-
-
 @dataclass(frozen=True)
 class Shown:
     offer: Offer
     visible_from: dt.datetime
-    activation: OfferActivation | None
-    # The offer's place in the member's ranking (`rank_key`), for keyset cursors.
+    activation: OfferActivation | Clip | None
+    # The offer's place in the member's ranking (see `offers_for`), for keyset cursors.
     rank: tuple = ()
 
     @property
@@ -90,24 +108,53 @@ class Shown:
 
 
 async def offers_for(
-    member_id: int, *, at: dt.datetime | None = None, known: tuple | None = None
+    member_id: int, *, at: dt.datetime | None = None, profile: S.Profile | None = None
 ) -> list[Shown]:
-    """Every offer the member may see now, ranked. `known`: (tier status, balance) already
-    loaded in this request."""
+    """Every offer the member may see now, ranked. `profile`: their segment profile at `at`,
+    when the caller has it (the home screen reads it with the member's other facts)."""
     at = at or now()
-    profile = (await profiles([member_id], at=at, known={member_id: known} if known else None))[
-        member_id
-    ]
-    mine = [(o, seg) for o, seg in await live_offers() if is_for(o, profile, at, seg)]
-    ranked = sorted(((rank_key(*pair, profile), pair[0]) for pair in mine),
-                    key=lambda kv: kv[0], reverse=True)  # fmt: skip
-    # All of the member's clips (few), rather than an IN list of every offer shown.
-    activations = {a.offer_id: a for a in await OfferActivation.filter(member_id=member_id)}
-    return [Shown(o, visible_from(o, profile), activations.get(o.id), key) for key, o in ranked]
+    if profile is None:
+        profile = (await profiles([member_id], at=at))[member_id]
+    # `is_for` and `visible_from` over what the cache worked out once, and the rank: targeted
+    # offers first, then those about the member's interests, then those on what they buy,
+    # then the newest.
+    tier, interests, bought = profile.tier, profile.interests, profile.categories
+    mine = []
+    for live in await LIVE.get(_load_live):
+        offer = live.offer
+        seen = live.early_from if tier and tier in live.early_tiers else offer.starts_at
+        if not seen <= at < offer.ends_at or (
+            live.targeted and not live.segment.matches(profile, at)
+        ):
+            continue
+        key = (live.targeted, len(interests & live.interests), len(bought & live.categories),
+               offer.starts_at, offer.id)  # fmt: skip
+        mine.append((key, offer, seen))
+    mine.sort(key=lambda entry: entry[0], reverse=True)
+    activations = await clips(member_id)
+    return [Shown(o, seen, activations.get(o.id), key) for key, o, seen in mine]
+
+
+class Clip(NamedTuple):
+    """A member's clip of an offer, as a plain row: how often it paid out."""
+
+    offer_id: int
+    uses: int
+
+
+async def clips(member_id: int) -> dict[int, Clip]:
+    """All of the member's clips (few) by offer id, rather than an IN list of every offer
+    shown; one hand-written statement, no model objects."""
+    conn = connection()
+    _, rows = await conn.execute_query(
+        f'SELECT "offer_id", "uses" FROM "offer_activation" WHERE "member_id" = '
+        f"{placeholders(conn, 1)[0]}", [member_id]
+    )  # fmt: skip
+    return {r["offer_id"]: Clip(r["offer_id"], r["uses"]) for r in rows}
 
 
 def encode_rank(key: tuple) -> str:
-    """A keyset cursor for an offer's place in a ranking: its `rank_key` (targeted,
+    """A keyset cursor for an offer's place in a ranking: its rank key (targeted,
     interests, bought, starts_at, id), so an offer inserted before it shifts nothing."""
     targeted, interests, bought, starts_at, pk = key
     raw = f"r:{int(targeted)}:{interests}:{bought}:{starts_at.isoformat()}:{pk}"
@@ -205,10 +252,10 @@ class Bonus:
 async def bonuses_for_purchase(member_id: int, occurred_at: dt.datetime, conn) -> list[Bonus]:
     """Bonus offers this purchase qualifies for by time, targeting and activation (called
     under the member's lock, so uses cannot be double-spent)."""
-    candidates = [
-        o for o, _ in await live_offers()
-        if o.kind == OfferKind.BONUS_POINTS and o.starts_at <= occurred_at < o.ends_at
-    ]  # fmt: skip
+    live = await live_offers()
+    candidates = [o for o, _ in live
+                  if o.kind == OfferKind.BONUS_POINTS and o.starts_at <= occurred_at < o.ends_at]  # fmt: skip
+    segments = {o.id: segment for o, segment in live}
     if not candidates:
         return []
     activations = {
@@ -225,9 +272,7 @@ async def bonuses_for_purchase(member_id: int, occurred_at: dt.datetime, conn) -
             continue
         if activation is not None and activation.uses >= offer.uses_per_member:
             continue
-        if activation is None and not S.Segment.from_json(offer.segment).matches(
-            profile, occurred_at
-        ):
+        if activation is None and not segments[offer.id].matches(profile, occurred_at):
             continue
         result.append(Bonus(
             offer.id, (offer.texts.get("en") or {}).get("title", ""),

@@ -10,18 +10,20 @@ import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import Q
 
 from app.cache import Cache
 from app.clock import now
-from app.db import Transaction, transaction
+from app.db import Transaction, connection, transaction
 from app.errors import FieldProblem, InvalidInput, MemberNotFound
 from app.events import member_topic, publish_after_commit
 from app.i18n import LOCALES
 from app.ledger import service as ledger
 from app.ledger.service import Kind
+from app.sql import Part, placeholders, union_all
 from app.tiers.models import (
     Basis,
     ChangeReason,
@@ -285,17 +287,92 @@ class Status:
     override_reason: str | None
 
 
+class _Standing(NamedTuple):
+    tier_id: int | None
+    retain_until: dt.datetime | None
+    override_tier_id: int | None
+    override_reason: str | None
+
+
+async def _standings(member_ids: list[int]) -> dict[int, _Standing]:
+    """The members' standings (those never evaluated left out) as plain rows: one
+    hand-written statement (every home screen reads one)."""
+    if not member_ids:
+        return {}
+    conn = connection()
+    marks = ", ".join(placeholders(conn, len(member_ids)))
+    _, rows = await conn.execute_query(
+        'SELECT "member_id", "tier_id", "retain_until", "override_tier_id", "override_reason" '
+        f'FROM "member_tier" WHERE "member_id" IN ({marks})', list(member_ids)
+    )  # fmt: skip
+    when = MemberTier._meta.fields_map["retain_until"].to_python_value
+    return {r["member_id"]: _Standing(r["tier_id"], when(r["retain_until"]), r["override_tier_id"],
+                                      r["override_reason"]) for r in rows}  # fmt: skip
+
+
+def status_parts(program: Program, member_ids: list[int], at: dt.datetime) -> list[Part] | None:
+    """`statuses` as parts of a larger read (app.sql.union_all): the standings and, on the
+    spend basis, earning's net spend in the window. None when that basis is not in force
+    (read them with `statuses`)."""
+    from app import earning  # the package (app.earning.stats): earning.service imports tiers
+
+    if not program.tiers or program.policy.basis != Basis.SPEND:
+        return None
+    marks = ", ".join(["{}"] * len(member_ids))
+    policy = program.policy
+    return [
+        Part('SELECT "member_id", \'tier\', "retain_until", "tier_id", NULL FROM "member_tier" '
+             f'WHERE "member_id" IN ({marks})', list(member_ids)),
+        Part('SELECT "member_id", \'tier.override\', NULL, "override_tier_id", NULL FROM '
+             f'"member_tier" WHERE "member_id" IN ({marks}) AND "override_tier_id" IS NOT NULL',
+             list(member_ids)),
+        earning.net_spend_part(member_ids=member_ids, currency=policy.spend_currency,
+                               since=window_start(policy, at), until=at),
+    ]  # fmt: skip
+
+
+def statuses_from(
+    program: Program, rows: list[dict], member_ids: list[int], at: dt.datetime
+) -> list[Status] | None:
+    """`statuses` from the rows `status_parts` read (others' rows ignored); None when a
+    member's tier is overridden (its reason is read with `statuses`: rare)."""
+    if any(r["what"] == "tier.override" for r in rows):
+        return None
+    when = MemberTier._meta.fields_map["retain_until"].to_python_value
+    standings, values = {}, dict.fromkeys(member_ids, 0)
+    for r in rows:
+        if r["what"] == "tier":
+            tier_id = int(r["n"]) if r["n"] is not None else None
+            standings[r["member_id"]] = _Standing(tier_id, when(r["at"]), None, None)
+        elif r["what"] == "spend":
+            values[r["member_id"]] = max(int(r["n"] or 0), 0)
+    return _built(program, member_ids, standings, values, at)
+
+
 async def statuses(member_ids: list[int], *, at: dt.datetime | None = None) -> list[Status]:
-    """Each member's tier, the next one and the way there (for DataLoaders)."""
+    """Each member's tier, the next one and the way there (for DataLoaders): on the spend
+    basis, the standings and the spend in one statement."""
     program = await current_program()
     at = at or now()
-    standings = {s.member_id: s for s in await MemberTier.filter(member_id__in=member_ids)}
-    unit = program.policy.spend_currency if program.policy.basis == Basis.SPEND else "POINTS"
+    parts = status_parts(program, member_ids, at)
+    if parts is not None:
+        found = statuses_from(program, await union_all(connection(), parts), member_ids, at)
+        if found is not None:
+            return found
+    standings = await _standings(member_ids)
     values = (
         await qualifying_values(program.policy, member_ids, at)
         if program.tiers
         else dict.fromkeys(member_ids, 0)
     )
+    return _built(program, member_ids, standings, values, at)
+
+
+def _built(
+    program: Program, member_ids: list[int], standings: dict[int, _Standing],
+    values: dict[int, int], at: dt.datetime,
+) -> list[Status]:  # fmt: skip
+    unit = program.policy.spend_currency if program.policy.basis == Basis.SPEND else "POINTS"
     result = []
     for member_id in member_ids:
         standing = standings.get(member_id)

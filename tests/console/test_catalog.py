@@ -17,7 +17,7 @@ from app.offers import service as offers
 from app.offers.models import Offer, OfferKind
 from app.rewards.models import Reward, RewardKind
 from app.tiers import service as tiers
-from app.tiers.models import Basis, Window
+from tests.helpers import spend_tiers
 
 
 def _local(moment: dt.datetime) -> str:
@@ -25,12 +25,7 @@ def _local(moment: dt.datetime) -> str:
 
 
 async def _tiers():
-    await tiers.update_policy(basis=Basis.SPEND, window=Window.ROLLING, window_months=12,
-                              grace_days=30, spend_currency="EUR")  # fmt: skip
-    for code, rank, threshold in (("silver", 1, 10_000), ("gold", 2, 50_000)):
-        await tiers.save_tier(code=code, rank=rank, threshold=threshold,
-                              earn_multiplier=Decimal(1),
-                              texts={"en": {"name": code.title(), "benefits": []}})  # fmt: skip
+    await spend_tiers()  # silver 10,000, gold 50,000
 
 
 async def test_marketer_builds_a_reward(console):

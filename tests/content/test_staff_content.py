@@ -4,7 +4,6 @@ the tier, so an editor can start from them; members and integrations are refused
 member reads stays as it was."""
 
 import datetime as dt
-from decimal import Decimal
 
 import pytest
 from strawberry.relay import to_base64
@@ -13,10 +12,8 @@ from app.content import service as content
 from app.content.models import ContentItem, ContentKind
 from app.graphql.policy import RULES, Access
 from app.members.models import Role
-from app.tiers import service as tiers
-from app.tiers.models import Basis, Window
 from tests import factories
-from tests.helpers import gql, integration_token, member_token, staff_session
+from tests.helpers import gql, integration_token, member_token, spend_tiers, staff_session
 
 NOW = dt.datetime.now(dt.UTC)
 HOUR = dt.timedelta(hours=1)
@@ -35,12 +32,7 @@ SAVE = """mutation($id: ID, $input: ContentInput!) { saveContent(id: $id, input:
 
 
 async def _tiers():
-    await tiers.update_policy(basis=Basis.SPEND, window=Window.ROLLING, window_months=12,
-                              grace_days=30, spend_currency="EUR")  # fmt: skip
-    for code, rank, threshold in (("silver", 1, 10_000), ("gold", 2, 50_000)):
-        await tiers.save_tier(code=code, rank=rank, threshold=threshold,
-                              earn_multiplier=Decimal(1),
-                              texts={"en": {"name": code.title(), "benefits": []}})  # fmt: skip
+    await spend_tiers()  # silver 10,000, gold 50,000
 
 
 async def _item(title: str, **extra) -> ContentItem:
@@ -207,3 +199,55 @@ async def test_a_scheduled_item_taken_down_counts_as_taken_down(client):
     assert [e["node"]["status"] for e in body["data"]["allContent"]["edges"]] == ["TAKEN_DOWN"]
     body = await gql(client, ALL, {"first": 10, "status": "SCHEDULED"}, token=token)
     assert body["data"]["allContent"]["edges"] == []
+
+
+MEMBER_CONTENT = """query($after: String) { content(first: 2, after: $after) {
+  edges { node { title } } pageInfo { hasNextPage endCursor } } }"""
+
+
+async def test_members_content_is_served_from_the_cache_and_follows_every_change_at_once(
+    client, monkeypatch
+):
+    """The published list is read once per CACHE_SECONDS, yet a save, a new item or an
+    unpublish shows on the very next read; its pages are those the database would give."""
+    token = await member_token(await factories.member())
+    first, scheduled = await _item("First"), await _item("Later", publish_at=NOW + DAY)
+    second = await _item("Second")
+
+    async def titles(after=None):
+        body = await gql(client, MEMBER_CONTENT, {"after": after}, token=token)
+        page = body["data"]["content"]
+        return [e["node"]["title"] for e in page["edges"]], page["pageInfo"]
+
+    shown, info = await titles()
+    assert shown == ["Second", "First"] and info["hasNextPage"] is False
+    reads = []
+    real = content._load_live
+    monkeypatch.setattr(content, "_load_live", lambda: reads.append(1) or real())
+    content.LIVE.forget()
+    for _ in range(3):
+        assert (await titles())[0] == ["Second", "First"]
+    assert len(reads) == 1  # one read for three lists
+    third = await _item("Third")
+    shown, info = await titles()
+    assert shown == ["Third", "Second"] and info["hasNextPage"] is True
+    assert (await titles(info["endCursor"]))[0] == ["First"]
+    await content.unpublish(item_id=second.id)
+    assert (await titles())[0] == ["Third", "First"]
+    fields = content.ContentFields(kind=ContentKind.ARTICLE, publish_at=NOW - DAY,
+                                   texts={"en": {"title": "Now", "body": ""}})  # fmt: skip
+    await content.save_content(item_id=scheduled.id, fields=fields)
+    assert (await titles())[0] == ["Third", "Now"]
+    assert len(reads) == 4 and first.id < third.id  # once after each change
+
+
+async def test_past_the_cache_limit_content_pages_come_from_the_database(client, monkeypatch):
+    token = await member_token(await factories.member())
+    monkeypatch.setattr(content, "LIVE_LIMIT", 2)
+    for title in ("A", "B", "C"):
+        await _item(title)
+    body = await gql(client, MEMBER_CONTENT, {"after": None}, token=token)
+    page = body["data"]["content"]
+    assert [e["node"]["title"] for e in page["edges"]] == ["C", "B"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert await content.LIVE.get(content._load_live) is None

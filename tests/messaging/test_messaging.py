@@ -248,3 +248,41 @@ async def test_parallel_workers_never_take_the_same_job(app, dialect):
     assert sorted(ids + [j.id for j in rest]) == sorted(
         await jobs.Job.filter(kind="test.noop").values_list("id", flat=True)
     )
+
+
+async def test_the_inbox_page_read_in_one_statement_matches_the_models(app):
+    """`inbox_first_page` (plain rows and the unread count in one statement, for the home
+    screen) gives the values the ORM page does, the same cursors and the same count."""
+    from tests.statements import counted_statements
+
+    member = await factories.member()
+    for n in range(5):
+        await InboxMessage.create(
+            member_id=member.id, category=MessageCategory.POINTS, title=f"T{n}", body="B",
+            deep_link="app://x" if n % 2 else None, data={"n": n, "deep": {"k": [1, "é"]}},
+            read_at=dt.datetime.now(dt.UTC) if n % 2 else None,
+            deleted_at=dt.datetime.now(dt.UTC) if n == 4 else None,
+        )  # fmt: skip
+    fields = ("id", "member_id", "category", "title", "body", "deep_link", "image_url", "data",
+              "created_at", "read_at")  # fmt: skip
+    for unread_only in (False, True):
+        after = None
+        while True:
+            with counted_statements() as sent:
+                page, unread = await service.inbox_first_page(
+                    member_id=member.id, first=2, after=after, unread_only=unread_only
+                )
+            orm = await service.inbox_page(
+                member_id=member.id, first=2, after=after, unread_only=unread_only
+            )
+            assert len(sent) == 1
+            assert [tuple(getattr(m, f) for f in fields) for m in orm.items] == [
+                tuple(r) for r in page.items
+            ]
+            assert (orm.cursors, orm.has_next_page, orm.has_previous_page) == (
+                page.cursors, page.has_next_page, page.has_previous_page,
+            )  # fmt: skip
+            assert unread == (await service.unread_count(member.id) if page.items else None)
+            if not page.has_next_page:
+                break
+            after = page.cursors[-1]

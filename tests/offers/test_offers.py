@@ -17,7 +17,7 @@ from app.offers import service as offers
 from app.offers.models import Offer, OfferKind
 from app.segments.rules import Engagement, Segment
 from app.tiers import service as tiers
-from app.tiers.models import Basis, MemberTier, Window
+from app.tiers.models import MemberTier
 from tests import factories
 from tests.helpers import (
     RECORD_PURCHASE,
@@ -25,6 +25,7 @@ from tests.helpers import (
     integration_token,
     member_token,
     purchase_input,
+    spend_tiers,
     staff_session,
 )
 
@@ -37,12 +38,7 @@ OFFERS = """query($first: Int, $after: String) { offers(first: $first, after: $a
 
 
 async def _tiers():
-    await tiers.update_policy(basis=Basis.SPEND, window=Window.ROLLING, window_months=12,
-                              grace_days=30, spend_currency="EUR")  # fmt: skip
-    for code, rank, threshold in (("silver", 1, 10_000), ("gold", 2, 50_000)):
-        await tiers.save_tier(code=code, rank=rank, threshold=threshold,
-                              earn_multiplier=Decimal(1),
-                              texts={"en": {"name": code.title(), "benefits": []}})  # fmt: skip
+    await spend_tiers()  # silver 10,000, gold 50,000
 
 
 async def _member(tier: str | None = None, **fields):
