@@ -17,7 +17,7 @@ import pytest
 
 from app.auth import service as auth
 from app.members.models import Role
-from tests.conftest import serve_app
+from tests.conftest import PG_BASE, serve_app
 from tests.helpers import PASSWORD
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
@@ -31,6 +31,8 @@ _seq = itertools.count(1)
 async def browser():
     if not os.path.exists(CHROMIUM):
         pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium chromium-driver)")
+    if os.environ.get("LOYALTY_BROWSER_TESTS") == "postgres" and not PG_BASE:
+        pytest.skip("browser tests run in this suite's PostgreSQL run (scripts/test)")
     from playwright.async_api import async_playwright
 
     async with async_playwright() as playwright:
