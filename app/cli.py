@@ -68,6 +68,8 @@ def cmd_serve(args: argparse.Namespace) -> None:
         ws="websockets-sansio",
         # A WebSocket frame is held whole before the app sees it: no larger than a body.
         ws_max_size=settings.max_body_bytes,
+        # Off unless WS_PER_MESSAGE_DEFLATE: zlib state costs ~40 KiB per open socket.
+        ws_per_message_deflate=settings.ws_per_message_deflate,
     )
 
 

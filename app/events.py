@@ -21,13 +21,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import heapq
+import itertools
 import json
 import logging
 import time
 import uuid
+import weakref
 from collections import deque
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
 from app import observability
@@ -39,20 +41,24 @@ QUEUE_SIZE = 256
 
 class Inbox:
     """One subscription's bounded queue: the part of asyncio.Queue the bus uses (`get`,
-    `get_nowait`, `empty`, `full`, `qsize`, `put_nowait`) in a quarter of its memory, since
-    a process holds one per open subscription (thousands). Events of the subscription's
-    `urgent` topic (see `subscribe`) wait apart and are taken first with `take_urgent`."""
+    `get_nowait`, `empty`, `full`, `qsize`, `put_nowait`) in a fraction of its memory, since
+    a process holds one per open subscription (thousands): nothing is allocated while it is
+    empty. Events of the subscription's `urgent` topic (see `subscribe`) wait apart and are
+    taken first with `take_urgent`. `wait(until=...)` also returns at a deadline, kept by one
+    timer per event loop for every inbox (`_AlarmClock`) rather than one per subscription."""
 
-    __slots__ = ("_items", "_urgent", "_waiters", "maxsize")
+    __slots__ = ("_alarm_at", "_items", "_rung", "_urgent", "_waiters", "maxsize")
 
     def __init__(self, maxsize: int = 0) -> None:
-        self._items: deque[dict] = deque()
+        self._items: deque[dict] | None = None
         self._urgent: list[dict] | None = None
         self._waiters: list[asyncio.Future] | None = None
+        self._alarm_at: float | None = None  # the deadline `_AlarmClock` rings this inbox at
+        self._rung = False
         self.maxsize = maxsize
 
     def qsize(self) -> int:
-        return len(self._items) + (len(self._urgent) if self._urgent else 0)
+        return (len(self._items) if self._items else 0) + (len(self._urgent) if self._urgent else 0)
 
     def empty(self) -> bool:
         return not self._items and not self._urgent
@@ -61,6 +67,8 @@ class Inbox:
         return 0 < self.maxsize <= self.qsize()
 
     def put_nowait(self, item: dict) -> None:
+        if self._items is None:
+            self._items = deque()
         self._items.append(item)
         self._wake()
 
@@ -73,61 +81,195 @@ class Inbox:
     def drop_oldest(self) -> None:
         """Make room: the oldest ordinary event goes (an urgent one only if there is none)."""
         if self._items:
-            self._items.popleft()
+            self._take_item()
         elif self._urgent:
-            self._urgent.pop(0)
+            self.take_urgent()
 
     def get_nowait(self) -> dict:
         """The next event, urgent ones first; asyncio.QueueEmpty when there is none."""
         if self._urgent:
-            return self._urgent.pop(0)
+            return self.take_urgent()  # type: ignore[return-value]
         if self._items:
-            return self._items.popleft()
+            return self._take_item()
         raise asyncio.QueueEmpty
 
     def take_urgent(self) -> dict | None:
         """The oldest waiting event of the urgent topic, or None."""
-        return self._urgent.pop(0) if self._urgent else None
+        if not self._urgent:
+            return None
+        item = self._urgent.pop(0)
+        if not self._urgent:
+            self._urgent = None
+        return item
 
-    async def wait(self) -> None:
-        """Until an event is waiting (without taking it)."""
-        while self.empty():
-            waiter = asyncio.get_running_loop().create_future()
-            if self._waiters is None:
-                self._waiters = []
-            self._waiters.append(waiter)
-            try:
-                await waiter
-            finally:
-                if waiter in self._waiters:
-                    self._waiters.remove(waiter)
-                if not self._waiters:
-                    self._waiters = None
-                if waiter.cancelled() and not self.empty():
-                    self._wake()  # woken as it was cancelled: let another reader have it
+    def has_ordinary(self) -> bool:
+        """Whether an event of the subscription's own topic (not the urgent one) is waiting."""
+        return bool(self._items)
+
+    def _take_item(self) -> dict:
+        items = self._items
+        assert items
+        item = items.popleft()
+        if not items:
+            self._items = None  # an empty deque still holds a 64-slot block
+        return item
+
+    async def wait(self, *, until: float | None = None, urgent_only: bool = False) -> bool:
+        """Until an event is waiting (without taking it): True; or, with `until` (a time of
+        the running loop's clock, `loop.time()`), until then: False. With `urgent_only`,
+        ordinary events do not end the wait (a stream holding them back)."""
+
+        def ready() -> bool:
+            return bool(self._urgent) if urgent_only else not self.empty()
+
+        if until is not None:
+            _clock().ring_at(self, until)
+        try:
+            while not ready():
+                if self._rung:
+                    return False
+                waiter = asyncio.get_running_loop().create_future()
+                if self._waiters is None:
+                    self._waiters = []
+                self._waiters.append(waiter)
+                try:
+                    await waiter
+                finally:
+                    if waiter in self._waiters:
+                        self._waiters.remove(waiter)
+                    if not self._waiters:
+                        self._waiters = None
+                    if waiter.cancelled() and not self.empty():
+                        self._wake()  # woken as it was cancelled: let another reader have it
+            return True
+        finally:
+            self._rung = False  # the caller looks at the time after every wait anyway
 
     async def get(self) -> dict:
         """The next event, waiting for one."""
         await self.wait()
         return self.get_nowait()
 
-    def _wake(self) -> None:
+    def forget_alarm(self) -> None:
+        """No more deadlines for this inbox (its subscription ended)."""
+        if self._alarm_at is not None:
+            _clock().forget(self)
+
+    def _ring(self) -> None:
+        self._alarm_at = None
+        self._rung = True
+        self._wake(everyone=True)
+
+    def _wake(self, *, everyone: bool = False) -> None:
         for waiter in self._waiters or ():
             if not waiter.done():
                 waiter.set_result(None)
-                return
+                if not everyone:
+                    return
+
+
+class _AlarmClock:
+    """The deadlines of every waiting inbox of one event loop, behind one timer: thousands
+    of open subscriptions wait with a deadline (the next session recheck, the token's
+    expiry), and one asyncio timer each (asyncio.timeout) would cost memory per
+    subscription and work on each wait. A deadline is set once and reused by every wait
+    until it passes; entries of deadlines replaced or forgotten are dropped lazily."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+        self._heap: list[tuple[float, int, Inbox]] = []
+        self._seq = itertools.count()
+        self._timer: asyncio.TimerHandle | None = None
+        self._timer_at = float("inf")
+        self._stale = 0
+
+    def ring_at(self, inbox: Inbox, when: float) -> None:
+        if inbox._alarm_at == when:
+            return
+        if inbox._alarm_at is not None:
+            self._stale += 1
+        inbox._alarm_at = when
+        heapq.heappush(self._heap, (when, next(self._seq), inbox))
+        self._arm()
+        self._compact()
+
+    def forget(self, inbox: Inbox) -> None:
+        inbox._alarm_at = None
+        self._stale += 1
+        self._compact()
+
+    def _arm(self) -> None:
+        if not self._heap:
+            return
+        when = self._heap[0][0]
+        if when < self._timer_at:
+            if self._timer is not None:
+                self._timer.cancel()
+            self._timer, self._timer_at = self._loop.call_at(when, self._fire), when
+
+    def _fire(self) -> None:
+        self._timer, self._timer_at = None, float("inf")
+        now = self._loop.time() + 0.001  # a timer may fire a hair early
+        while self._heap and self._heap[0][0] <= now:
+            when, _, inbox = heapq.heappop(self._heap)
+            if inbox._alarm_at == when:
+                inbox._ring()
+            else:
+                self._stale = max(self._stale - 1, 0)
+        self._arm()
+
+    def _compact(self) -> None:
+        if self._stale > 64 and self._stale * 2 > len(self._heap):
+            self._heap = [e for e in self._heap if e[2]._alarm_at == e[0]]
+            heapq.heapify(self._heap)
+            self._stale = 0
+
+
+_clocks: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _AlarmClock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def _clock() -> _AlarmClock:
+    loop = asyncio.get_running_loop()
+    clock = _clocks.get(loop)
+    if clock is None:
+        clock = _clocks[loop] = _AlarmClock(loop)
+    return clock
 
 
 class EventBus(Protocol):
     async def publish(self, topic: str, payload: dict) -> None:
         """Deliver `payload` to the subscriptions of `topic`."""
 
-    def subscribe(self, topic: str, *, urgent: str | None = None) -> AsyncIterator[Inbox]:
+    def subscribe(
+        self, topic: str, *, urgent: str | None = None
+    ) -> AbstractAsyncContextManager[Inbox]:
         """A context manager: an inbox receiving the events of `topic` while open, and, with
         `urgent`, that topic's events too, taken before the others (`Inbox.take_urgent`)."""
 
     async def close(self) -> None:
         """Stop delivering and release what the bus holds."""
+
+
+class _Subscription:
+    """What `subscribe` returns: a plain async context manager (no generator), since a
+    process holds one per open subscription."""
+
+    __slots__ = ("_bus", "inbox", "topics")
+
+    def __init__(self, bus: MemoryEventBus | RedisEventBus, topic: str, urgent: str | None):
+        self._bus = bus
+        self.topics = (topic,) if urgent is None else (topic, urgent)
+        self.inbox = Inbox(maxsize=QUEUE_SIZE)
+
+    async def __aenter__(self) -> Inbox:
+        await self._bus._open(self)
+        return self.inbox
+
+    async def __aexit__(self, *exc_info: object) -> None:
+        self.inbox.forget_alarm()
+        await self._bus._shut(self)
 
 
 class MemoryEventBus:
@@ -149,23 +291,28 @@ class MemoryEventBus:
             else:
                 inbox.put_nowait(payload)
 
-    @asynccontextmanager
-    async def subscribe(self, topic: str, *, urgent: str | None = None) -> AsyncIterator[Inbox]:
+    def subscribe(self, topic: str, *, urgent: str | None = None) -> _Subscription:
         """An inbox receiving the events of `topic` (and `urgent`'s, first) until the
         context exits."""
-        inbox = Inbox(maxsize=QUEUE_SIZE)
-        topics = [(topic, False)] if urgent is None else [(topic, False), (urgent, True)]
-        for name, flag in topics:
-            self._queues.setdefault(name, {})[inbox] = flag
-        try:
-            yield inbox
-        finally:
-            for name, _ in topics:
-                inboxes = self._queues.get(name)
-                if inboxes is not None:
-                    inboxes.pop(inbox, None)
-                    if not inboxes:
-                        del self._queues[name]
+        return _Subscription(self, topic, urgent)
+
+    def _add(self, subscription: _Subscription) -> None:
+        for n, name in enumerate(subscription.topics):
+            self._queues.setdefault(name, {})[subscription.inbox] = n == 1
+
+    def _remove(self, subscription: _Subscription) -> None:
+        for name in subscription.topics:
+            inboxes = self._queues.get(name)
+            if inboxes is not None:
+                inboxes.pop(subscription.inbox, None)
+                if not inboxes:
+                    del self._queues[name]
+
+    async def _open(self, subscription: _Subscription) -> None:
+        self._add(subscription)
+
+    async def _shut(self, subscription: _Subscription) -> None:
+        self._remove(subscription)
 
     async def close(self) -> None:
         """Forget every subscription."""
@@ -189,6 +336,8 @@ class RedisEventBus:
 
     PREFIX = "loyalty:events:"
     PUBLISH_TIMEOUT = 0.5  # one pipelined batch to Redis; longer and Redis counts as unwell
+    LOOP_STALL = 0.1  # a timeout firing this much late is this process's stall, not Redis's
+    MAX_STALLS = 3  # ... at most this many times in a row
     MAX_BACKOFF = 5.0
     OUTBOX_SIZE = 10_000  # events waiting for Redis; beyond it the oldest are dropped
     BATCH = 200  # events per pipelined round trip
@@ -282,11 +431,32 @@ class RedisEventBus:
                 pipe.publish(self.PREFIX + topic, message)
             await pipe.execute()
 
+    async def _round_trip(self, batch: list[tuple[str, str]]) -> None:
+        """`_send` within PUBLISH_TIMEOUT (TimeoutError past it), where a timer that fired
+        late (this process's event loop stalled: a long garbage collection with thousands of
+        subscriptions open takes a second) does not count: Redis's answer may be waiting
+        unread, so it gets another PUBLISH_TIMEOUT, up to MAX_STALLS times."""
+        sending = asyncio.ensure_future(self._send(batch))
+        try:
+            for _ in range(self.MAX_STALLS + 1):
+                started = time.monotonic()
+                done, _ = await asyncio.wait({sending}, timeout=self.PUBLISH_TIMEOUT)
+                if done:
+                    return sending.result()
+                if time.monotonic() - started < self.PUBLISH_TIMEOUT + self.LOOP_STALL:
+                    break  # on time: Redis did not answer
+            raise TimeoutError
+        finally:
+            if not sending.done():
+                sending.cancel()
+                with contextlib.suppress(asyncio.CancelledError, Exception):
+                    await sending
+
     async def _send_batch(self, batch: list[tuple[str, str]]) -> bool:
         """One round trip; a timeout or error opens the circuit and drops the batch (it may
         have reached Redis: sending it again could deliver it twice)."""
         try:
-            await asyncio.wait_for(self._send(batch), self.PUBLISH_TIMEOUT)
+            await self._round_trip(batch)
         except Exception as exc:  # events are hints; the committed change stands
             self._skip_until = time.monotonic() + self.CIRCUIT_SECONDS
             self.stats["circuit_opened"] += 1
@@ -332,46 +502,56 @@ class RedisEventBus:
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._drained.wait(), within)
 
-    @asynccontextmanager
-    async def subscribe(self, topic: str, *, urgent: str | None = None) -> AsyncIterator[Inbox]:
+    def subscribe(self, topic: str, *, urgent: str | None = None) -> _Subscription:
         """A local inbox receiving `topic`'s events (and `urgent`'s, first), each channel
         subscribed on Redis while open."""
-        topics = [topic] if urgent is None else [topic, urgent]
-        async with self._local.subscribe(topic, urgent=urgent) as inbox:
-            wanted: list[str] = []
-            try:
-                for name in topics:
-                    await self._want(name)
-                    wanted.append(name)
-                yield inbox
-            finally:
-                for name in wanted:
-                    await self._unwant(name)
+        return _Subscription(self, topic, urgent)
 
-    async def _want(self, topic: str) -> None:
+    async def _open(self, subscription: _Subscription) -> None:
+        self._local._add(subscription)
+        try:
+            await self._want(*subscription.topics)
+        except BaseException:
+            self._local._remove(subscription)
+            raise
+
+    async def _shut(self, subscription: _Subscription) -> None:
+        try:
+            await self._unwant(*subscription.topics)
+        finally:
+            self._local._remove(subscription)
+
+    async def _want(self, *topics: str) -> None:
         self._ensure_reader()
         async with self._lock:
-            self._topics[topic] = self._topics.get(topic, 0) + 1
-            if self._topics[topic] == 1 and self._pubsub is not None:
-                try:
-                    await self._pubsub.subscribe(self.PREFIX + topic)
+            new = []
+            for topic in topics:
+                self._topics[topic] = self._topics.get(topic, 0) + 1
+                if self._topics[topic] == 1:
+                    new.append(self.PREFIX + topic)
+            if new and self._pubsub is not None:
+                try:  # one round trip for the topic and the urgent one
+                    await self._pubsub.subscribe(*new)
                 except Exception as exc:  # the reader re-subscribes when it reconnects
-                    log.warning("Redis SUBSCRIBE %s failed: %s", topic, exc)
+                    log.warning("Redis SUBSCRIBE %s failed: %s", " ".join(new), exc)
         # Give a fresh connection a moment, so an event right after subscribing is not missed.
         if not self._connected.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._connected.wait(), 2.0)
 
-    async def _unwant(self, topic: str) -> None:
+    async def _unwant(self, *topics: str) -> None:
         async with self._lock:
-            self._topics[topic] -= 1
-            if self._topics[topic] == 0:
-                del self._topics[topic]
-                if self._pubsub is not None:
-                    try:
-                        await self._pubsub.unsubscribe(self.PREFIX + topic)
-                    except Exception as exc:
-                        log.warning("Redis UNSUBSCRIBE %s failed: %s", topic, exc)
+            gone = []
+            for topic in topics:
+                self._topics[topic] -= 1
+                if self._topics[topic] == 0:
+                    del self._topics[topic]
+                    gone.append(self.PREFIX + topic)
+            if gone and self._pubsub is not None:
+                try:
+                    await self._pubsub.unsubscribe(*gone)
+                except Exception as exc:
+                    log.warning("Redis UNSUBSCRIBE %s failed: %s", " ".join(gone), exc)
 
     def _ensure_reader(self) -> None:
         if self._reader is None or self._reader.done():

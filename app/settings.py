@@ -304,6 +304,10 @@ class Settings:
     max_tokens: int = 2000
     max_aliases: int = 20
     max_body_bytes: int = 1_000_000
+    # permessage-deflate on WebSockets (WS_PER_MESSAGE_DEFLATE): off by default, since each
+    # compressed socket holds two zlib streams (about 40 KiB) for as long as it is open, and
+    # live events are small JSON messages; browsers offer it and do without when refused.
+    ws_per_message_deflate: bool = False
     # Estimated cost of one operation (list fields weighted by `first`), fragments and
     # fragment spreads per document, and the wall-clock budget of one execution.
     max_query_cost: int = 20_000
@@ -457,6 +461,7 @@ class Settings:
             max_tokens=_int(env, "GRAPHQL_MAX_TOKENS", 2000, minimum=10),
             max_aliases=_int(env, "GRAPHQL_MAX_ALIASES", 20, minimum=1),
             max_body_bytes=_int(env, "MAX_BODY_BYTES", 1_000_000, minimum=1024),
+            ws_per_message_deflate=_bool(env, "WS_PER_MESSAGE_DEFLATE", False),
             max_query_cost=_int(env, "GRAPHQL_MAX_COST", 20_000, minimum=10),
             max_fragments=_int(env, "GRAPHQL_MAX_FRAGMENTS", 50, minimum=1),
             max_fragment_spreads=_int(env, "GRAPHQL_MAX_FRAGMENT_SPREADS", 200, minimum=1),

@@ -782,6 +782,30 @@ async def authenticate(*, token: str) -> tuple[Principal, members.Member | None]
     return principal, member
 
 
+async def live_sessions(sessions: list[tuple[str, int]]) -> set[tuple[str, int]]:
+    """Which of `sessions` ((session id, member id) pairs) are live sessions of active
+    members, in one query: the periodic recheck of live subscriptions asks for many streams
+    at once (app.graphql.subscriptions), as `authenticate` asks for one request. A session
+    id that is not a UUID is not live."""
+    wanted: dict[tuple[uuid.UUID, int], list[tuple[str, int]]] = {}
+    for pair in sessions:
+        try:
+            wanted.setdefault((uuid.UUID(str(pair[0])), pair[1]), []).append(pair)
+        except ValueError:
+            continue
+    if not wanted:
+        return set()
+    rows = await AuthSession.filter(
+        id__in=list({session_id for session_id, _ in wanted}),
+        revoked_at__isnull=True,
+        member__is_active=True,
+    ).values_list("id", "member_id")
+    live: set[tuple[str, int]] = set()
+    for session_id, member_id in rows:
+        live.update(wanted.get((uuid.UUID(str(session_id)), member_id), ()))
+    return live
+
+
 async def _client_is_live(client_id: str) -> bool:
     """Whether the client is registered and not revoked; hand-written like the session
     check below, for the same reason (every till request runs it)."""

@@ -34,6 +34,7 @@ import asyncio
 import json
 from collections.abc import AsyncGenerator
 from contextvars import ContextVar
+from json import JSONDecodeError
 from typing import Any
 
 from cross_web import AsyncHTTPRequestAdapter, HTTPException
@@ -41,11 +42,12 @@ from graphql import GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
+from starlette.websockets import WebSocket, WebSocketDisconnect, WebSocketState
 from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.exceptions import ConnectionRejectionError
 from strawberry.extensions.parser_cache import _get_parse_cache
 from strawberry.http import GraphQLHTTPResponse, GraphQLRequestData
+from strawberry.http.exceptions import NonJsonMessageReceived, NonTextMessageReceived
 from strawberry.http.parse_content_type import parse_content_type
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL, GRAPHQL_WS_PROTOCOL
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
@@ -60,6 +62,7 @@ from app.graphql import persisted
 from app.graphql.context import Context, bearer_token
 from app.graphql.errors import quiet_strawberry
 from app.graphql.extensions import CACHE_SIZE
+from app.graphql.loaders import Loaders
 from app.graphql.schema import build_schema
 from app.i18n import pick_locale
 from app.requests import BodyTooLarge, current_request_id, limit_body
@@ -260,14 +263,23 @@ class _WebSocketAdapter(ASGIWebSocketAdapter):
     async def iter_json(
         self, *, ignore_parsing_errors: bool = False
     ) -> AsyncGenerator[object, None]:
-        messages = super().iter_json(ignore_parsing_errors=ignore_parsing_errors)
+        # strawberry's loop, inlined rather than wrapped: one generator less per socket.
         try:
-            async for message in messages:
+            while self.ws.application_state != WebSocketState.DISCONNECTED:
+                try:
+                    text = await self.ws.receive_text()
+                    message = self.view.decode_json(text)
+                except JSONDecodeError as e:
+                    if not ignore_parsing_errors:
+                        raise NonJsonMessageReceived from e
+                    continue
                 yield message
+        except KeyError as e:
+            raise NonTextMessageReceived from e
+        except WebSocketDisconnect:
+            pass
         except HTTPException as exc:
             await self.close(1009 if exc.status_code == 413 else 4400, exc.reason)
-        finally:
-            await messages.aclose()
 
 
 def _subscribe_problem(message: dict) -> str | None:
@@ -288,6 +300,19 @@ class _TransportWS(BaseGraphQLTransportWSHandler):
     """strawberry's graphql-transport-ws handler, refusing malformed messages with 4400
     (instead of an exception in the ASGI app) and answering one operation more than
     MAX_OPERATIONS_PER_SOCKET with an error message for its id."""
+
+    async def handle_connection_init(self, message: Any) -> None:
+        await super().handle_connection_init(message)
+        # strawberry keeps the (cancelled) init-timeout task for the socket's lifetime.
+        task = self.connection_init_timeout_task
+        if task is not None and task.cancelled():
+            self.connection_init_timeout_task = None
+        elif task is not None:
+            task.add_done_callback(self._forget_init_timeout)
+
+    def _forget_init_timeout(self, task: asyncio.Task) -> None:
+        if self.connection_init_timeout_task is task:
+            self.connection_init_timeout_task = None
 
     async def handle_message(self, message: Any) -> None:
         if not isinstance(message, dict):
@@ -742,8 +767,12 @@ class LoyaltyGraphQL(GraphQL):
         raw = params.get("authorization") or params.get("Authorization")
         if isinstance(raw, str):
             context.use_token(bearer_token(raw) or raw.strip() or None)
+        context.connection_params = None  # read: not held for the socket's lifetime
         try:
             await context.principal()
         except Unauthenticated:
             raise ConnectionRejectionError() from None
+        # Verifying primed a member loader; a socket's operations load afresh (subscriptions
+        # per event), so it is not kept for the socket's lifetime.
+        context.loaders = Loaders()
         return None
