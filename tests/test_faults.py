@@ -135,13 +135,17 @@ def _loyalty(*args: str, database_url: str, check: bool = False, **extra: str):
 class Server:
     """`loyalty serve` on a free loopback port; its stderr (the log) kept in a file."""
 
-    def __init__(self, database_url: str, **settings: str) -> None:
+    def __init__(self, database_url: str, *, code: str | None = None, **settings: str) -> None:
+        """`code`: Python to run instead of `python -m app.cli serve --port <port>` (it gets
+        the port as its one argument), e.g. to set a module's constants first."""
         self.port = _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.address = f"127.0.0.1:{self.port}"
+        self.base_url = f"http://{self.address}"
         self.log_path = Path(tempfile.mkstemp(prefix="loyalty-faults-", suffix=".log")[1])
         self._log = self.log_path.open("w")
+        command = ["-c", code] if code else ["-m", "app.cli", "serve", "--port"]
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "app.cli", "serve", "--port", str(self.port)],
+            [sys.executable, *command, str(self.port)],
             env=_env(database_url, **settings),
             cwd=ROOT,
             stdout=self._log,

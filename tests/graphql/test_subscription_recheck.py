@@ -10,11 +10,7 @@ port), never the shared one.
 
 import asyncio
 import json
-import subprocess
-import sys
-import tempfile
 import time
-from pathlib import Path
 from types import SimpleNamespace
 
 import httpx
@@ -26,9 +22,8 @@ from app.postgres import PoolTimeout
 from tests.graphql.test_websocket import _connect, _recv
 from tests.helpers import gql, sign_up
 from tests.test_faults import (  # noqa: F401  (fixtures)
-    ROOT,
     Program,
-    _env,
+    Server,
     _free_port,
     _postgres_only,
     cluster,
@@ -182,41 +177,10 @@ _SERVE = (
 )
 
 
-class _Server:
-    def __init__(self, database_url: str) -> None:
-        self.port = _free_port()
-        self.address = f"127.0.0.1:{self.port}"
-        self.log_path = Path(tempfile.mkstemp(prefix="loyalty-recheck-", suffix=".log")[1])
-        self._log = self.log_path.open("w")
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", _SERVE, str(self.port)],
-            env=_env(database_url, DATABASE_POOL_TIMEOUT_MS="1000"),
-            cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 60
-        while True:
-            assert self.process.poll() is None, self.log_path.read_text()
-            try:
-                if httpx.get(f"http://{self.address}/health", timeout=2).status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            assert time.monotonic() < deadline, self.log_path.read_text()
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        self.process.terminate()
-        try:
-            self.process.wait(15)
-        except subprocess.TimeoutExpired:
-            self.process.kill()
-            self.process.wait(5)
-        self._log.close()
-        self.log_path.unlink(missing_ok=True)
-
-
 async def test_a_stream_outlives_a_database_outage(cluster):  # noqa: F811
-    server = await asyncio.to_thread(_Server, cluster.url)
+    server = await asyncio.to_thread(
+        Server, cluster.url, code=_SERVE, DATABASE_POOL_TIMEOUT_MS="1000"
+    )
     try:
         async with httpx.AsyncClient(base_url=f"http://{server.address}", timeout=30) as http:
             program = await Program.set_up(http, cluster.url)
@@ -246,7 +210,7 @@ async def test_a_stream_outlives_a_database_outage(cluster):  # noqa: F811
                 }, message
             finally:
                 await ws.close()
-        log = server.log_path.read_text()
+        log = server.log()
         assert "session check(s) unanswered" in log, log
         assert "Traceback" not in log, log
     finally:
