@@ -4,6 +4,7 @@ from enum import Enum
 from typing import Annotated
 
 import strawberry
+from graphql import FieldNode
 from strawberry import relay
 from strawberry.types import Info
 
@@ -69,10 +70,19 @@ class ChannelPreference:
     )
 
 
+def _ranks_offers(info: Info[Context, None]) -> bool:
+    """Whether the operation asks for `offers` at its root (the home screen does)."""
+    return any(isinstance(node, FieldNode) and node.name.value == "offers"
+               for node in info.operation.selection_set.selections)  # fmt: skip
+
+
 async def _own_facts(info: Info[Context, None], member_id: int):
     """The signed-in member's own facts (balance, expiring points, tier, segment facts), read
-    in one statement for their home screen; None for anyone else's account (staff reading a
-    member: the separate loaders)."""
+    in one statement when the same operation ranks offers for them (their home screen); None
+    otherwise, and for anyone else's account (staff reading a member): the separate loaders,
+    which spare a plain `me { balance }` the purchases the segment facts read."""
+    if not _ranks_offers(info):
+        return None
     viewer = await info.context.viewer()
     if viewer is None or viewer.id != member_id:
         return None

@@ -131,3 +131,19 @@ async def test_the_members_facts_in_one_statement_equal_the_separate_reads(app):
     assert (facts[1].has_device, facts[1].marketing_consent, facts[1].categories) == (
         True, True, frozenset({"books"}),
     )  # fmt: skip
+
+
+async def test_a_balance_alone_reads_no_purchases(client):
+    """Only an operation that ranks offers reads the member's facts in one statement; a plain
+    `me { balance tier }` (a subscriber refetching, say) keeps the separate, lighter reads."""
+    member, group = await _home(2)
+    token = await member_token(member)
+    query = "{ me { balance { available expiring { points } } tier { current { code } } } }"
+    await gql(client, query, token=token)
+    with counted_statements() as sent:
+        body = await gql(client, query, token=token)
+    assert body["data"]["me"]["tier"]["current"]["code"] == "bronze"
+    assert not any("purchase.lines" in q or "device" in q for q in sent), sent
+    with counted_statements() as sent:
+        await gql(client, HOME, {"group": group}, token=token)
+    assert sum("purchase.lines" in q for q in sent) == 1

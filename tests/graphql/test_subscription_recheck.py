@@ -19,7 +19,7 @@ import pytest
 from app.auth import service as auth
 from app.graphql import subscriptions
 from app.postgres import PoolTimeout
-from tests.graphql.test_websocket import _connect, _recv
+from tests.graphql.test_websocket import _connect, _recv, serve_options
 from tests.helpers import gql, sign_up
 from tests.test_faults import (  # noqa: F401  (fixtures)
     Program,
@@ -237,19 +237,10 @@ async def test_loyalty_serve_negotiates_deflate_only_when_configured(
     import uvicorn
     import websockets
 
-    from app import cli
     from app.main import create_app
 
     chosen = settings_with(ws_per_message_deflate=True) if deflate else settings_with()
-    captured: dict = {}
-    monkeypatch.setattr(cli, "_settings", lambda: chosen)
-
-    async def no_problem(settings):
-        return None
-
-    monkeypatch.setattr(cli, "_database_problem", no_problem)
-    monkeypatch.setattr(uvicorn, "run", lambda application, **options: captured.update(options))
-    await asyncio.to_thread(cli.cmd_serve, SimpleNamespace(host=None, port=None))
+    captured = await serve_options(monkeypatch, chosen)
     assert captured["ws_per_message_deflate"] is deflate
     options = {**captured, "host": "127.0.0.1", "port": _free_port(), "lifespan": "off"}
     server = uvicorn.Server(uvicorn.Config(create_app(chosen, manage_database=False), **options))

@@ -261,14 +261,12 @@ async def test_a_frame_larger_than_the_body_limit_is_refused(live_server, settin
     await _still_serves(live_server)
 
 
-async def test_loyalty_serve_caps_websocket_frames_in_uvicorn(app, settings_with, monkeypatch):
-    """`loyalty serve` passes MAX_BODY_BYTES to uvicorn as ws_max_size: a larger frame is
-    refused by uvicorn (1009) before it is assembled, whatever the view does."""
+async def serve_options(monkeypatch, settings) -> dict:
+    """The options `loyalty serve` passes to uvicorn.run with `settings` (nothing served)."""
     from app import cli
 
-    small = settings_with(max_body_bytes=4096)
     captured: dict = {}
-    monkeypatch.setattr(cli, "_settings", lambda: small)
+    monkeypatch.setattr(cli, "_settings", lambda: settings)
 
     async def no_problem(settings):
         return None
@@ -276,6 +274,15 @@ async def test_loyalty_serve_caps_websocket_frames_in_uvicorn(app, settings_with
     monkeypatch.setattr(cli, "_database_problem", no_problem)
     monkeypatch.setattr(uvicorn, "run", lambda application, **options: captured.update(options))
     await asyncio.to_thread(cli.cmd_serve, argparse.Namespace(host=None, port=None))
+    return captured
+
+
+async def test_loyalty_serve_caps_websocket_frames_in_uvicorn(app, settings_with, monkeypatch):
+    """`loyalty serve` passes MAX_BODY_BYTES to uvicorn as ws_max_size: a larger frame is
+    refused by uvicorn (1009) before it is assembled, whatever the view does."""
+
+    small = settings_with(max_body_bytes=4096)
+    captured = await serve_options(monkeypatch, small)
     assert captured["ws_max_size"] == 4096
     # The same options on a real uvicorn (on a free loopback port, the app's own lifespan
     # off: the session's database is open already).
