@@ -29,6 +29,7 @@ import time
 import uuid
 import weakref
 from collections import deque
+from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager
 from typing import Protocol
 
@@ -644,11 +645,12 @@ def use_bus(new_bus: EventBus) -> None:
     _bus = new_bus
 
 
-def publish_after_commit(tx: Transaction, topic: str, payload: dict) -> None:
-    """Deliver `payload` on `topic` once `tx` commits; a rollback delivers nothing."""
+def publish_after_commit(tx: Transaction, topic: str, payload: dict | Callable[[], dict]) -> None:
+    """Deliver `payload` on `topic` once `tx` commits; a rollback delivers nothing. A
+    callable is called then, so the payload can say what the transaction committed."""
 
     async def deliver() -> None:
-        await bus().publish(topic, payload)
+        await bus().publish(topic, payload() if callable(payload) else payload)
 
     tx.after_commit(deliver)
 

@@ -138,10 +138,14 @@ class LedgerSubscription:
     )
     async def points_changed(self, info: Info[Context, None]) -> AsyncGenerator[PointsChange, None]:
         async for member_id, event in member_events(info, "POINTS_CHANGED"):
-            (txn,) = await service.transactions_by_ids([event["transaction"]])
-            if txn is None or txn.member_id != member_id:
-                continue
-            (balance,) = await service.balances([member_id])
+            carried = service.change_from(event, member_id)
+            if carried is not None:  # what the commit wrote: no read
+                txn, balance = carried
+            else:
+                (txn,) = await service.transactions_by_ids([event["transaction"]])
+                if txn is None or txn.member_id != member_id:
+                    continue
+                (balance,) = await service.balances([member_id])
             info.context.loaders.ledger.balance.prime(member_id, balance)  # `member { balance }`
             yield PointsChange(
                 transaction=PointsTransaction.from_model(txn),

@@ -348,10 +348,24 @@ class MemberBook:
                       for v in (txn.id, self.member_id, account.value, amount)]  # fmt: skip
             self.tx.defer(INSERT_POSTINGS + ", ".join(["({}, {}, {}, {})"] * len(legs)), values)
         self.written.append(txn)
-        publish_after_commit(
-            self.tx, member_topic(self.member_id), {"type": "POINTS_CHANGED", "transaction": txn.id}
-        )
+        publish_after_commit(self.tx, member_topic(self.member_id), lambda: self._event(txn))
         return txn
+
+    def _event(self, txn: PointsTransaction) -> dict:
+        """POINTS_CHANGED, built once the transaction committed: the movement and the
+        balance it committed (the book's, as written back), so that a subscriber's server
+        answers from the event without reading them again (`change_from`)."""
+        return {
+            "type": "POINTS_CHANGED",
+            "transaction": txn.id,
+            "change": {
+                "member_id": self.member_id, "kind": Kind(txn.kind).value, "points": txn.points,
+                "available_delta": txn.available_delta, "pending_delta": txn.pending_delta,
+                "reference": txn.reference, "reason": txn.reason, "actor_id": txn.actor_id,
+                "explanation": txn.explanation, "created_at": txn.created_at.isoformat(),
+                "balance": [self.available, self.pending, self.lifetime],
+            },
+        }  # fmt: skip
 
     def _flush(self) -> None:
         if self.written:  # sent with the other deferred rows, before the commit
@@ -567,6 +581,29 @@ def balances_from(
         [[Expiring(points, at) for at, points in sorted(grouped[m].items())[:limit]]
          for m in member_ids],
     )  # fmt: skip
+
+
+def change_from(event: dict, member_id: int) -> tuple[PointsTransaction, Balance] | None:
+    """The movement and balance a POINTS_CHANGED event of `member_id` carries (as
+    `MemberBook._event` built it); None when it carries none (an older process sent it) or
+    names another member. The transaction is not read again: it committed before the event
+    was sent."""
+    change = event.get("change")
+    if not isinstance(change, dict) or change.get("member_id") != member_id:
+        return None
+    try:
+        available, pending, lifetime = change["balance"]
+        txn = PointsTransaction(
+            id=event["transaction"], member_id=member_id, kind=Kind(change["kind"]),
+            points=change["points"], available_delta=change["available_delta"],
+            pending_delta=change["pending_delta"], reference=change["reference"],
+            reason=change["reason"], actor_id=change["actor_id"],
+            explanation=change["explanation"],
+            created_at=dt.datetime.fromisoformat(change["created_at"]),
+        )  # fmt: skip
+    except (KeyError, TypeError, ValueError):
+        return None
+    return txn, Balance(member_id, available, pending, lifetime)
 
 
 async def transactions_by_ids(ids: Sequence[int]) -> list[PointsTransaction | None]:
