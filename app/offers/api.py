@@ -54,8 +54,9 @@ class OffersQuery:
         _, member = await info.context.require_member()
         at = now()
         facts = await info.context.loaders.segments.facts.load(member.id)
-        shown = await service.offers_for(member.id, at=at, profile=profile_of(member, facts, at))
-        page = service.ranked_page(shown, first=first, after=after)
+        page = await service.ranked_offers(
+            member.id, profile=profile_of(member, facts, at), at=at, first=first, after=after
+        )
         locale = await info.context.locale()
         return to_connection(T.OfferConnection, page, lambda s: T.Offer.from_shown(s, locale))
 

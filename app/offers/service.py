@@ -6,10 +6,11 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from tortoise.exceptions import IntegrityError
 from tortoise.expressions import F, Q
@@ -24,6 +25,9 @@ from app.segments import service as S
 from app.segments.service import profiles
 from app.sql import placeholders
 from app.tiers.service import current_program
+
+if TYPE_CHECKING:
+    from app.pagination import Page
 
 CACHE_SECONDS = 5.0
 MAX_BONUS_POINTS = 1_000_000
@@ -47,27 +51,51 @@ class Live:
     early_from: dt.datetime  # when the early-access tiers see it
 
 
-LIVE: Cache[list[Live]] = Cache("offers", ttl=CACHE_SECONDS)  # staff edits
+@dataclass(frozen=True, slots=True)
+class Board:
+    """The live offers as ranking reads them, worked out once per cache load (every home
+    screen ranks them for its member): the rank key is (targeted, interests in common,
+    categories in common, starts_at, id), highest first, so untargeted offers with nothing
+    in common with the member come last, newest first, in an order known in advance."""
+
+    lives: list[Live]  # by id
+    targeted: list[Live]
+    plain: list[Live]  # untargeted, newest first: (starts_at, id) descending
+    by_interest: dict[str, list[Live]]  # untargeted offers about each interest
+    by_category: dict[str, list[Live]]  # untargeted offers on each qualifying category
+
+
+LIVE: Cache[Board] = Cache("offers", ttl=CACHE_SECONDS)  # staff edits
 
 
 async def live_offers() -> list[tuple[Offer, S.Segment]]:
     """Offers not archived and not over, with their parsed segments (read at most every
     CACHE_SECONDS: every home screen and every purchase asks). The models are shared by
     every request: read them, never change them."""
-    return [(live.offer, live.segment) for live in await LIVE.get(_load_live)]
+    return [(live.offer, live.segment) for live in (await LIVE.get(_load_live)).lives]
 
 
-async def _load_live() -> list[Live]:
+async def _load_live() -> Board:
     rows = await Offer.filter(archived_at__isnull=True, ends_at__gt=now()).order_by("id")
-    result = []
+    lives = []
     for o in rows:
         segment = S.Segment.from_json(o.segment)
-        result.append(Live(
+        lives.append(Live(
             o, segment, not segment.everyone, frozenset(o.interests or ()),
             frozenset(o.qualifying_categories or ()), frozenset(o.early_access_tiers or ()),
             o.starts_at - dt.timedelta(hours=o.early_access_hours),
         ))  # fmt: skip
-    return result
+    plain = [live for live in lives if not live.targeted]
+    by_interest: dict[str, list[Live]] = {}
+    by_category: dict[str, list[Live]] = {}
+    for live in plain:
+        for tag in live.interests:
+            by_interest.setdefault(tag, []).append(live)
+        for tag in live.categories:
+            by_category.setdefault(tag, []).append(live)
+    plain.sort(key=lambda live: (live.offer.starts_at, live.offer.id), reverse=True)
+    return Board(lives, [live for live in lives if live.targeted], plain, by_interest,
+                 by_category)  # fmt: skip
 
 
 def visible_from(offer: Offer, profile: S.Profile) -> dt.datetime:
@@ -110,17 +138,57 @@ class Shown:
 async def offers_for(
     member_id: int, *, at: dt.datetime | None = None, profile: S.Profile | None = None
 ) -> list[Shown]:
-    """Every offer the member may see now, ranked. `profile`: their segment profile at `at`,
-    when the caller has it (the home screen reads it with the member's other facts)."""
+    """Every offer the member may see now, ranked: targeted offers first, then those about
+    the member's interests, then those on what they buy, then the newest. `profile`: their
+    segment profile at `at`, when the caller has it."""
     at = at or now()
     if profile is None:
         profile = (await profiles([member_id], at=at))[member_id]
-    # `is_for` and `visible_from` over what the cache worked out once, and the rank: targeted
-    # offers first, then those about the member's interests, then those on what they buy,
-    # then the newest.
+    mine = list(_ranked(await LIVE.get(_load_live), profile, at))
+    activations = await clips(member_id)
+    return [Shown(o, seen, activations.get(o.id), key) for key, o, seen in mine]
+
+
+async def ranked_offers(
+    member_id: int, *, profile: S.Profile, at: dt.datetime, first: int | None,
+    after: str | None,
+) -> Page:  # fmt: skip
+    """One page of `offers_for` (`ranked_page` of it) without ranking the offers below it:
+    what the home screen asks."""
+    from app.pagination import Page, page_size
+
+    size = page_size(first)
+    key = decode_rank(after) if after is not None else None
+    ranked = _ranked(await LIVE.get(_load_live), profile, at)
+    skipped = 0
+    taken: list[tuple] = []
+    for entry in ranked:
+        if key is not None and (skipped <= key if isinstance(key, int) else entry[0] >= key):
+            skipped += 1
+            continue
+        taken.append(entry)
+        if len(taken) > size:
+            break
+    activations = await clips(member_id) if taken else {}
+    items = [Shown(o, seen, activations.get(o.id), k) for k, o, seen in taken[:size]]
+    return Page(items, [encode_rank(s.rank) for s in items], len(taken) > size, skipped > 0)
+
+
+def _ranked(board: Board, profile: S.Profile, at: dt.datetime) -> Iterator[tuple]:
+    """(rank key, offer, visible from) of the offers live for the member at `at`, highest
+    rank first (`is_for` and `visible_from` over what the board worked out once): those
+    with a key above the plain ones are ranked here, the plain ones follow in the board's
+    order, so a page costs what its offers cost, not all of them."""
     tier, interests, bought = profile.tier, profile.interests, profile.categories
-    mine = []
-    for live in await LIVE.get(_load_live):
+    head = []
+    boosted: dict[int, Live] = {}
+    for tag in interests:
+        for live in board.by_interest.get(tag, ()):
+            boosted[live.offer.id] = live
+    for tag in bought:
+        for live in board.by_category.get(tag, ()):
+            boosted[live.offer.id] = live
+    for live in (*board.targeted, *boosted.values()):
         offer = live.offer
         seen = live.early_from if tier and tier in live.early_tiers else offer.starts_at
         if not seen <= at < offer.ends_at or (
@@ -129,10 +197,16 @@ async def offers_for(
             continue
         key = (live.targeted, len(interests & live.interests), len(bought & live.categories),
                offer.starts_at, offer.id)  # fmt: skip
-        mine.append((key, offer, seen))
-    mine.sort(key=lambda entry: entry[0], reverse=True)
-    activations = await clips(member_id)
-    return [Shown(o, seen, activations.get(o.id), key) for key, o, seen in mine]
+        head.append((key, offer, seen))
+    head.sort(key=lambda entry: entry[0], reverse=True)
+    yield from head
+    for live in board.plain:
+        offer = live.offer
+        if offer.id in boosted:
+            continue
+        seen = live.early_from if tier and tier in live.early_tiers else offer.starts_at
+        if seen <= at < offer.ends_at:
+            yield (False, 0, 0, offer.starts_at, offer.id), offer, seen
 
 
 class Clip(NamedTuple):

@@ -246,3 +246,57 @@ async def test_parallel_purchases_use_a_one_time_bonus_once(client, dialect):
     assert points == [10] * 9 + [110]
     (balance,) = await ledger.balances([member.id])
     assert balance.available == 200
+
+
+async def test_a_ranked_page_is_the_page_of_the_whole_ranking(client):
+    """`ranked_offers` (what the home screen asks: only the page is ranked) walks the same
+    pages as ranking every live offer the plain way (`is_for`, `visible_from`, sorted by the
+    rank key), with rank cursors and with older position cursors."""
+    import random
+
+    from app.segments.rules import Profile
+
+    rng = random.Random(5)
+    await _tiers()
+    tags = ["coffee", "tea", "books", "shoes"]
+    for n in range(40):
+        targeted = n % 3 == 0
+        await _offer(
+            f"o{n}", starts_at=NOW + HOUR if n % 11 == 0 else NOW - rng.choice([1, 2, 30]) * HOUR,
+            ends_at=NOW + rng.choice([1, 5]) * DAY,
+            interests=tuple(rng.sample(tags, rng.randint(0, 2))),
+            qualifying_categories=tuple(rng.sample(tags, rng.randint(0, 1))),
+            segment=rng.choice([Segment(tiers=("gold",)), Segment(interests=("tea",)),
+                                Segment(locales=("nl",))]) if targeted else Segment(),
+            early_access_tiers=("gold",) if n % 5 == 0 else (),
+            early_access_hours=48 if n % 5 == 0 else 0,
+        )  # fmt: skip
+    board = [o for o, _ in await offers.live_offers()]
+    for tier in (None, "gold"):
+        for interests, bought in ((set(), set()), ({"tea"}, {"coffee"}), (set(tags), set(tags))):
+            profile = Profile(
+                member_id=1, tier=tier, points=0, last_purchase_at=None,
+                categories=frozenset(bought), interests=frozenset(interests), locale="nl",
+                engagement=Engagement.ACTIVE,
+            )  # fmt: skip
+            expected = sorted(
+                ((not Segment.from_json(o.segment).everyone, len(interests & set(o.interests or ())),
+                  len(bought & set(o.qualifying_categories or ())), o.starts_at, o.id)
+                 for o in board if offers.is_for(o, profile, NOW)), reverse=True,
+            )  # fmt: skip
+            assert len(expected) > 10
+            for size in (1, 7, 50):
+                walked, after = [], None
+                while True:
+                    page = await offers.ranked_offers(1, profile=profile, at=NOW, first=size,
+                                                      after=after)  # fmt: skip
+                    walked += [s.rank for s in page.items]
+                    assert page.has_previous_page == (after is not None)
+                    if not page.has_next_page:
+                        break
+                    after = page.cursors[-1]
+                assert walked == expected, (tier, interests, size)
+            by_position = await offers.ranked_offers(
+                1, profile=profile, at=NOW, first=3, after=offers.encode_position(4)
+            )
+            assert [s.rank for s in by_position.items] == expected[5:8]
