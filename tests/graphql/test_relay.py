@@ -461,3 +461,38 @@ async def test_an_adjustment_request_is_hidden_once_its_requester_leaves_support
         await members.set_role(email=requester.email, role=role)
         moved = await members.Member.get(id=requester.id)
         assert await _node(client, gid, await member_token(moved)) is None, role
+
+
+def test_plain_node_ids_answer_what_strawberrys_resolver_answers():
+    """app.graphql.schema.plain_node_ids replaces Strawberry's `Node._id` resolver of the
+    Node types: the ids must stay the same, byte for byte, for every type it changes."""
+    import strawberry
+    from strawberry import relay
+
+    from app.graphql.schema import build_schema, plain_node_ids
+    from app.settings import Settings
+
+    app_schema = build_schema(Settings())
+    names = plain_node_ids(app_schema)
+    assert {"Member", "Offer", "Post", "InboxMessage", "PointsTransaction"} <= set(names)
+    types = [app_schema.get_type_by_name(n).origin for n in names]
+
+    @strawberry.type
+    class Query:
+        @strawberry.field
+        def nodes(self) -> list[relay.Node]:
+            found = []
+            for k, cls in enumerate(types):
+                node = cls.__new__(cls)
+                setattr(node, cls.resolve_id_attr(), 1000 + k)
+                found.append(node)
+            return found
+
+    document = "{ nodes { __typename id } }"
+    strawberrys = strawberry.Schema(query=Query, types=types).execute_sync(document)
+    plain = strawberry.Schema(query=Query, types=types)
+    assert sorted(plain_node_ids(plain)) == sorted(names)
+    ours = plain.execute_sync(document)
+    assert strawberrys.errors is None and ours.errors is None
+    assert ours.data == strawberrys.data and len(ours.data["nodes"]) == len(names)
+    assert ours.data["nodes"][0]["id"] == relay.to_base64(names[0], 1000)
