@@ -110,11 +110,13 @@ async def rows_page(
     first: int | None,
     after: str | None,
     newest_first: bool = False,
+    computed: dict[str, str] | None = None,
 ) -> Page:
     """A forward page as `paginate_by_id` gives it, as plain rows: `row` (a NamedTuple) names
     the model's columns to read, each value converted as the model's field converts it;
     `where` is SQL with `{}` marking each of `params`. No query building, no model objects:
-    for the lists every home screen reads."""
+    for the lists every home screen reads. `computed`: the row's other fields, each an SQL
+    expression read as it comes (another domain's scalar subquery, say)."""
     from app.db import connection
 
     size = page_size(first)
@@ -124,11 +126,15 @@ async def rows_page(
         where += ' AND "id" ' + ("<" if newest_first else ">") + " {}"
         values.append(decode_cursor(after))
     marks = placeholders(conn, len(values))
-    columns = ", ".join(f'"{c}"' for c in row._fields)
-    sql = (f'SELECT {columns} FROM "{model._meta.db_table}" WHERE {where.format(*marks)} '
+    computed = computed or {}
+    table = model._meta.db_table
+    columns = ", ".join(f'{computed[c]} AS "{c}"' if c in computed else f'"{table}"."{c}"'
+                        for c in row._fields)  # fmt: skip
+    sql = (f'SELECT {columns} FROM "{table}" WHERE {where.format(*marks)} '
            f'ORDER BY "id" {"DESC" if newest_first else "ASC"} LIMIT {size + 1}')  # fmt: skip
     _, found = await conn.execute_query(sql, values)
-    convert = [model._meta.fields_map[c].to_python_value for c in row._fields]
+    fields = model._meta.fields_map
+    convert = [(lambda v: v) if c in computed else fields[c].to_python_value for c in row._fields]
     items = [row(*(f(r[i]) for i, f in enumerate(convert))) for r in found[:size]]
     return Page(
         items=items,

@@ -499,6 +499,7 @@ class PostRow(NamedTuple):
     text: str
     image_urls: list
     created_at: dt.datetime
+    author_name: str | None  # read with it (members.display_name_of)
 
 
 async def post_page(
@@ -515,8 +516,10 @@ async def post_page(
     from app.pagination import paginate_by_id, rows_page
 
     if last is None and before is None:
+        author_name = members.display_name_of('"community_post"."author_id"')
         return await rows_page(Post, PostRow, where='"group_id" = {} AND "hidden_at" IS NULL',
-                               params=[group_id], first=first, after=after, newest_first=True)  # fmt: skip
+                               params=[group_id], first=first, after=after, newest_first=True,
+                               computed={"author_name": author_name})  # fmt: skip
     query = Post.filter(group_id=group_id, hidden_at__isnull=True)
     return await paginate_by_id(query, first=first, after=after, newest_first=True,
                                 last=last, before=before)  # fmt: skip

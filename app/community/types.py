@@ -239,7 +239,11 @@ class Post(relay.Node):
         loaders = info.context.loaders
         ids = [p.id for p in posts]
         viewer = await info.context.viewer()
-        authors = await loaders.members.account.load_many([p.author_id for p in posts])
+        if all(hasattr(p, "author_name") for p in posts):  # read with the page (PostRow)
+            names = [p.author_name for p in posts]
+        else:
+            authors = await loaders.members.account.load_many([p.author_id for p in posts])
+            names = [m.display_name if m else None for m in authors]
         facts = await loaders.community.facts_for(viewer.id if viewer else None).load_many(ids)
         return [
             cls(
@@ -249,8 +253,7 @@ class Post(relay.Node):
                 created_at=p.created_at,
                 pk=p.id,
                 author=Author(
-                    id=relay.GlobalID("Member", str(p.author_id)),
-                    display_name=(m.display_name if m else None) or "Member",
+                    id=relay.GlobalID("Member", str(p.author_id)), display_name=name or "Member"
                 ),
                 comment_count=f.comments,
                 reactions=[
@@ -259,7 +262,7 @@ class Post(relay.Node):
                 ],
                 my_reaction=ReactionKind(f.mine) if f.mine else None,
             )
-            for p, m, f in zip(posts, authors, facts, strict=True)
+            for p, name, f in zip(posts, names, facts, strict=True)
         ]
 
     @classmethod

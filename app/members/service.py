@@ -467,6 +467,14 @@ class Account(NamedTuple):
 _ACCOUNT_SELECT = "SELECT " + ", ".join(f'"{c}"' for c in Account._fields) + ' FROM "member" '
 
 
+def display_name_of(member_id_sql: str) -> str:
+    """SQL for the display name of the member whose id is `member_id_sql` (a column of the
+    caller's table, qualified): a scalar subquery another domain's read selects, so a
+    page of posts comes with its authors' names in the same statement (NULL: none set,
+    or erased)."""
+    return f'(SELECT "display_name" FROM "member" WHERE "member"."id" = {member_id_sql})'
+
+
 async def accounts_by_id(*, member_ids: Iterable[int], conn=None) -> dict[int, Account]:
     """The accounts with these ids, by id (missing ones left out), in one query, as plain
     rows (`Account`). Hand-written: campaign and mail batches read hundreds at a time, and

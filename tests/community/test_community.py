@@ -24,7 +24,7 @@ from app.community.models import (
     RsvpStatus,
 )
 from app.db import transaction
-from app.members.models import Role
+from app.members.models import Member, Role
 from app.tiers import service as tiers
 from app.tiers.models import Basis, MemberTier, Window
 from tests import factories
@@ -101,6 +101,29 @@ async def test_feed_page_queries_do_not_grow_with_its_size(client, caplog):
     loved = next(e["node"] for e in edges if e["node"]["text"] == "p57")
     assert loved["commentCount"] == 1 and loved["myReaction"] == "LOVE"
     assert loved["reactions"] == [{"kind": "LOVE", "count": 1}]
+
+
+async def test_the_feed_names_its_authors_as_they_are_now(client):
+    """Authors' names come with the page (members.display_name_of) and backward pages load
+    them: both say what the account says now, and "Member" when it has no name (erased)."""
+    group = await _group()
+    me, token = await _member("Me")
+    named, _ = await _member("Before")
+    nameless, _ = await _member("Gone")
+    for member in (me, named, nameless):
+        await service.join(group_id=group.id, member_id=member.id)
+    await Post.create(group_id=group.id, author_id=named.id, text="a")
+    await Post.create(group_id=group.id, author_id=nameless.id, text="b")
+    await Member.filter(id=named.id).update(display_name="After")
+    await Member.filter(id=nameless.id).update(display_name=None)
+    for args in ({"first": 10}, {"last": 10}):
+        query = ("query($g: ID!, $first: Int, $last: Int) { feed(groupId: $g, first: $first, "
+                 "last: $last) { ... on PostConnection { edges { node { text author { id "
+                 "displayName } } } } } }")  # fmt: skip
+        body = await gql(client, query, {"g": gid("Group", group.id), **args}, token=token)
+        names = {e["node"]["text"]: e["node"]["author"] for e in body["data"]["feed"]["edges"]}
+        assert names == {"a": {"id": gid("Member", named.id), "displayName": "After"},
+                         "b": {"id": gid("Member", nameless.id), "displayName": "Member"}}, args  # fmt: skip
 
 
 async def test_bad_input_is_typed_and_writes_nothing(client):
