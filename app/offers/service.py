@@ -49,6 +49,10 @@ class Live:
     categories: frozenset[str]
     early_tiers: frozenset[str]
     early_from: dt.datetime  # when the early-access tiers see it
+    # The same instants in whole microseconds since the epoch (exact): compared faster.
+    starts: int
+    ends: int
+    early: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,15 +79,24 @@ async def live_offers() -> list[tuple[Offer, S.Segment]]:
     return [(live.offer, live.segment) for live in (await LIVE.get(_load_live)).lives]
 
 
+_EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def _micros(at: dt.datetime) -> int:
+    return (at - _EPOCH) // _MICROSECOND
+
+
 async def _load_live() -> Board:
     rows = await Offer.filter(archived_at__isnull=True, ends_at__gt=now()).order_by("id")
     lives = []
     for o in rows:
         segment = S.Segment.from_json(o.segment)
+        early_from = o.starts_at - dt.timedelta(hours=o.early_access_hours)
         lives.append(Live(
             o, segment, not segment.everyone, frozenset(o.interests or ()),
             frozenset(o.qualifying_categories or ()), frozenset(o.early_access_tiers or ()),
-            o.starts_at - dt.timedelta(hours=o.early_access_hours),
+            early_from, _micros(o.starts_at), _micros(o.ends_at), _micros(early_from),
         ))  # fmt: skip
     plain = [live for live in lives if not live.targeted]
     by_interest: dict[str, list[Live]] = {}
@@ -180,33 +193,37 @@ def _ranked(board: Board, profile: S.Profile, at: dt.datetime) -> Iterator[tuple
     with a key above the plain ones are ranked here, the plain ones follow in the board's
     order, so a page costs what its offers cost, not all of them."""
     tier, interests, bought = profile.tier, profile.interests, profile.categories
-    head = []
-    boosted: dict[int, Live] = {}
+    now = _micros(at)
+    # Interests and categories in common, counted through the board's indexes.
+    common: dict[int, list] = {}  # offer id -> [live, interests, categories]
     for tag in interests:
         for live in board.by_interest.get(tag, ()):
-            boosted[live.offer.id] = live
+            common.setdefault(live.offer.id, [live, 0, 0])[1] += 1
     for tag in bought:
         for live in board.by_category.get(tag, ()):
-            boosted[live.offer.id] = live
-    for live in (*board.targeted, *boosted.values()):
-        offer = live.offer
-        seen = live.early_from if tier and tier in live.early_tiers else offer.starts_at
-        if not seen <= at < offer.ends_at or (
-            live.targeted and not live.segment.matches(profile, at)
-        ):
-            continue
-        key = (live.targeted, len(interests & live.interests), len(bought & live.categories),
-               offer.starts_at, offer.id)  # fmt: skip
-        head.append((key, offer, seen))
+            common.setdefault(live.offer.id, [live, 0, 0])[2] += 1
+    head = []
+    for live in board.targeted:
+        seen = live.early if tier and tier in live.early_tiers else live.starts
+        if seen <= now < live.ends and live.segment.matches(profile, at):
+            offer = live.offer
+            key = (True, len(interests & live.interests), len(bought & live.categories),
+                   offer.starts_at, offer.id)  # fmt: skip
+            head.append((key, offer, live.early_from if seen == live.early else offer.starts_at))
+    for live, in_common, bought_too in common.values():
+        seen = live.early if tier and tier in live.early_tiers else live.starts
+        if seen <= now < live.ends:
+            offer = live.offer
+            head.append(((False, in_common, bought_too, offer.starts_at, offer.id), offer,
+                         live.early_from if seen == live.early else offer.starts_at))  # fmt: skip
     head.sort(key=lambda entry: entry[0], reverse=True)
     yield from head
     for live in board.plain:
-        offer = live.offer
-        if offer.id in boosted:
-            continue
-        seen = live.early_from if tier and tier in live.early_tiers else offer.starts_at
-        if seen <= at < offer.ends_at:
-            yield (False, 0, 0, offer.starts_at, offer.id), offer, seen
+        seen = live.early if tier and tier in live.early_tiers else live.starts
+        if seen <= now < live.ends and live.offer.id not in common:
+            offer = live.offer
+            yield ((False, 0, 0, offer.starts_at, offer.id), offer,
+                   live.early_from if seen == live.early else offer.starts_at)  # fmt: skip
 
 
 class Clip(NamedTuple):
