@@ -88,6 +88,7 @@ def create_app(settings: Settings, *, manage_database: bool = True) -> Starlette
         # move it out of the collector's reach so full collections under load stay short.
         gc.collect()
         gc.freeze()
+        gc.set_threshold(settings.gc_gen0_threshold, *gc.get_threshold()[1:])
         try:
             async with cache.listening():  # staff changes made through other processes
                 yield

@@ -250,6 +250,10 @@ class Settings:
     # Seconds between in-process maintenance passes (release, expire, birthdays); 0 = off,
     # e.g. when a separate `loyalty worker` runs.
     worker_interval: int = 60
+    # Allocations between young-generation collections of a server process (Python's
+    # default is 700): requests in flight hold their objects across awaits, so at 700 most
+    # survive into older generations and make collections long and frequent.
+    gc_gen0_threshold: int = 20000
     # Firebase service account: a path to its JSON file, or the JSON itself. Unset: pushes
     # are logged, not sent.
     firebase_credentials: str | None = None
@@ -421,6 +425,7 @@ class Settings:
             database_url=database_url,
             redis_url=redis_url,
             worker_interval=_int(env, "WORKER_INTERVAL", 60),
+            gc_gen0_threshold=_int(env, "GC_GEN0_THRESHOLD", 20000, minimum=100),
             firebase_credentials=_firebase(env.get("FIREBASE_CREDENTIALS")),
             fcm_endpoint=_fcm_endpoint(env.get("FCM_ENDPOINT")),
             job_lease_seconds=_int(env, "JOB_LEASE_SECONDS", 60, minimum=2),

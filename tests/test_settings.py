@@ -373,3 +373,23 @@ def test_check_config_prints_the_mail_configuration(tmp_path):
     logged = _cli("check-config", env={**database, "MAIL_DIR": ""})
     assert logged.returncode == 0, logged.stderr
     assert logged.stdout.rstrip().endswith("mail=logged")
+
+
+async def test_the_server_collects_young_garbage_as_gc_gen0_threshold_says():
+    import dataclasses
+    import gc
+
+    from app.main import create_app
+
+    assert Settings.from_env({}).gc_gen0_threshold == 20000
+    with pytest.raises(SettingsError, match="GC_GEN0_THRESHOLD"):
+        Settings.from_env({"GC_GEN0_THRESHOLD": "10"})
+    settings = dataclasses.replace(Settings.from_env({"GC_GEN0_THRESHOLD": "12345"}),
+                                   worker_interval=0)  # fmt: skip
+    before = gc.get_threshold()
+    app = create_app(settings, manage_database=False)
+    try:
+        async with app.router.lifespan_context(app):
+            assert gc.get_threshold() == (12345, *before[1:])
+    finally:
+        gc.set_threshold(*before)
