@@ -57,11 +57,14 @@ class Balance:
     known_expiring: strawberry.Private[list | None] = None
 
     @strawberry.field(description="The next expiry dates, soonest first (at most 5).")
-    async def expiring(self, info: Info[Context, None]) -> list[ExpiringPoints]:
-        lots = self.known_expiring
-        if lots is None:
-            lots = await info.context.loaders.ledger.expiring.load(self.member_id)
-        return [ExpiringPoints(points=e.points, expires_at=e.expires_at) for e in lots]
+    def expiring(self, info: Info[Context, None]) -> list[ExpiringPoints]:
+        # Already read (the home screen): answered at once, no coroutine to schedule.
+        if self.known_expiring is not None:
+            return _expiring(self.known_expiring)
+        return self._load_expiring(info)  # type: ignore[return-value]  (awaited by graphql-core)
+
+    async def _load_expiring(self, info: Info[Context, None]) -> list[ExpiringPoints]:
+        return _expiring(await info.context.loaders.ledger.expiring.load(self.member_id))
 
     @classmethod
     def from_service(cls, balance, expiring: list | None = None) -> "Balance":
@@ -72,6 +75,10 @@ class Balance:
             lifetime=balance.lifetime,
             known_expiring=expiring,
         )
+
+
+def _expiring(lots: list) -> list[ExpiringPoints]:
+    return [ExpiringPoints(points=e.points, expires_at=e.expires_at) for e in lots]
 
 
 @strawberry.type(description="One reason points moved, and by how much.")

@@ -67,6 +67,7 @@ class Board:
     plain: list[Live]  # untargeted, newest first: (starts_at, id) descending
     by_interest: dict[str, list[Live]]  # untargeted offers about each interest
     by_category: dict[str, list[Live]]  # untargeted offers on each qualifying category
+    starts_iso: dict[int, str]  # offer id -> starts_at.isoformat() (for cursors)
 
 
 LIVE: Cache[Board] = Cache("offers", ttl=CACHE_SECONDS)  # staff edits
@@ -108,7 +109,7 @@ async def _load_live() -> Board:
             by_category.setdefault(tag, []).append(live)
     plain.sort(key=lambda live: (live.offer.starts_at, live.offer.id), reverse=True)
     return Board(lives, [live for live in lives if live.targeted], plain, by_interest,
-                 by_category)  # fmt: skip
+                 by_category, {live.offer.id: live.offer.starts_at.isoformat() for live in lives})  # fmt: skip
 
 
 def visible_from(offer: Offer, profile: S.Profile) -> dt.datetime:
@@ -172,7 +173,8 @@ async def ranked_offers(
 
     size = page_size(first)
     key = decode_rank(after) if after is not None else None
-    ranked = _ranked(await LIVE.get(_load_live), profile, at)
+    board = await LIVE.get(_load_live)
+    ranked = _ranked(board, profile, at)
     skipped = 0
     taken: list[tuple] = []
     for entry in ranked:
@@ -184,7 +186,8 @@ async def ranked_offers(
             break
     activations = await clips(member_id) if taken else {}
     items = [Shown(o, seen, activations.get(o.id), k) for k, o, seen in taken[:size]]
-    return Page(items, [encode_rank(s.rank) for s in items], len(taken) > size, skipped > 0)
+    cursors = [encode_rank(s.rank, board.starts_iso[s.offer.id]) for s in items]
+    return Page(items, cursors, len(taken) > size, skipped > 0)
 
 
 def _ranked(board: Board, profile: S.Profile, at: dt.datetime) -> Iterator[tuple]:
@@ -244,11 +247,12 @@ async def clips(member_id: int) -> dict[int, Clip]:
     return {r["offer_id"]: Clip(r["offer_id"], r["uses"]) for r in rows}
 
 
-def encode_rank(key: tuple) -> str:
+def encode_rank(key: tuple, starts_iso: str | None = None) -> str:
     """A keyset cursor for an offer's place in a ranking: its rank key (targeted,
-    interests, bought, starts_at, id), so an offer inserted before it shifts nothing."""
+    interests, bought, starts_at, id), so an offer inserted before it shifts nothing.
+    `starts_iso`: starts_at.isoformat(), when the caller has it."""
     targeted, interests, bought, starts_at, pk = key
-    raw = f"r:{int(targeted)}:{interests}:{bought}:{starts_at.isoformat()}:{pk}"
+    raw = f"r:{int(targeted)}:{interests}:{bought}:{starts_iso or starts_at.isoformat()}:{pk}"
     return base64.urlsafe_b64encode(raw.encode()).decode().rstrip("=")
 
 
