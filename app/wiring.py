@@ -39,6 +39,8 @@ A data export made downloadable (`privacy.exports.EXPORT_READY_HOOKS`): mail tel
 An RSVP (`community.RSVP_HOOKS`): messaging tells a member promoted from the event's waitlist
   (inbox and push, "You have a place at <event>"); a place or a waitlist spot taken at RSVP
   time needs no message, the member has the answer.
+The signed-in member's facts (`segments.FACT_PART_HOOKS`, one statement behind their home
+  screen): offers adds the offers they clipped.
 
 Mail a domain sends about its own change is queued by that domain's service through the
 mail service, in the change's transaction, not through a hook: auth (the sign-up's address
@@ -66,9 +68,11 @@ from app.mail import service as mail
 from app.members import service as members
 from app.messaging import notifications
 from app.messaging import service as messaging
+from app.offers import service as offers
 from app.privacy import erasure, exports
 from app.privacy import service as privacy
 from app.rewards import service as rewards
+from app.segments import service as segments
 from app.tiers import service as tiers
 
 # (the event's hook list, its subscriber), in the order each list calls them.
@@ -95,6 +99,8 @@ SUBSCRIPTIONS: tuple[tuple[list, Callable], ...] = (
     (exports.EXPORT_READY_HOOKS, mail_notices.on_export_ready),  # "export ready" mail
     # A place or a waitlist spot at an event.
     (community.RSVP_HOOKS, notifications.on_rsvp),  # promoted from the waitlist: told
+    # What the signed-in member's facts read in their one statement (the home screen).
+    (segments.FACT_PART_HOOKS, offers.clip_facts),  # the offers they clipped
 )
 
 # Job kind -> handler.

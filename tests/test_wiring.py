@@ -37,6 +37,7 @@ EXPECTED = {
     ],
     "app.privacy.exports.EXPORT_READY_HOOKS": ["app.mail.notifications.on_export_ready"],
     "app.community.service.RSVP_HOOKS": ["app.messaging.notifications.on_rsvp"],
+    "app.segments.service.FACT_PART_HOOKS": ["app.offers.service.clip_facts"],
 }
 EXPECTED_JOBS = {
     "push.deliver": "app.messaging.service.push_messages",

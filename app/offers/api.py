@@ -55,8 +55,9 @@ class OffersQuery:
         at = now()
         facts = await info.context.loaders.segments.facts.load(member.id)
         page = await service.ranked_offers(
-            member.id, profile=profile_of(member, facts, at), at=at, first=first, after=after
-        )
+            member.id, profile=profile_of(member, facts, at), at=at, first=first, after=after,
+            known_clips=facts.more.get(service.clip_facts),
+        )  # fmt: skip
         locale = await info.context.locale()
         return to_connection(T.OfferConnection, page, lambda s: T.Offer.from_shown(s, locale))
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
@@ -23,7 +23,7 @@ from app.i18n import LOCALES
 from app.offers.models import Offer, OfferActivation, OfferKind
 from app.segments import service as S
 from app.segments.service import profiles
-from app.sql import placeholders
+from app.sql import Part, placeholders
 from app.tiers.service import current_program
 
 if TYPE_CHECKING:
@@ -165,10 +165,11 @@ async def offers_for(
 
 async def ranked_offers(
     member_id: int, *, profile: S.Profile, at: dt.datetime, first: int | None,
-    after: str | None,
+    after: str | None, known_clips: dict[int, Clip] | None = None,
 ) -> Page:  # fmt: skip
     """One page of `offers_for` (`ranked_page` of it) without ranking the offers below it:
-    what the home screen asks."""
+    what the home screen asks. `known_clips`: the member's clips, when already read
+    (`clip_facts`)."""
     from app.pagination import Page, page_size
 
     size = page_size(first)
@@ -184,7 +185,9 @@ async def ranked_offers(
         taken.append(entry)
         if len(taken) > size:
             break
-    activations = await clips(member_id) if taken else {}
+    activations = known_clips
+    if activations is None:
+        activations = await clips(member_id) if taken else {}
     items = [Shown(o, seen, activations.get(o.id), k) for k, o, seen in taken[:size]]
     cursors = [encode_rank(s.rank, board.starts_iso[s.offer.id]) for s in items]
     return Page(items, cursors, len(taken) > size, skipped > 0)
@@ -234,6 +237,26 @@ class Clip(NamedTuple):
 
     offer_id: int
     uses: int
+
+
+def clip_facts(member_ids: list[int]) -> tuple[list[Part], Callable]:
+    """The members' clips as a part of their facts (segments.FACT_PART_HOOKS: the home
+    screen reads them in the statement that reads the rest of the member): rows tagged
+    "clip:<offer id>" with the uses; read as {member id: {offer id: Clip}}."""
+    marks = ", ".join(["{}"] * len(member_ids))
+    part = Part("SELECT \"member_id\", 'clip:' || CAST(\"offer_id\" AS TEXT), NULL, \"uses\", "
+                f'NULL FROM "offer_activation" WHERE "member_id" IN ({marks})', list(member_ids))  # fmt: skip
+
+    def read(rows: list[dict]) -> dict[int, dict[int, Clip]]:
+        found: dict[int, dict[int, Clip]] = {m: {} for m in member_ids}
+        for r in rows:
+            what = r["what"]
+            if what.startswith("clip:"):
+                offer_id = int(what[5:])
+                found[r["member_id"]][offer_id] = Clip(offer_id, int(r["n"]))
+        return found
+
+    return [part], read
 
 
 async def clips(member_id: int) -> dict[int, Clip]:

@@ -5,7 +5,8 @@ campaigns)."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from app import clock
 from app.db import connection
@@ -18,10 +19,18 @@ from app.segments.rules import Segment as Segment
 from app.segments.rules import clean_tags as clean_tags
 from app.segments.rules import engagement_of
 from app.segments.rules import validate as validate
-from app.sql import union_all
+from app.sql import Part, union_all
 from app.tiers import service as tiers
 
 CATEGORY_DAYS = 365
+
+
+# Reads other domains add to `member_facts` (app/wiring.py subscribes them): each is called
+# with the members' ids and returns its parts and a reader turning the statement's rows into
+# a value per member, found in `Facts.more` under the function itself. A domain that sits
+# above segments (offers, whose targeting reads segments) joins the one statement this way.
+FactPart = Callable[[list[int]], tuple[list[Part], Callable[[list[dict]], dict[int, object]]]]
+FACT_PART_HOOKS: list[FactPart] = []
 
 
 @dataclass(frozen=True)
@@ -37,6 +46,7 @@ class Facts:
     categories: frozenset[str]
     has_device: bool
     marketing_consent: bool
+    more: dict = field(default_factory=dict)  # FACT_PART_HOOKS' values, by hook
 
 
 async def member_facts(member_ids: list[int], *, at: dt.datetime | None = None) -> list[Facts]:
@@ -53,14 +63,20 @@ async def member_facts(member_ids: list[int], *, at: dt.datetime | None = None) 
     program = await tiers.current_program()
     tier_parts = tiers.status_parts(program, ids, at)
     parts = [*ledger.balance_parts(ids), *(tier_parts or ()), *_profile_parts(earning, ids, at)]
+    readers = []
+    for hook in FACT_PART_HOOKS:
+        more_parts, read = hook(ids)
+        parts += more_parts
+        readers.append((hook, read))
     rows = await union_all(connection(), parts) if ids else []
+    more = {hook: read(rows) for hook, read in readers}
     balances, expiring = ledger.balances_from(rows, ids)
     statuses = tiers.statuses_from(program, rows, ids, at) if tier_parts is not None else None
     if statuses is None:
         statuses = await tiers.statuses(ids, at=at)
     last, bought, with_device, consenting = _profile_from(earning, rows, ids)
     return [Facts(m, b, e, s, last.get(m), frozenset(bought[m]), m in with_device,
-                  m in consenting)
+                  m in consenting, {hook: found.get(m) for hook, found in more.items()})
             for m, b, e, s in zip(ids, balances, expiring, statuses, strict=True)]  # fmt: skip
 
 
