@@ -24,6 +24,7 @@ from app.graphql.limits import Limits, Verdict, bound_field_comparisons, compari
 from app.settings import Settings
 
 CACHE_SIZE = 1000
+TEXT_KEY_LIMIT = 20_000  # longer texts are looked up by their document
 
 
 class _Checked:
@@ -55,6 +56,24 @@ def operation_limits(settings: Settings) -> type[SchemaExtension]:
     def checked(schema: GraphQLSchema, document: DocumentNode) -> _Checked:
         return _Checked(Verdict(schema, document, limits))
 
+    # The same entries by the document's text: hashing a document walks its whole tree on
+    # every lookup, a string's hash is kept. Taken only for the very document object the
+    # parse cache gave for that text and this schema (identity), so a text never meets
+    # another document.
+    by_text: dict[str, tuple[GraphQLSchema, DocumentNode, _Checked]] = {}
+
+    def checked_text(schema: GraphQLSchema, text: object, document: DocumentNode) -> _Checked:
+        if not isinstance(text, str) or len(text) > TEXT_KEY_LIMIT:  # (memory: 1000 of these)
+            return checked(schema, document)
+        found = by_text.get(text)
+        if found is not None and found[0] is schema and found[1] is document:
+            return found[2]
+        entry = checked(schema, document)
+        if len(by_text) >= CACHE_SIZE:
+            by_text.pop(next(iter(by_text)))  # the oldest
+        by_text[text] = (schema, document, entry)
+        return entry
+
     class OperationLimits(SchemaExtension):
         def on_parse(self) -> Iterator[None]:
             context = self.execution_context
@@ -70,7 +89,7 @@ def operation_limits(settings: Settings) -> type[SchemaExtension]:
         def on_validate(self) -> Iterator[None]:
             context = self.execution_context
             schema = context.schema._schema
-            entry = checked(schema, context.graphql_document)
+            entry = checked_text(schema, context.query, context.graphql_document)
             error = entry.verdict.check(context.variables)
             if error is not None:
                 context.pre_execution_errors = [error]

@@ -622,6 +622,8 @@ class LoyaltyGraphQL(GraphQL):
     def should_render_graphql_ide(self, request: Any) -> bool:
         """GraphiQL's page for a browser's GET, but not for a GET naming a persisted
         operation (`extensions`, `documentId` or `id`: an APQ client whose Accept is */*)."""
+        if request.method != "GET":  # (a POST, every app request: nothing to parse)
+            return False
         params = request.query_params
         if any(params.get(key) is not None for key in ("extensions", "documentId", "id")):
             return False

@@ -360,3 +360,17 @@ async def test_float_literal_page_size_is_refused_by_validation(client):
         )
     ).json()
     assert "Int cannot represent non-integer value" in body["errors"][0]["message"]
+
+
+async def test_a_repeated_text_reuses_its_verdict_and_a_new_schema_does_not(client):
+    """The limits' verdicts are found by the operation's text (no walk over its document)
+    only for the document and schema they were made for."""
+    from app.graphql.schema import build_schema
+    from app.settings import Settings
+
+    deep = "{ a: __typename b: __typename c: __typename }"
+    lenient, strict = build_schema(Settings()), build_schema(Settings(max_aliases=1))
+    for _ in range(2):  # the second time from the text's entry
+        assert (await lenient.execute(deep)).errors is None
+        refused = (await strict.execute(deep)).errors
+        assert refused and "alias" in refused[0].message.lower(), refused
