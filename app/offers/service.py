@@ -54,6 +54,13 @@ class Live:
     ends: int
     early: int
 
+    def seen_by(self, tier: str | None) -> tuple[int, dt.datetime]:
+        """When a member of `tier` first sees it (`visible_from`), in microseconds and as
+        the instant."""
+        if tier and tier in self.early_tiers:
+            return self.early, self.early_from
+        return self.starts, self.offer.starts_at
+
 
 @dataclass(frozen=True, slots=True)
 class Board:
@@ -167,8 +174,10 @@ async def ranked_offers(
     member_id: int, *, profile: S.Profile, at: dt.datetime, first: int | None,
     after: str | None, known_clips: dict[int, Clip] | None = None,
 ) -> Page:  # fmt: skip
-    """One page of `offers_for` (`ranked_page` of it) without ranking the offers below it:
-    what the home screen asks. `known_clips`: the member's clips, when already read
+    """One page of `offers_for` after a keyset cursor (`encode_rank`; an older position
+    cursor is still accepted): the offers ranked below the cursor's key, whatever was
+    inserted or removed above it since, without ranking the offers below the page. What
+    the home screen asks. `known_clips`: the member's clips, when already read
     (`clip_facts`)."""
     from app.pagination import Page, page_size
 
@@ -210,26 +219,24 @@ def _ranked(board: Board, profile: S.Profile, at: dt.datetime) -> Iterator[tuple
             common.setdefault(live.offer.id, [live, 0, 0])[2] += 1
     head = []
     for live in board.targeted:
-        seen = live.early if tier and tier in live.early_tiers else live.starts
+        seen, seen_at = live.seen_by(tier)
         if seen <= now < live.ends and live.segment.matches(profile, at):
             offer = live.offer
             key = (True, len(interests & live.interests), len(bought & live.categories),
                    offer.starts_at, offer.id)  # fmt: skip
-            head.append((key, offer, live.early_from if seen == live.early else offer.starts_at))
+            head.append((key, offer, seen_at))
     for live, in_common, bought_too in common.values():
-        seen = live.early if tier and tier in live.early_tiers else live.starts
+        seen, seen_at = live.seen_by(tier)
         if seen <= now < live.ends:
             offer = live.offer
-            head.append(((False, in_common, bought_too, offer.starts_at, offer.id), offer,
-                         live.early_from if seen == live.early else offer.starts_at))  # fmt: skip
+            head.append(((False, in_common, bought_too, offer.starts_at, offer.id), offer, seen_at))
     head.sort(key=lambda entry: entry[0], reverse=True)
     yield from head
     for live in board.plain:
-        seen = live.early if tier and tier in live.early_tiers else live.starts
+        seen, seen_at = live.seen_by(tier)
         if seen <= now < live.ends and live.offer.id not in common:
             offer = live.offer
-            yield ((False, 0, 0, offer.starts_at, offer.id), offer,
-                   live.early_from if seen == live.early else offer.starts_at)  # fmt: skip
+            yield (False, 0, 0, offer.starts_at, offer.id), offer, seen_at
 
 
 class Clip(NamedTuple):
@@ -301,24 +308,6 @@ def decode_rank(cursor: str) -> tuple | int:
         return (targeted == "1", int(interests), int(bought), when, int(pk))
     except (ValueError, UnicodeDecodeError):
         raise InvalidInput([FieldProblem("after", "INVALID_VALUE")]) from None
-
-
-def ranked_page(shown: list[Shown], *, first: int | None, after: str | None):
-    """One page of a ranked list (`offers_for`) after a keyset cursor: the offers ranked
-    below the cursor's key, whatever was inserted or removed above it since."""
-    from app.pagination import Page, page_size
-
-    size = page_size(first)
-    start = 0
-    if after is not None:
-        key = decode_rank(after)
-        if isinstance(key, int):  # an older position cursor
-            start = key + 1
-        else:
-            start = next((n for n, s in enumerate(shown) if s.rank < key), len(shown))
-    items = shown[start : start + size]
-    return Page(items, [encode_rank(s.rank) for s in items], start + size < len(shown),
-                start > 0)  # fmt: skip
 
 
 def encode_position(position: int) -> str:
