@@ -54,12 +54,12 @@ class TimedPool(asyncpg.Pool):
 
     def _free_now(self) -> bool:
         """Whether `acquire` would take an open connection without waiting: the holder on
-        top of the (LIFO) queue is connected and of the pool's generation, and nobody is
-        waiting for one (a connection given back is theirs first: taking it here would
-        let new requests overtake them)."""
-        queue = self._queue
-        free = queue._queue  # LifoQueue: get() pops the last
-        if not free or any(not waiter.done() for waiter in queue._getters):
+        top of the (LIFO) queue is connected and of the pool's generation. (A connection
+        given back while others wait is taken by whoever asks first, as on asyncpg's own
+        path: asyncio.Queue hands it to the woken waiter only if nobody took it before the
+        waiter ran.)"""
+        free = self._queue._queue  # LifoQueue: get() pops the last
+        if not free:
             return False
         holder = free[-1]
         con = holder._con
