@@ -6,7 +6,7 @@ import json
 from strawberry.relay import from_base64
 
 from app.ledger import service as ledger
-from app.ledger.models import Kind
+from app.ledger.models import Kind, PointsTransaction
 from tests.graphql.test_websocket import _connect, _recv
 from tests.helpers import RECORD_PURCHASE, gql, integration_token, purchase_input, sign_up
 
@@ -14,10 +14,10 @@ POINTS = """subscription { pointsChanged {
   transaction { kind points explanation { rule } } balance { available pending } } }"""
 
 
-async def _subscribe(server, token):
+async def _subscribe(server, token, query=POINTS):
     ws = await _connect(server, {"authorization": f"Bearer {token}"})
     assert (await _recv(ws))["type"] == "connection_ack"
-    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": POINTS}}))
+    await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": query}}))
     await asyncio.sleep(0.2)
     return ws
 
@@ -74,11 +74,8 @@ async def test_the_event_carries_what_the_commit_wrote(client, live_server):
     database holds: the same transaction and the balance its commit wrote."""
     me = await sign_up(client)
     till = await integration_token(client, "purchases:write")
-    ws = await _connect(live_server, {"authorization": f"Bearer {me['accessToken']}"})
+    ws = await _subscribe(live_server, me["accessToken"], FULL)
     try:
-        assert (await _recv(ws))["type"] == "connection_ack"
-        await ws.send(json.dumps({"id": "1", "type": "subscribe", "payload": {"query": FULL}}))
-        await asyncio.sleep(0.2)
         for n, amount in enumerate((4200, 1999)):
             await gql(client, RECORD_PURCHASE,
                       {"input": purchase_input(me["member"]["id"], f"c-{n}", amount=amount)},
@@ -123,7 +120,7 @@ async def test_an_event_without_the_change_is_read_from_the_database(client, liv
               {"input": purchase_input(me["member"]["id"], "o-1", amount=4200)},
               token=till)  # fmt: skip
     member_id = int(from_base64(me["member"]["id"])[1])
-    (txn,) = [t async for t in _transactions(member_id)]
+    (txn,) = await PointsTransaction.filter(member_id=member_id)
     ws = await _subscribe(live_server, me["accessToken"])
     try:
         await bus().publish(member_topic(member_id),
@@ -136,10 +133,3 @@ async def test_an_event_without_the_change_is_read_from_the_database(client, liv
         }  # fmt: skip
     finally:
         await ws.close()
-
-
-async def _transactions(member_id):
-    from app.ledger.models import PointsTransaction
-
-    for txn in await PointsTransaction.filter(member_id=member_id):
-        yield txn
